@@ -1,0 +1,320 @@
+//! `sitwell analyze`: run files through capture → pose and write one record per frame.
+//!
+//! The JSON-lines output is a contract for other tools: one object per frame with at least
+//! `source`, `frame`, `t`, `person`, `keypoints` (33 × [x_px, y_px, z, visibility] in BlazePose
+//! order, or null) and `world` (33 × [x_m, y_m, z_m], or null).
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::{Value, json};
+
+use crate::annotate;
+use crate::capture::{self, CaptureError, FrameSource, SourceKind};
+use crate::pose::{KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
+use crate::stats;
+
+/// Output format of the per-frame records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum OutputFormat {
+    #[default]
+    Jsonl,
+    Csv,
+}
+
+/// How frames of one input relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum ModeChoice {
+    /// Videos are tracked, images (and folders of images) judged one by one.
+    #[default]
+    Auto,
+    Static,
+    Tracking,
+}
+
+impl ModeChoice {
+    fn for_source(self, kind: SourceKind) -> Mode {
+        match (self, kind) {
+            (ModeChoice::Static, _) | (ModeChoice::Auto, SourceKind::Stills) => Mode::Static,
+            (ModeChoice::Tracking, _) | (ModeChoice::Auto, SourceKind::Motion) => Mode::Tracking,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AnalyzeOptions {
+    pub model: LandmarkModel,
+    /// Playback rate of image folders (frame i at i / fps seconds).
+    pub fps: f64,
+    pub format: OutputFormat,
+    pub mode: ModeChoice,
+    /// Write each frame with the skeleton drawn, as PNG, here.
+    pub annotate_dir: Option<PathBuf>,
+}
+
+/// Timings and counts over a run.
+#[derive(Debug, Clone, Default)]
+pub struct RunStats {
+    pub frames: usize,
+    pub person: usize,
+    pub pose_cpu_ms: Vec<f64>,
+    pub pose_wall_ms: Vec<f64>,
+    pub decode_ms: Vec<f64>,
+}
+
+impl RunStats {
+    /// The one-line JSON summary tools read.
+    pub fn to_json(&self) -> Value {
+        json!({"stats": {
+            "frames": self.frames,
+            "person": self.person,
+            "pose_cpu_ms_median": round(stats::median(&self.pose_cpu_ms), 3),
+            "pose_cpu_ms_mean": round(stats::mean(&self.pose_cpu_ms), 3),
+            "pose_wall_ms_median": round(stats::median(&self.pose_wall_ms), 3),
+            "pose_wall_ms_mean": round(stats::mean(&self.pose_wall_ms), 3),
+            "decode_ms_mean": round(stats::mean(&self.decode_ms), 3),
+            "peak_rss_mb": round(stats::peak_rss_mb(), 1),
+        }})
+    }
+
+    /// The same for people.
+    pub fn to_text(&self) -> String {
+        format!(
+            "frames {}, person found in {}; pose stage per frame: CPU median {:.2} ms, mean {:.2} ms; \
+             wall median {:.2} ms, mean {:.2} ms; decoding mean {:.2} ms; peak RSS {:.1} MiB",
+            self.frames,
+            self.person,
+            stats::median(&self.pose_cpu_ms),
+            stats::mean(&self.pose_cpu_ms),
+            stats::median(&self.pose_wall_ms),
+            stats::mean(&self.pose_wall_ms),
+            stats::mean(&self.decode_ms),
+            stats::peak_rss_mb()
+        )
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    pub stats: RunStats,
+    /// One message per input (or frame) that could not be read.
+    pub failures: Vec<String>,
+}
+
+fn round(v: f64, digits: i32) -> f64 {
+    let f = 10f64.powi(digits);
+    (v * f).round() / f
+}
+
+/// One frame's record as JSON.
+pub fn record_json(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> Value {
+    let keypoints = pose.map(|p| {
+        p.keypoints
+            .iter()
+            .map(|k| {
+                json!([
+                    round(f64::from(k.x_px), 2),
+                    round(f64::from(k.y_px), 2),
+                    round(f64::from(k.z), 4),
+                    round(f64::from(k.visibility), 4)
+                ])
+            })
+            .collect::<Vec<_>>()
+    });
+    let world = pose.map(|p| {
+        p.world
+            .iter()
+            .map(|w| json!([round(f64::from(w.x_m), 4), round(f64::from(w.y_m), 4), round(f64::from(w.z_m), 4)]))
+            .collect::<Vec<_>>()
+    });
+    json!({
+        "source": source,
+        "frame": frame,
+        "t": round(t_s, 4),
+        "person": pose.is_some(),
+        "presence": pose.map(|p| round(f64::from(p.presence), 4)),
+        "keypoints": keypoints,
+        "world": world,
+    })
+}
+
+/// The CSV header: source, frame, t, person, then per keypoint x, y, z, visibility, and world
+/// x, y, z (metres), named like `nose_x`, `nose_wx`.
+pub fn csv_header() -> String {
+    let mut cols = vec!["source".to_owned(), "frame".into(), "t".into(), "person".into()];
+    for id in KeypointId::ALL {
+        for suffix in ["x", "y", "z", "visibility", "wx", "wy", "wz"] {
+            cols.push(format!("{}_{suffix}", id.name()));
+        }
+    }
+    cols.join(",")
+}
+
+fn csv_quote(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
+/// One frame's CSV row (empty cells where there is no person).
+pub fn csv_row(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> String {
+    let mut cells = vec![csv_quote(source), frame.to_string(), format!("{t_s:.4}"), pose.is_some().to_string()];
+    for id in KeypointId::ALL {
+        match pose {
+            Some(p) => {
+                let (k, w) = (p.keypoint(id), p.world_point(id));
+                cells.push(format!("{:.2}", k.x_px));
+                cells.push(format!("{:.2}", k.y_px));
+                cells.push(format!("{:.4}", k.z));
+                cells.push(format!("{:.4}", k.visibility));
+                cells.push(format!("{:.4}", w.x_m));
+                cells.push(format!("{:.4}", w.y_m));
+                cells.push(format!("{:.4}", w.z_m));
+            }
+            None => cells.extend(std::iter::repeat_n(String::new(), 7)),
+        }
+    }
+    cells.join(",")
+}
+
+/// File name for an annotated frame: `<source stem>_<frame>.png`.
+pub fn annotated_name(source: &Path, frame: u64) -> String {
+    let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "frame".into());
+    format!("{stem}_{frame:05}.png")
+}
+
+/// Errors that stop a whole run (as opposed to one unreadable input).
+#[derive(Debug, thiserror::Error)]
+pub enum AnalyzeError {
+    #[error(transparent)]
+    Pose(#[from] PoseError),
+    #[error("cannot write output: {0}")]
+    Output(#[from] std::io::Error),
+    #[error("cannot write annotated frame {path}: {reason}")]
+    Annotate { path: PathBuf, reason: String },
+}
+
+/// Runs every input through the pose stage, writing records to `out`. Unreadable inputs are
+/// reported in [`Outcome::failures`] (and on `log`) and skipped; the rest are still processed.
+pub fn run(
+    estimator: &mut PoseEstimator,
+    inputs: &[PathBuf],
+    opts: &AnalyzeOptions,
+    out: &mut dyn Write,
+    log: &mut dyn Write,
+) -> Result<Outcome, AnalyzeError> {
+    let mut outcome = Outcome::default();
+    if opts.format == OutputFormat::Csv {
+        writeln!(out, "{}", csv_header())?;
+    }
+    if let Some(dir) = &opts.annotate_dir {
+        std::fs::create_dir_all(dir).map_err(|e| AnalyzeError::Annotate {
+            path: dir.clone(),
+            reason: e.to_string(),
+        })?;
+    }
+    for input in inputs {
+        let mut source = match capture::open_path(input, opts.fps) {
+            Ok(s) => s,
+            Err(e) => {
+                writeln!(log, "error: {e}")?;
+                outcome.failures.push(e.to_string());
+                continue;
+            }
+        };
+        estimator.set_mode(opts.mode.for_source(source.kind()));
+        run_source(estimator, source.as_mut(), input, opts, out, log, &mut outcome)?;
+    }
+    out.flush()?;
+    Ok(outcome)
+}
+
+fn run_source(
+    estimator: &mut PoseEstimator,
+    source: &mut dyn FrameSource,
+    input: &Path,
+    opts: &AnalyzeOptions,
+    out: &mut dyn Write,
+    log: &mut dyn Write,
+    outcome: &mut Outcome,
+) -> Result<(), AnalyzeError> {
+    loop {
+        let decode_start = Instant::now();
+        let frame = match source.next_frame() {
+            Ok(Some(frame)) => frame,
+            Ok(None) => return Ok(()),
+            Err(e) => {
+                writeln!(log, "error: {e}")?;
+                outcome.failures.push(e.to_string());
+                // A folder skips the bad file; a video ends here.
+                if matches!(e, CaptureError::BadImage { .. } | CaptureError::Io { .. }) && source.kind() == SourceKind::Stills {
+                    continue;
+                }
+                return Ok(());
+            }
+        };
+        let decode_ms = decode_start.elapsed().as_secs_f64() * 1e3;
+
+        let (cpu0, wall0) = (stats::process_cpu_time(), Instant::now());
+        let pose = estimator.estimate(&frame.rgb, frame.t_s)?;
+        let pose_wall_ms = wall0.elapsed().as_secs_f64() * 1e3;
+        let pose_cpu_ms = stats::process_cpu_time().saturating_sub(cpu0).as_secs_f64() * 1e3;
+
+        let st = &mut outcome.stats;
+        st.frames += 1;
+        st.person += usize::from(pose.is_some());
+        st.decode_ms.push(decode_ms);
+        st.pose_cpu_ms.push(pose_cpu_ms);
+        st.pose_wall_ms.push(pose_wall_ms);
+
+        let file = frame.file.as_deref().unwrap_or(input);
+        let source_name = file.display().to_string();
+        // Frames of a folder are numbered within the folder; a lone image is frame 0.
+        match opts.format {
+            OutputFormat::Jsonl => writeln!(out, "{}", record_json(&source_name, frame.index, frame.t_s, pose.as_ref()))?,
+            OutputFormat::Csv => writeln!(out, "{}", csv_row(&source_name, frame.index, frame.t_s, pose.as_ref()))?,
+        }
+        if let Some(dir) = &opts.annotate_dir {
+            let path = dir.join(annotated_name(file, if frame.file.is_some() { 0 } else { frame.index }));
+            annotate::draw_pose(&frame.rgb, pose.as_ref())
+                .save(&path)
+                .map_err(|e| AnalyzeError::Annotate {
+                    path: path.clone(),
+                    reason: e.to_string(),
+                })?;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_person_record_has_nulls() {
+        let v = record_json("a.png", 3, 0.5, None);
+        assert_eq!(v["person"], json!(false));
+        assert!(v["keypoints"].is_null() && v["world"].is_null());
+        assert_eq!(v["frame"], json!(3));
+        assert_eq!(v["source"], json!("a.png"));
+    }
+
+    #[test]
+    fn csv_rows_line_up_with_the_header() {
+        let header_cols = csv_header().split(',').count();
+        assert_eq!(header_cols, 4 + 33 * 7);
+        let row = csv_row("dir/with,comma.png", 0, 0.0, None);
+        assert!(row.starts_with("\"dir/with,comma.png\",0,"));
+        // Quoted comma counts as one cell.
+        assert_eq!(row.split(',').count() - 1, header_cols);
+    }
+
+    #[test]
+    fn annotated_names_are_per_frame() {
+        assert_eq!(annotated_name(Path::new("x/clip.mp4"), 12), "clip_00012.png");
+    }
+}

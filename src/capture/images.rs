@@ -1,0 +1,149 @@
+//! Replay sources from still images: one file, or a folder played as a sequence.
+
+use std::path::{Path, PathBuf};
+
+use super::{CaptureError, Frame, FrameSource, SourceKind, is_image_path};
+
+/// Decodes an image file to RGB, naming the file in any error.
+pub fn read_rgb(path: &Path) -> Result<image::RgbImage, CaptureError> {
+    if super::extension(path) == "jpg" || super::extension(path) == "jpeg" {
+        let bytes = std::fs::read(path).map_err(|source| CaptureError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        return decode_jpeg(&bytes).map_err(|e| CaptureError::BadImage {
+            path: path.to_path_buf(),
+            reason: e.to_string(),
+        });
+    }
+    let reader = image::ImageReader::open(path)
+        .map_err(|source| CaptureError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?
+        .with_guessed_format()
+        .map_err(|source| CaptureError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    let img = reader.decode().map_err(|e| CaptureError::BadImage {
+        path: path.to_path_buf(),
+        reason: e.to_string(),
+    })?;
+    Ok(img.into_rgb8())
+}
+
+/// Decodes a JPEG with libjpeg-turbo's decoder (as mozjpeg), the decoder OpenCV and most
+/// webcam stacks use, so that pixels — and keypoints — match theirs exactly.
+pub fn decode_jpeg(bytes: &[u8]) -> std::io::Result<image::RgbImage> {
+    let started = mozjpeg::Decompress::new_mem(bytes)?.rgb()?;
+    let (w, h) = (started.width() as u32, started.height() as u32);
+    let mut started = started;
+    let pixels = started.read_scanlines::<u8>()?;
+    started.finish()?;
+    image::RgbImage::from_raw(w, h, pixels)
+        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "truncated JPEG"))
+}
+
+/// A single still image: one frame at t = 0.
+pub struct ImageFile {
+    path: PathBuf,
+    name: String,
+    done: bool,
+}
+
+impl ImageFile {
+    pub fn new(path: &Path) -> Self {
+        Self {
+            path: path.to_path_buf(),
+            name: path.display().to_string(),
+            done: false,
+        }
+    }
+}
+
+impl FrameSource for ImageFile {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn kind(&self) -> SourceKind {
+        SourceKind::Stills
+    }
+
+    fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
+        if std::mem::replace(&mut self.done, true) {
+            return Ok(None);
+        }
+        Ok(Some(Frame {
+            rgb: read_rgb(&self.path)?,
+            t_s: 0.0,
+            index: 0,
+            file: Some(self.path.clone()),
+        }))
+    }
+}
+
+/// The images of a folder in name order, frame `i` at `i / fps` seconds. An unreadable image
+/// is reported and skipped; the rest still play.
+pub struct ImageDir {
+    name: String,
+    files: Vec<PathBuf>,
+    next: usize,
+    fps: f64,
+}
+
+impl ImageDir {
+    pub fn open(dir: &Path, fps: f64) -> Result<Self, CaptureError> {
+        let entries = std::fs::read_dir(dir).map_err(|source| CaptureError::Io {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        let mut files: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.is_file() && is_image_path(p))
+            .collect();
+        if files.is_empty() {
+            return Err(CaptureError::EmptyDir { path: dir.to_path_buf() });
+        }
+        files.sort();
+        Ok(Self {
+            name: dir.display().to_string(),
+            files,
+            next: 0,
+            fps: if fps > 0.0 { fps } else { 1.0 },
+        })
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+impl FrameSource for ImageDir {
+    fn name(&self) -> &str {
+        &self.name
+    }
+
+    fn kind(&self) -> SourceKind {
+        SourceKind::Stills
+    }
+
+    fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
+        let Some(path) = self.files.get(self.next).cloned() else {
+            return Ok(None);
+        };
+        let index = self.next;
+        self.next += 1;
+        Ok(Some(Frame {
+            rgb: read_rgb(&path)?,
+            t_s: index as f64 / self.fps,
+            index: index as u64,
+            file: Some(path),
+        }))
+    }
+}

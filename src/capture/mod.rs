@@ -1,0 +1,121 @@
+//! Stage 1 of the pipeline, *capture*: frame sources behind one trait.
+//!
+//! The camera and the replay sources (an image, a folder of images, a video file) all yield
+//! the same [`Frame`], so everything downstream — `sitwell analyze`, the tests, the live
+//! monitor — runs through one code path.
+
+pub mod camera;
+pub mod images;
+#[cfg(feature = "ffmpeg")]
+pub mod video;
+
+use std::path::{Path, PathBuf};
+
+use image::RgbImage;
+
+/// One decoded frame.
+#[derive(Debug, Clone)]
+pub struct Frame {
+    pub rgb: RgbImage,
+    /// Seconds since the source started (a video's presentation time; camera: wall clock).
+    pub t_s: f64,
+    /// 0-based position in the source.
+    pub index: u64,
+    /// The file this frame came from, when a source spans several files.
+    pub file: Option<PathBuf>,
+}
+
+/// What kind of footage a source delivers, which decides how poses are found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// Independent still images: each is judged on its own.
+    Stills,
+    /// Consecutive frames of one scene (video, camera): the person is tracked.
+    Motion,
+}
+
+/// A source of frames.
+///
+/// After an error, calling [`FrameSource::next_frame`] again moves on to the next frame when
+/// the source can (a folder skips the unreadable file); otherwise it reports the end.
+pub trait FrameSource {
+    /// Human-readable name for messages (a path, a camera name).
+    fn name(&self) -> &str;
+    fn kind(&self) -> SourceKind;
+    /// The next frame, `Ok(None)` at the end.
+    fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError>;
+}
+
+/// What can go wrong getting frames.
+#[derive(Debug, thiserror::Error)]
+pub enum CaptureError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("{path}: not a readable image ({reason})")]
+    BadImage { path: PathBuf, reason: String },
+    #[error("{path}: not a readable video ({reason})")]
+    BadVideo { path: PathBuf, reason: String },
+    #[error("{path}: unsupported file type; Sitwell reads images (png, jpg, ppm) and {videos}")]
+    Unsupported { path: PathBuf, videos: &'static str },
+    #[error("{path}: no images in this folder")]
+    EmptyDir { path: PathBuf },
+    #[error("no camera found; plug one in, or check `sitwell devices`")]
+    NoCamera,
+    #[error("camera {name} is busy: another application is using it; close that application and try again")]
+    CameraBusy { name: String },
+    #[error("camera {name} could not be opened: {reason}")]
+    CameraOpen { name: String, reason: String },
+    #[error("camera {name} stopped delivering frames (unplugged?): {reason}")]
+    CameraLost { name: String, reason: String },
+}
+
+/// File extensions read as still images.
+pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "ppm", "pgm", "pnm"];
+/// File extensions read as videos.
+pub const VIDEO_EXTENSIONS: &[&str] = &["mp4", "m4v", "mov", "mkv", "webm", "avi", "mjpeg", "mjpg", "y4m", "mpg", "mpeg", "ogv"];
+
+const VIDEO_SUPPORT: &str = if cfg!(feature = "ffmpeg") {
+    "videos (mp4, mkv, webm, avi, mov, y4m)"
+} else {
+    "no videos (this build lacks the `ffmpeg` feature)"
+};
+
+pub(crate) fn extension(path: &Path) -> String {
+    path.extension()
+        .map(|e| e.to_string_lossy().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+pub fn is_image_path(path: &Path) -> bool {
+    IMAGE_EXTENSIONS.contains(&extension(path).as_str())
+}
+
+pub fn is_video_path(path: &Path) -> bool {
+    VIDEO_EXTENSIONS.contains(&extension(path).as_str())
+}
+
+/// Opens a file or folder as a frame source; a folder is played at `fps` frames per second.
+pub fn open_path(path: &Path, fps: f64) -> Result<Box<dyn FrameSource>, CaptureError> {
+    let meta = std::fs::metadata(path).map_err(|source| CaptureError::Io {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    if meta.is_dir() {
+        return Ok(Box::new(images::ImageDir::open(path, fps)?));
+    }
+    if is_image_path(path) {
+        return Ok(Box::new(images::ImageFile::new(path)));
+    }
+    if is_video_path(path) {
+        #[cfg(feature = "ffmpeg")]
+        return Ok(Box::new(video::VideoFile::open(path)?));
+    }
+    Err(CaptureError::Unsupported {
+        path: path.to_path_buf(),
+        videos: VIDEO_SUPPORT,
+    })
+}

@@ -1,0 +1,176 @@
+//! Sampling a rotated square of an RGB image into a model's NHWC float input.
+
+use image::RgbImage;
+
+use super::geometry::Roi;
+
+/// What a sample outside the image reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Border {
+    /// Black (value 0): the detector's letterbox padding.
+    Zero,
+    /// The nearest edge pixel: the landmark model's crop.
+    Replicate,
+}
+
+/// Sample positions are rounded to 1/SUBPIXELS of a pixel (OpenCV's INTER_TAB_SIZE).
+const SUBPIXELS: i64 = 32;
+
+/// Maps pixel values `v` (0..255) to `v * scale + offset`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Normalization {
+    pub scale: f32,
+    pub offset: f32,
+}
+
+impl Normalization {
+    /// [-1, 1], the detector's range.
+    pub const SIGNED: Self = Self {
+        scale: 1.0 / 127.5,
+        offset: -1.0,
+    };
+    /// [0, 1], the landmark models' range.
+    pub const UNIT: Self = Self {
+        scale: 1.0 / 255.0,
+        offset: 0.0,
+    };
+}
+
+/// Fills `out` (`side`×`side`×3, row-major NHWC) with the ROI of `image`, bilinearly sampled.
+///
+/// Tensor pixel (u, v) reads the image at `roi.image_from_crop(u / side, v / side)`: the
+/// ROI's corner maps to pixel (0, 0) exactly, which is how MediaPipe's affine warp does it.
+pub fn sample_roi(
+    image: &RgbImage,
+    roi: &Roi,
+    side: usize,
+    border: Border,
+    norm: Normalization,
+    out: &mut [f32],
+) {
+    debug_assert_eq!(out.len(), side * side * 3);
+    let (width, height) = (image.width() as i64, image.height() as i64);
+    let pixels = image.as_raw();
+    let step = 1.0 / side as f32;
+    let origin = roi.image_from_crop(0.0, 0.0);
+    let along_u = roi.image_from_crop(step, 0.0);
+    let along_v = roi.image_from_crop(0.0, step);
+    let (du_x, du_y) = (along_u.x - origin.x, along_u.y - origin.y);
+    let (dv_x, dv_y) = (along_v.x - origin.x, along_v.y - origin.y);
+
+    let fetch = |x: i64, y: i64| -> Option<[f32; 3]> {
+        let (x, y) = match border {
+            Border::Replicate => (x.clamp(0, width - 1), y.clamp(0, height - 1)),
+            Border::Zero if x < 0 || y < 0 || x >= width || y >= height => return None,
+            Border::Zero => (x, y),
+        };
+        let i = ((y * width + x) * 3) as usize;
+        Some([
+            pixels[i] as f32,
+            pixels[i + 1] as f32,
+            pixels[i + 2] as f32,
+        ])
+    };
+
+    for v in 0..side {
+        let row_x = origin.x + v as f32 * dv_x;
+        let row_y = origin.y + v as f32 * dv_y;
+        let row = &mut out[v * side * 3..(v + 1) * side * 3];
+        for u in 0..side {
+            // Like OpenCV's 8-bit warp (what MediaPipe runs): the sample position is rounded
+            // to 1/32 pixel and the interpolated value to a whole pixel level. The models are
+            // sensitive enough to such details that matching them matters at the pixel level.
+            let x_fixed = ((row_x + u as f32 * du_x) * SUBPIXELS as f32).round() as i64;
+            let y_fixed = ((row_y + u as f32 * du_y) * SUBPIXELS as f32).round() as i64;
+            let (x0, y0) = (x_fixed.div_euclid(SUBPIXELS), y_fixed.div_euclid(SUBPIXELS));
+            let fx = x_fixed.rem_euclid(SUBPIXELS) as f32 / SUBPIXELS as f32;
+            let fy = y_fixed.rem_euclid(SUBPIXELS) as f32 / SUBPIXELS as f32;
+            let mut acc = [0.0f32; 3];
+            if x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height {
+                // Fast path: all four taps inside the image.
+                let i00 = ((y0 * width + x0) * 3) as usize;
+                let i10 = i00 + 3;
+                let i01 = i00 + (width * 3) as usize;
+                let i11 = i01 + 3;
+                for c in 0..3 {
+                    let top = pixels[i00 + c] as f32 * (1.0 - fx) + pixels[i10 + c] as f32 * fx;
+                    let bottom = pixels[i01 + c] as f32 * (1.0 - fx) + pixels[i11 + c] as f32 * fx;
+                    acc[c] = top * (1.0 - fy) + bottom * fy;
+                }
+            } else {
+                let taps = [
+                    (x0, y0, (1.0 - fx) * (1.0 - fy)),
+                    (x0 + 1, y0, fx * (1.0 - fy)),
+                    (x0, y0 + 1, (1.0 - fx) * fy),
+                    (x0 + 1, y0 + 1, fx * fy),
+                ];
+                for (tx, ty, w) in taps {
+                    if let Some(p) = fetch(tx, ty) {
+                        for c in 0..3 {
+                            acc[c] += p[c] * w;
+                        }
+                    }
+                }
+            }
+            let o = &mut row[u * 3..u * 3 + 3];
+            for c in 0..3 {
+                o[c] = acc[c].round() * norm.scale + norm.offset;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pose::geometry::PointPx;
+
+    fn gradient(width: u32, height: u32) -> RgbImage {
+        RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 7]))
+    }
+
+    #[test]
+    fn identity_roi_copies_pixels() {
+        let img = gradient(8, 8);
+        let roi = Roi {
+            center_px: PointPx::new(4.0, 4.0),
+            size_px: 8.0,
+            rotation_rad: 0.0,
+        };
+        let mut out = vec![0.0; 8 * 8 * 3];
+        sample_roi(&img, &roi, 8, Border::Zero, Normalization { scale: 1.0, offset: 0.0 }, &mut out);
+        // Tensor (u=3, v=5) reads image (3, 5) exactly.
+        let i = (5 * 8 + 3) * 3;
+        assert_eq!(&out[i..i + 3], &[3.0, 5.0, 7.0]);
+    }
+
+    #[test]
+    fn borders_pad_black_or_stretch_the_edge() {
+        let img = gradient(4, 4);
+        // A ROI twice the image: its left half lies outside the image.
+        let roi = Roi {
+            center_px: PointPx::new(0.0, 2.0),
+            size_px: 8.0,
+            rotation_rad: 0.0,
+        };
+        let raw = Normalization { scale: 1.0, offset: 0.0 };
+        let mut zero = vec![0.0; 8 * 8 * 3];
+        let mut repl = vec![0.0; 8 * 8 * 3];
+        sample_roi(&img, &roi, 8, Border::Zero, raw, &mut zero);
+        sample_roi(&img, &roi, 8, Border::Replicate, raw, &mut repl);
+        let i = (3 * 8) * 3 + 2; // u=0, v=3: image x=-4, blue channel
+        assert_eq!(zero[i], 0.0);
+        assert_eq!(repl[i], 7.0);
+    }
+
+    #[test]
+    fn normalization_maps_to_model_ranges() {
+        let img = RgbImage::from_pixel(2, 2, image::Rgb([255, 0, 255]));
+        let roi = Roi::letterbox(2, 2);
+        let mut out = vec![0.0; 2 * 2 * 3];
+        sample_roi(&img, &roi, 2, Border::Replicate, Normalization::SIGNED, &mut out);
+        assert!((out[0] - 1.0).abs() < 1e-6 && (out[1] + 1.0).abs() < 1e-6);
+        sample_roi(&img, &roi, 2, Border::Replicate, Normalization::UNIT, &mut out);
+        assert!((out[0] - 1.0).abs() < 1e-6 && out[1].abs() < 1e-6);
+    }
+}

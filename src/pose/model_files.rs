@@ -1,0 +1,119 @@
+//! The committed ONNX model files: where they are, and checking that they are the ones we ship.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use super::PoseError;
+
+/// Environment variable naming the folder with the `.onnx` files.
+pub const MODEL_DIR_VAR: &str = "SITWELL_MODEL_DIR";
+
+/// One model file and the sha256 it must have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ModelFile {
+    pub file_name: &'static str,
+    pub sha256: &'static str,
+}
+
+/// The person detector (converted from MediaPipe's `pose_detection.tflite`).
+pub const DETECTOR: ModelFile = ModelFile {
+    file_name: "pose_detection.onnx",
+    sha256: "4cc806df6b70ffb93df83f0d59a3d599d0ff4fa0660dc2690e7fe23d26f1d769",
+};
+
+/// Which BlazePose landmark model to run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LandmarkModel {
+    /// Faster; what Sitwell uses by default.
+    #[default]
+    Lite,
+    /// Slower, a little more accurate.
+    Full,
+}
+
+impl LandmarkModel {
+    pub fn file(self) -> ModelFile {
+        match self {
+            LandmarkModel::Lite => ModelFile {
+                file_name: "pose_landmark_lite.onnx",
+                sha256: "057f26a19e534e34d4dcf27faf9ded729f0de28bf9e870c45f12257e63cff0cc",
+            },
+            LandmarkModel::Full => ModelFile {
+                file_name: "pose_landmark_full.onnx",
+                sha256: "0fece08495d75431386b6454e01fcca5625db23466bb82aec3c626f3f35297cf",
+            },
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            LandmarkModel::Lite => "lite",
+            LandmarkModel::Full => "full",
+        }
+    }
+}
+
+/// The model folder: `$SITWELL_MODEL_DIR`, else `models/` next to the executable, else this
+/// source tree's `models/`.
+pub fn model_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os(MODEL_DIR_VAR) {
+        return PathBuf::from(dir);
+    }
+    let beside_exe = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(|d| d.join("models")));
+    match beside_exe {
+        Some(dir) if dir.join(DETECTOR.file_name).is_file() => dir,
+        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+    }
+}
+
+/// Reads a model file and checks its sha256, so a truncated or swapped file is reported as
+/// such instead of failing obscurely inside ONNX Runtime.
+pub fn read_model(dir: &Path, model: ModelFile) -> Result<Vec<u8>, PoseError> {
+    let path = dir.join(model.file_name);
+    let bytes = std::fs::read(&path).map_err(|source| PoseError::ModelMissing {
+        path: path.clone(),
+        source,
+    })?;
+    let actual = hex(&Sha256::digest(&bytes));
+    if actual != model.sha256 {
+        return Err(PoseError::ModelCorrupt {
+            path,
+            expected: model.sha256,
+            actual,
+        });
+    }
+    Ok(bytes)
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shipped_models_match_their_checksums() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
+        for model in [DETECTOR, LandmarkModel::Lite.file(), LandmarkModel::Full.file()] {
+            read_model(&dir, model).unwrap_or_else(|e| panic!("{e}"));
+        }
+    }
+
+    #[test]
+    fn missing_and_corrupt_models_are_told_apart() {
+        let dir = std::env::temp_dir().join(format!("sitwell-models-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let missing = read_model(&dir, DETECTOR).expect_err("no file");
+        assert!(matches!(missing, PoseError::ModelMissing { .. }), "{missing}");
+        std::fs::write(dir.join(DETECTOR.file_name), b"not a model").expect("write");
+        let corrupt = read_model(&dir, DETECTOR).expect_err("bad bytes");
+        assert!(matches!(corrupt, PoseError::ModelCorrupt { .. }), "{corrupt}");
+        assert!(corrupt.to_string().contains("pose_detection.onnx"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -1,0 +1,101 @@
+//! Finding and loading ONNX Runtime, and making inference sessions with Sitwell's settings.
+//!
+//! ONNX Runtime is loaded at run time (ort's `load-dynamic`), never linked. The library is
+//! looked for, in order: `$ORT_DYLIB_PATH`; next to the `sitwell` executable; the copy
+//! `scripts/fetch-ort.sh` put in this source tree's `target/ort/`.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use ort::environment::Environment;
+use ort::session::Session;
+use ort::session::builder::GraphOptimizationLevel;
+
+use super::PoseError;
+
+/// The ONNX Runtime release Sitwell is built and tested against.
+pub const ORT_VERSION: &str = "1.31.1";
+/// Environment variable naming an explicit library file.
+pub const ORT_PATH_VAR: &str = "ORT_DYLIB_PATH";
+
+const HOW_TO_GET: &str = "run scripts/fetch-ort.sh in the Sitwell source folder, put \
+libonnxruntime.so.1.31.1 next to the sitwell executable, or set ORT_DYLIB_PATH to it";
+
+/// Where ONNX Runtime is looked for, in order.
+pub fn library_candidates() -> Vec<PathBuf> {
+    let file = format!("libonnxruntime.so.{ORT_VERSION}");
+    let mut out = Vec::new();
+    if let Some(explicit) = std::env::var_os(ORT_PATH_VAR) {
+        out.push(PathBuf::from(explicit));
+    }
+    if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+        out.push(dir.join(&file));
+        out.push(dir.join("libonnxruntime.so"));
+    }
+    out.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ort").join(&file));
+    out
+}
+
+/// Finds the ONNX Runtime library. An explicit `$ORT_DYLIB_PATH` that does not exist is an
+/// error rather than silently skipped.
+pub fn find_library() -> Result<PathBuf, PoseError> {
+    if let Some(explicit) = std::env::var_os(ORT_PATH_VAR) {
+        let path = PathBuf::from(explicit);
+        return if path.is_file() {
+            Ok(path)
+        } else {
+            Err(PoseError::Runtime(format!(
+                "{ORT_PATH_VAR} is set to {}, which is not a file; {HOW_TO_GET}",
+                path.display()
+            )))
+        };
+    }
+    let candidates = library_candidates();
+    candidates.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
+        let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
+        PoseError::Runtime(format!(
+            "ONNX Runtime {ORT_VERSION} was not found (looked in {}); {HOW_TO_GET}",
+            looked.join(", ")
+        ))
+    })
+}
+
+/// The process-wide ONNX Runtime environment, loaded on first use.
+pub fn environment() -> Result<&'static Environment, PoseError> {
+    static ENV: OnceLock<Result<Environment, String>> = OnceLock::new();
+    ENV.get_or_init(|| {
+        let path = find_library().map_err(|e| e.to_string())?;
+        let builder = ort::init_from(&path).map_err(|e| {
+            format!(
+                "could not load ONNX Runtime from {}: {e}; Sitwell needs ONNX Runtime {ORT_VERSION} ({HOW_TO_GET})",
+                path.display()
+            )
+        })?;
+        builder
+            .with_name("sitwell")
+            .build()
+            .map_err(|e| format!("could not start ONNX Runtime: {e}"))
+    })
+    .as_ref()
+    .map_err(|e| PoseError::Runtime(e.clone()))
+}
+
+/// A CPU session for a model held in memory: one intra-op thread, no spin-waiting (on a
+/// 2-core laptop, spinning doubles CPU for nothing), all graph optimisations.
+pub fn session_from_bytes(model: &[u8], name: &str) -> Result<Session, PoseError> {
+    let env = environment()?;
+    let build = || -> ort::Result<Session> {
+        let session = Session::builder(env)?
+            .with_intra_threads(1)?
+            .with_inter_threads(1)?
+            .with_intra_op_spinning(false)?
+            .with_inter_op_spinning(false)?
+            .with_optimization_level(GraphOptimizationLevel::All)?
+            .commit_from_memory(model)?;
+        Ok(session)
+    };
+    build().map_err(|e| PoseError::ModelLoad {
+        name: name.to_owned(),
+        reason: e.to_string(),
+    })
+}

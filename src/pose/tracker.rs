@@ -1,0 +1,141 @@
+//! The pose stage as one object: detector and landmark model, in static or tracking mode.
+
+use image::RgbImage;
+
+use super::PoseError;
+use super::detector::PoseDetector;
+use super::filter::{PointSmoother, ROI_SMOOTHING};
+use super::geometry::Roi;
+use super::keypoints::Pose;
+use super::landmarks::LandmarkDetector;
+use super::model_files::{self, DETECTOR, LandmarkModel};
+use super::runtime;
+
+/// Below this pose-presence score the landmarks are dropped and the detector runs again.
+pub const MIN_PRESENCE: f32 = 0.5;
+
+/// How consecutive frames relate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Every frame on its own: the detector runs each time (still photos).
+    Static,
+    /// Video: the next ROI comes from this frame's landmarks; the detector runs only when the
+    /// person is lost.
+    Tracking,
+}
+
+/// Where the next frame's ROI comes from in tracking mode.
+struct Track {
+    smoother: PointSmoother,
+    next_roi: Roi,
+}
+
+/// Which model ran on a frame, for statistics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct FrameWork {
+    pub ran_detector: bool,
+    pub ran_landmarks: bool,
+}
+
+/// BlazePose: frame in, person (or none) out.
+pub struct PoseEstimator {
+    detector: PoseDetector,
+    landmarks: LandmarkDetector,
+    model: LandmarkModel,
+    mode: Mode,
+    track: Option<Track>,
+    last_work: FrameWork,
+}
+
+impl PoseEstimator {
+    /// Loads ONNX Runtime and the models from [`model_files::model_dir`].
+    pub fn new(model: LandmarkModel, mode: Mode) -> Result<Self, PoseError> {
+        Self::from_dir(&model_files::model_dir(), model, mode)
+    }
+
+    /// Loads the models from `dir` (checked by sha256).
+    pub fn from_dir(dir: &std::path::Path, model: LandmarkModel, mode: Mode) -> Result<Self, PoseError> {
+        let detector_bytes = model_files::read_model(dir, DETECTOR)?;
+        let landmark_bytes = model_files::read_model(dir, model.file())?;
+        let detector = PoseDetector::new(runtime::session_from_bytes(&detector_bytes, DETECTOR.file_name)?)?;
+        let landmarks = LandmarkDetector::new(runtime::session_from_bytes(&landmark_bytes, model.file().file_name)?)?;
+        Ok(Self {
+            detector,
+            landmarks,
+            model,
+            mode,
+            track: None,
+            last_work: FrameWork::default(),
+        })
+    }
+
+    pub fn model(&self) -> LandmarkModel {
+        self.model
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// Switches mode; switching forgets any tracked person.
+    pub fn set_mode(&mut self, mode: Mode) {
+        self.mode = mode;
+        self.reset();
+    }
+
+    /// Forgets the tracked person: the next frame runs the detector.
+    pub fn reset(&mut self) {
+        self.track = None;
+    }
+
+    /// Which models ran on the last frame.
+    pub fn last_work(&self) -> FrameWork {
+        self.last_work
+    }
+
+    /// Finds the person in `frame`, seen at `t_s` seconds (used to smooth the tracking ROI).
+    pub fn estimate(&mut self, frame: &RgbImage, t_s: f64) -> Result<Option<Pose>, PoseError> {
+        self.last_work = FrameWork::default();
+        if frame.width() == 0 || frame.height() == 0 {
+            self.reset();
+            return Ok(None);
+        }
+        let tracked = match (&self.track, self.mode) {
+            (Some(track), Mode::Tracking) => Some(track.next_roi),
+            _ => None,
+        };
+        let roi = match tracked {
+            Some(roi) => roi,
+            None => {
+                self.last_work.ran_detector = true;
+                match self.detector.detect(frame)? {
+                    Some(detection) => detection.roi(),
+                    None => {
+                        self.reset();
+                        return Ok(None);
+                    }
+                }
+            }
+        };
+        self.last_work.ran_landmarks = true;
+        let result = self.landmarks.run(frame, &roi)?;
+        if result.presence < MIN_PRESENCE {
+            self.reset();
+            return Ok(None);
+        }
+        if self.mode == Mode::Tracking {
+            let track = self.track.get_or_insert_with(|| Track {
+                smoother: PointSmoother::new(ROI_SMOOTHING),
+                next_roi: roi,
+            });
+            let [center, scale_point] = track.smoother.apply(t_s, result.roi_points_px);
+            track.next_roi = Roi::from_alignment_points(center, scale_point);
+        }
+        Ok(Some(Pose {
+            keypoints: result.keypoints,
+            world: result.world,
+            presence: result.presence,
+            roi,
+        }))
+    }
+}

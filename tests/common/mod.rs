@@ -1,0 +1,94 @@
+//! Shared helpers for the integration tests: fixture paths and MediaPipe's golden outputs.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+use sitwell::capture;
+use sitwell::pose::{KeypointId, LandmarkModel, Pose, PoseEstimator};
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+pub fn golden_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden")
+}
+
+/// `../shared/data`, the evaluation data beside the repository (present in CI and on
+/// developers' machines; not part of the repository).
+pub fn shared_data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
+}
+
+/// MediaPipe's landmarks for one frame: 33 × [x_px, y_px, z, visibility].
+pub type Landmarks = Vec<[f64; 4]>;
+
+/// One golden file (`real_stills.json`, `synthetic_stills.json`, `clips.json`).
+pub struct Golden(Value);
+
+fn model_key(model: LandmarkModel) -> &'static str {
+    model.name()
+}
+
+fn landmarks(v: &Value) -> Option<Landmarks> {
+    let lms = v.get("landmarks")?.as_array()?;
+    Some(
+        lms.iter()
+            .map(|p| {
+                let a = p.as_array().expect("landmark is an array");
+                [0, 1, 2, 3].map(|i| a[i].as_f64().expect("number"))
+            })
+            .collect(),
+    )
+}
+
+impl Golden {
+    pub fn load(path: &Path) -> Self {
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        Golden(serde_json::from_str(&text).expect("golden JSON parses"))
+    }
+
+    pub fn names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.0["items"].as_object().expect("items").keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    /// MediaPipe's answer for a still: `None` = no person.
+    pub fn still(&self, name: &str, model: LandmarkModel) -> Option<Landmarks> {
+        let item = &self.0["items"][name][model_key(model)];
+        assert!(item.is_object(), "no golden entry for {name}");
+        item.get("pose").and_then(landmarks)
+    }
+
+    /// MediaPipe's answer per frame of a clip.
+    pub fn clip(&self, name: &str, model: LandmarkModel) -> Vec<Option<Landmarks>> {
+        let frames = self.0["items"][name][model_key(model)]["frames"]
+            .as_array()
+            .unwrap_or_else(|| panic!("no golden frames for {name}"));
+        frames.iter().map(landmarks).collect()
+    }
+}
+
+/// Errors in pixels on head and shoulder points that MediaPipe sees (visibility > 0.5).
+pub fn head_errors(expected: &Landmarks, pose: &Pose) -> Vec<f64> {
+    KeypointId::HEAD_AND_SHOULDERS
+        .filter(|&i| expected[i][3] > 0.5)
+        .map(|i| {
+            let k = &pose.keypoints[i];
+            (f64::from(k.x_px) - expected[i][0]).hypot(f64::from(k.y_px) - expected[i][1])
+        })
+        .collect()
+}
+
+pub fn median(values: &[f64]) -> f64 {
+    sitwell::stats::median(values)
+}
+
+/// Runs one still image through the same capture path as `sitwell analyze`.
+pub fn run_still(estimator: &mut PoseEstimator, path: &Path) -> Option<Pose> {
+    let mut source = capture::open_path(path, 1.0).expect("fixture opens");
+    let frame = source.next_frame().expect("fixture decodes").expect("one frame");
+    estimator.estimate(&frame.rgb, frame.t_s).expect("inference")
+}
