@@ -51,12 +51,13 @@ pub fn sample_roi(
     debug_assert_eq!(out.len(), side * side * 3);
     let (width, height) = (image.width() as i64, image.height() as i64);
     let pixels = image.as_raw();
-    let step = 1.0 / side as f32;
-    let origin = roi.image_from_crop(0.0, 0.0);
-    let along_u = roi.image_from_crop(step, 0.0);
-    let along_v = roi.image_from_crop(0.0, step);
-    let (du_x, du_y) = (along_u.x - origin.x, along_u.y - origin.y);
-    let (dv_x, dv_y) = (along_v.x - origin.x, along_v.y - origin.y);
+    // The ROI's corners in f32, the way OpenCV's `RotatedRect::points` makes them for
+    // MediaPipe; the mapping itself in f64, because at desk framing the ROI is ~2.5x the image
+    // and f32 would drift by more than the 1/32-pixel grid below.
+    let [top_left, top_right, bottom_left] = roi_corners(roi);
+    let step = 1.0 / side as f64;
+    let (du_x, du_y) = ((top_right.0 - top_left.0) * step, (top_right.1 - top_left.1) * step);
+    let (dv_x, dv_y) = ((bottom_left.0 - top_left.0) * step, (bottom_left.1 - top_left.1) * step);
 
     let fetch = |x: i64, y: i64| -> Option<[f32; 3]> {
         let (x, y) = match border {
@@ -73,15 +74,15 @@ pub fn sample_roi(
     };
 
     for v in 0..side {
-        let row_x = origin.x + v as f32 * dv_x;
-        let row_y = origin.y + v as f32 * dv_y;
+        let row_x = top_left.0 + v as f64 * dv_x;
+        let row_y = top_left.1 + v as f64 * dv_y;
         let row = &mut out[v * side * 3..(v + 1) * side * 3];
         for u in 0..side {
             // Like OpenCV's 8-bit warp (what MediaPipe runs): the sample position is rounded
             // to 1/32 pixel and the interpolated value to a whole pixel level. The models are
             // sensitive enough to such details that matching them matters at the pixel level.
-            let x_fixed = ((row_x + u as f32 * du_x) * SUBPIXELS as f32).round() as i64;
-            let y_fixed = ((row_y + u as f32 * du_y) * SUBPIXELS as f32).round() as i64;
+            let x_fixed = ((row_x + u as f64 * du_x) * SUBPIXELS as f64).round() as i64;
+            let y_fixed = ((row_y + u as f64 * du_y) * SUBPIXELS as f64).round() as i64;
             let (x0, y0) = (x_fixed.div_euclid(SUBPIXELS), y_fixed.div_euclid(SUBPIXELS));
             let fx = x_fixed.rem_euclid(SUBPIXELS) as f32 / SUBPIXELS as f32;
             let fy = y_fixed.rem_euclid(SUBPIXELS) as f32 / SUBPIXELS as f32;
@@ -118,6 +119,20 @@ pub fn sample_roi(
             }
         }
     }
+}
+
+/// Top-left, top-right and bottom-left corners of the ROI in image pixels (f32 arithmetic,
+/// as OpenCV computes a rotated rectangle's corners), widened to f64.
+fn roi_corners(roi: &Roi) -> [(f64, f64); 3] {
+    let angle = f64::from(roi.rotation_rad.to_degrees()).to_radians();
+    let b = angle.cos() as f32 * 0.5;
+    let a = angle.sin() as f32 * 0.5;
+    let (cx, cy, size) = (roi.center_px.x, roi.center_px.y, roi.size_px);
+    let bottom_left = (cx - a * size - b * size, cy + b * size - a * size);
+    let top_left = (cx + a * size - b * size, cy - b * size - a * size);
+    let top_right = (2.0 * cx - bottom_left.0, 2.0 * cy - bottom_left.1);
+    let wide = |p: (f32, f32)| (f64::from(p.0), f64::from(p.1));
+    [wide(top_left), wide(top_right), wide(bottom_left)]
 }
 
 #[cfg(test)]

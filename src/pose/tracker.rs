@@ -109,7 +109,10 @@ impl PoseEstimator {
             None => {
                 self.last_work.ran_detector = true;
                 match self.detector.detect(frame)? {
-                    Some(detection) => detection.roi(),
+                    Some(detection) => {
+                        tracing::debug!(?detection, roi = ?detection.roi(), "person detected");
+                        detection.roi()
+                    }
                     None => {
                         self.reset();
                         return Ok(None);
@@ -130,6 +133,7 @@ impl PoseEstimator {
             });
             let [center, scale_point] = track.smoother.apply(t_s, result.roi_points_px);
             track.next_roi = Roi::from_alignment_points(center, scale_point);
+            tracing::trace!(roi = ?track.next_roi, "next tracking ROI");
         }
         Ok(Some(Pose {
             keypoints: result.keypoints,
