@@ -215,7 +215,7 @@ mod tests {
         lms[0].y_norm = 0.3;
         let before = lms;
         // Weak peak at the right place.
-        refine_with_heatmap(&mut lms, &heatmap_with_peak(0, 19, 19, 0.0));
+        refine_with_heatmap(&mut lms, &heatmap_with_peak(0, 19, 19, -0.5));
         assert_eq!(lms[0], before[0]);
         // Strong peak outside the 7×7 window.
         refine_with_heatmap(&mut lms, &heatmap_with_peak(0, 40, 40, 10.0));

@@ -72,12 +72,13 @@ impl Golden {
 }
 
 /// Errors in pixels on head and shoulder points that MediaPipe sees (visibility > 0.5).
-pub fn head_errors(expected: &Landmarks, pose: &Pose) -> Vec<f64> {
+pub fn head_errors(expected: &Landmarks, pose: &Pose) -> Vec<(KeypointId, f64)> {
     KeypointId::HEAD_AND_SHOULDERS
         .filter(|&i| expected[i][3] > 0.5)
         .map(|i| {
             let k = &pose.keypoints[i];
-            (f64::from(k.x_px) - expected[i][0]).hypot(f64::from(k.y_px) - expected[i][1])
+            let err = (f64::from(k.x_px) - expected[i][0]).hypot(f64::from(k.y_px) - expected[i][1]);
+            (KeypointId::ALL[i], err)
         })
         .collect()
 }
