@@ -1,1 +1,59 @@
-fn main() {}
+//! Criterion benches of the pose stage on a 640×480 frame: crop/preprocess, detector, landmark
+//! models lite and full, and a whole frame in tracking mode.
+//!
+//! Run: `cargo bench --bench pose` (ONNX Runtime from `scripts/fetch-ort.sh`).
+
+use std::path::Path;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use sitwell::capture::images::read_rgb;
+use sitwell::pose::detector::PoseDetector;
+use sitwell::pose::landmarks::LandmarkDetector;
+use sitwell::pose::model_files::{self, DETECTOR, LandmarkModel};
+use sitwell::pose::{Mode, PoseEstimator, runtime};
+
+fn frame() -> image::RgbImage {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/synthetic/D1_upright.jpg");
+    read_rgb(&path).expect("640x480 fixture")
+}
+
+fn detector() -> PoseDetector {
+    let bytes = model_files::read_model(&model_files::model_dir(), DETECTOR).expect("detector model");
+    PoseDetector::new(runtime::session_from_bytes(&bytes, "detector").expect("session")).expect("detector")
+}
+
+fn landmarks(model: LandmarkModel) -> LandmarkDetector {
+    let bytes = model_files::read_model(&model_files::model_dir(), model.file()).expect("landmark model");
+    LandmarkDetector::new(runtime::session_from_bytes(&bytes, "landmarks").expect("session")).expect("landmarks")
+}
+
+fn benches(c: &mut Criterion) {
+    let frame = frame();
+    assert_eq!(frame.dimensions(), (640, 480));
+    let mut det = detector();
+    let roi = det.detect(&frame).expect("inference").expect("a person in the fixture").roi();
+
+    let mut group = c.benchmark_group("pose_640x480");
+    group.sample_size(30);
+    group.bench_function("preprocess_detector_letterbox_224", |b| b.iter(|| det.preprocess(&frame)));
+    let mut lite = landmarks(LandmarkModel::Lite);
+    group.bench_function("preprocess_landmark_crop_256", |b| b.iter(|| lite.preprocess(&frame, &roi)));
+    group.bench_function("detector", |b| b.iter(|| det.detect(&frame).expect("inference")));
+    group.bench_function("landmark_lite", |b| b.iter(|| lite.run(&frame, &roi).expect("inference")));
+    let mut full = landmarks(LandmarkModel::Full);
+    group.bench_function("landmark_full", |b| b.iter(|| full.run(&frame, &roi).expect("inference")));
+    for model in [LandmarkModel::Lite, LandmarkModel::Full] {
+        let mut estimator = PoseEstimator::new(model, Mode::Tracking).expect("models");
+        let mut t = 0.0;
+        group.bench_function(format!("tracking_frame_{}", model.name()), |b| {
+            b.iter(|| {
+                t += 1.0 / 30.0;
+                estimator.estimate(&frame, t).expect("inference")
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(pose, benches);
+criterion_main!(pose);
