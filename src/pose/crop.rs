@@ -14,7 +14,11 @@ pub enum Border {
 }
 
 /// Sample positions are rounded to 1/SUBPIXELS of a pixel (OpenCV's INTER_TAB_SIZE).
-const SUBPIXELS: i64 = 32;
+const SUBPIXEL_BITS: u32 = 5;
+const SUBPIXELS: i64 = 1 << SUBPIXEL_BITS;
+/// Bilinear weights are products of two 1/32 steps: 1/1024.
+const WEIGHT_BITS: u32 = 2 * SUBPIXEL_BITS;
+const WEIGHT_HALF: u32 = 1 << (WEIGHT_BITS - 1);
 
 /// Maps pixel values `v` (0..255) to `v * scale + offset`.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -59,65 +63,76 @@ pub fn sample_roi(
     let (du_x, du_y) = ((top_right.0 - top_left.0) * step, (top_right.1 - top_left.1) * step);
     let (dv_x, dv_y) = ((bottom_left.0 - top_left.0) * step, (bottom_left.1 - top_left.1) * step);
 
-    let fetch = |x: i64, y: i64| -> Option<[f32; 3]> {
+    // Pixel value -> model value, for every possible (integer) interpolated level.
+    let levels: [f32; 256] = std::array::from_fn(|v| v as f32 * norm.scale + norm.offset);
+    let fetch = |x: i64, y: i64| -> Option<[u8; 3]> {
         let (x, y) = match border {
             Border::Replicate => (x.clamp(0, width - 1), y.clamp(0, height - 1)),
             Border::Zero if x < 0 || y < 0 || x >= width || y >= height => return None,
             Border::Zero => (x, y),
         };
         let i = ((y * width + x) * 3) as usize;
-        Some([
-            pixels[i] as f32,
-            pixels[i + 1] as f32,
-            pixels[i + 2] as f32,
-        ])
+        Some([pixels[i], pixels[i + 1], pixels[i + 2]])
     };
 
     for v in 0..side {
         let row_x = top_left.0 + v as f64 * dv_x;
         let row_y = top_left.1 + v as f64 * dv_y;
         let row = &mut out[v * side * 3..(v + 1) * side * 3];
-        for u in 0..side {
+        for (u, o) in row.chunks_exact_mut(3).enumerate() {
             // Like OpenCV's 8-bit warp (what MediaPipe runs): the sample position is rounded
-            // to 1/32 pixel and the interpolated value to a whole pixel level. The models are
-            // sensitive enough to such details that matching them matters at the pixel level.
-            let x_fixed = ((row_x + u as f64 * du_x) * SUBPIXELS as f64).round() as i64;
-            let y_fixed = ((row_y + u as f64 * du_y) * SUBPIXELS as f64).round() as i64;
-            let (x0, y0) = (x_fixed.div_euclid(SUBPIXELS), y_fixed.div_euclid(SUBPIXELS));
-            let fx = x_fixed.rem_euclid(SUBPIXELS) as f32 / SUBPIXELS as f32;
-            let fy = y_fixed.rem_euclid(SUBPIXELS) as f32 / SUBPIXELS as f32;
-            let mut acc = [0.0f32; 3];
+            // to 1/32 pixel, the bilinear weights are whole multiples of 1/1024 and the result
+            // is rounded to a whole pixel level. The models are sensitive enough to such
+            // details that matching them exactly matters at the keypoint level.
+            let x_fixed = round_ties_even((row_x + u as f64 * du_x) * SUBPIXELS as f64);
+            let y_fixed = round_ties_even((row_y + u as f64 * du_y) * SUBPIXELS as f64);
+            let (x0, y0) = (x_fixed >> SUBPIXEL_BITS, y_fixed >> SUBPIXEL_BITS);
+            let fx = (x_fixed & (SUBPIXELS - 1)) as u32;
+            let fy = (y_fixed & (SUBPIXELS - 1)) as u32;
+            let weights = [
+                (SUBPIXELS as u32 - fx) * (SUBPIXELS as u32 - fy),
+                fx * (SUBPIXELS as u32 - fy),
+                (SUBPIXELS as u32 - fx) * fy,
+                fx * fy,
+            ];
+            let mut acc = [0u32; 3];
             if x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height {
                 // Fast path: all four taps inside the image.
                 let i00 = ((y0 * width + x0) * 3) as usize;
-                let i10 = i00 + 3;
                 let i01 = i00 + (width * 3) as usize;
-                let i11 = i01 + 3;
-                for c in 0..3 {
-                    let top = pixels[i00 + c] as f32 * (1.0 - fx) + pixels[i10 + c] as f32 * fx;
-                    let bottom = pixels[i01 + c] as f32 * (1.0 - fx) + pixels[i11 + c] as f32 * fx;
-                    acc[c] = top * (1.0 - fy) + bottom * fy;
+                let taps = [i00, i00 + 3, i01, i01 + 3];
+                for (tap, w) in taps.into_iter().zip(weights) {
+                    for c in 0..3 {
+                        acc[c] += u32::from(pixels[tap + c]) * w;
+                    }
                 }
             } else {
-                let taps = [
-                    (x0, y0, (1.0 - fx) * (1.0 - fy)),
-                    (x0 + 1, y0, fx * (1.0 - fy)),
-                    (x0, y0 + 1, (1.0 - fx) * fy),
-                    (x0 + 1, y0 + 1, fx * fy),
-                ];
-                for (tx, ty, w) in taps {
+                let taps = [(x0, y0), (x0 + 1, y0), (x0, y0 + 1), (x0 + 1, y0 + 1)];
+                for ((tx, ty), w) in taps.into_iter().zip(weights) {
                     if let Some(p) = fetch(tx, ty) {
                         for c in 0..3 {
-                            acc[c] += p[c] * w;
+                            acc[c] += u32::from(p[c]) * w;
                         }
                     }
                 }
             }
-            let o = &mut row[u * 3..u * 3 + 3];
             for c in 0..3 {
-                o[c] = acc[c].round() * norm.scale + norm.offset;
+                o[c] = levels[((acc[c] + WEIGHT_HALF) >> WEIGHT_BITS) as usize];
             }
         }
+    }
+}
+
+/// Rounds half to even, as OpenCV's `cvRound` does, without a libm call on baseline x86-64:
+/// adding 1.5·2^52 pushes the fraction out of the mantissa under the default rounding mode.
+/// Exact for |v| < 2^51, far beyond any pixel coordinate × 32; larger values saturate.
+#[inline]
+fn round_ties_even(v: f64) -> i64 {
+    const MAGIC: f64 = 6_755_399_441_055_744.0; // 1.5 * 2^52
+    if v.abs() < 2_251_799_813_685_248.0 {
+        ((v + MAGIC) - MAGIC) as i64
+    } else {
+        v as i64
     }
 }
 
@@ -142,6 +157,15 @@ mod tests {
 
     fn gradient(width: u32, height: u32) -> RgbImage {
         RgbImage::from_fn(width, height, |x, y| image::Rgb([x as u8, y as u8, 7]))
+    }
+
+    #[test]
+    fn rounding_matches_opencv() {
+        assert_eq!(round_ties_even(2.5), 2);
+        assert_eq!(round_ties_even(3.5), 4);
+        assert_eq!(round_ties_even(-2.5), -2);
+        assert_eq!(round_ties_even(-2.6), -3);
+        assert_eq!(round_ties_even(1e300), i64::MAX);
     }
 
     #[test]

@@ -37,11 +37,11 @@ impl LandmarkModel {
         match self {
             LandmarkModel::Lite => ModelFile {
                 file_name: "pose_landmark_lite.onnx",
-                sha256: "057f26a19e534e34d4dcf27faf9ded729f0de28bf9e870c45f12257e63cff0cc",
+                sha256: "e3d4fe5eab9cb8072b5fcd4fe4525801126bb74bcc1da4521dcc7baa133d3b3c",
             },
             LandmarkModel::Full => ModelFile {
                 file_name: "pose_landmark_full.onnx",
-                sha256: "0fece08495d75431386b6454e01fcca5625db23466bb82aec3c626f3f35297cf",
+                sha256: "4ee669147d1f1d96ca8dd434235310277bcd09aec9a15286293631f3b04aa67c",
             },
         }
     }
