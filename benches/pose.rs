@@ -13,35 +13,54 @@ use sitwell::pose::model_files::{self, DETECTOR, LandmarkModel};
 use sitwell::pose::{Mode, PoseEstimator, runtime};
 
 fn frame() -> image::RgbImage {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/synthetic/D1_upright.jpg");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/synthetic/D1_upright.jpg");
     read_rgb(&path).expect("640x480 fixture")
 }
 
 fn detector() -> PoseDetector {
-    let bytes = model_files::read_model(&model_files::model_dir(), DETECTOR).expect("detector model");
-    PoseDetector::new(runtime::session_from_bytes(&bytes, "detector").expect("session")).expect("detector")
+    let bytes =
+        model_files::read_model(&model_files::model_dir(), DETECTOR).expect("detector model");
+    PoseDetector::new(runtime::session_from_bytes(&bytes, "detector").expect("session"))
+        .expect("detector")
 }
 
 fn landmarks(model: LandmarkModel) -> LandmarkDetector {
-    let bytes = model_files::read_model(&model_files::model_dir(), model.file()).expect("landmark model");
-    LandmarkDetector::new(runtime::session_from_bytes(&bytes, "landmarks").expect("session")).expect("landmarks")
+    let bytes =
+        model_files::read_model(&model_files::model_dir(), model.file()).expect("landmark model");
+    LandmarkDetector::new(runtime::session_from_bytes(&bytes, "landmarks").expect("session"))
+        .expect("landmarks")
 }
 
 fn benches(c: &mut Criterion) {
     let frame = frame();
     assert_eq!(frame.dimensions(), (640, 480));
     let mut det = detector();
-    let roi = det.detect(&frame).expect("inference").expect("a person in the fixture").roi();
+    let roi = det
+        .detect(&frame)
+        .expect("inference")
+        .expect("a person in the fixture")
+        .roi();
 
     let mut group = c.benchmark_group("pose_640x480");
     group.sample_size(30);
-    group.bench_function("preprocess_detector_letterbox_224", |b| b.iter(|| det.preprocess(&frame)));
+    group.bench_function("preprocess_detector_letterbox_224", |b| {
+        b.iter(|| det.preprocess(&frame))
+    });
     let mut lite = landmarks(LandmarkModel::Lite);
-    group.bench_function("preprocess_landmark_crop_256", |b| b.iter(|| lite.preprocess(&frame, &roi)));
-    group.bench_function("detector", |b| b.iter(|| det.detect(&frame).expect("inference")));
-    group.bench_function("landmark_lite", |b| b.iter(|| lite.run(&frame, &roi).expect("inference")));
+    group.bench_function("preprocess_landmark_crop_256", |b| {
+        b.iter(|| lite.preprocess(&frame, &roi))
+    });
+    group.bench_function("detector", |b| {
+        b.iter(|| det.detect(&frame).expect("inference"))
+    });
+    group.bench_function("landmark_lite", |b| {
+        b.iter(|| lite.run(&frame, &roi).expect("inference"))
+    });
     let mut full = landmarks(LandmarkModel::Full);
-    group.bench_function("landmark_full", |b| b.iter(|| full.run(&frame, &roi).expect("inference")));
+    group.bench_function("landmark_full", |b| {
+        b.iter(|| full.run(&frame, &roi).expect("inference"))
+    });
     for model in [LandmarkModel::Lite, LandmarkModel::Full] {
         let mut estimator = PoseEstimator::new(model, Mode::Tracking).expect("models");
         let mut t = 0.0;

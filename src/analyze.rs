@@ -126,7 +126,13 @@ pub fn record_json(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> V
     let world = pose.map(|p| {
         p.world
             .iter()
-            .map(|w| json!([round(f64::from(w.x_m), 4), round(f64::from(w.y_m), 4), round(f64::from(w.z_m), 4)]))
+            .map(|w| {
+                json!([
+                    round(f64::from(w.x_m), 4),
+                    round(f64::from(w.y_m), 4),
+                    round(f64::from(w.z_m), 4)
+                ])
+            })
             .collect::<Vec<_>>()
     });
     json!({
@@ -143,7 +149,12 @@ pub fn record_json(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> V
 /// The CSV header: source, frame, t, person, then per keypoint x, y, z, visibility, and world
 /// x, y, z (metres), named like `nose_x`, `nose_wx`.
 pub fn csv_header() -> String {
-    let mut cols = vec!["source".to_owned(), "frame".into(), "t".into(), "person".into()];
+    let mut cols = vec![
+        "source".to_owned(),
+        "frame".into(),
+        "t".into(),
+        "person".into(),
+    ];
     for id in KeypointId::ALL {
         for suffix in ["x", "y", "z", "visibility", "wx", "wy", "wz"] {
             cols.push(format!("{}_{suffix}", id.name()));
@@ -162,7 +173,12 @@ fn csv_quote(s: &str) -> String {
 
 /// One frame's CSV row (empty cells where there is no person).
 pub fn csv_row(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> String {
-    let mut cells = vec![csv_quote(source), frame.to_string(), format!("{t_s:.4}"), pose.is_some().to_string()];
+    let mut cells = vec![
+        csv_quote(source),
+        frame.to_string(),
+        format!("{t_s:.4}"),
+        pose.is_some().to_string(),
+    ];
     for id in KeypointId::ALL {
         match pose {
             Some(p) => {
@@ -183,7 +199,10 @@ pub fn csv_row(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> Strin
 
 /// File name for an annotated frame: `<source stem>_<frame>.png`.
 pub fn annotated_name(source: &Path, frame: u64) -> String {
-    let stem = source.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_else(|| "frame".into());
+    let stem = source
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "frame".into());
     format!("{stem}_{frame:05}.png")
 }
 
@@ -227,7 +246,15 @@ pub fn run(
             }
         };
         estimator.set_mode(opts.mode.for_source(source.kind()));
-        run_source(estimator, source.as_mut(), input, opts, out, log, &mut outcome)?;
+        run_source(
+            estimator,
+            source.as_mut(),
+            input,
+            opts,
+            out,
+            log,
+            &mut outcome,
+        )?;
     }
     out.flush()?;
     Ok(outcome)
@@ -251,7 +278,9 @@ fn run_source(
                 writeln!(log, "error: {e}")?;
                 outcome.failures.push(e.to_string());
                 // A folder skips the bad file; a video ends here.
-                if matches!(e, CaptureError::BadImage { .. } | CaptureError::Io { .. }) && source.kind() == SourceKind::Stills {
+                if matches!(e, CaptureError::BadImage { .. } | CaptureError::Io { .. })
+                    && source.kind() == SourceKind::Stills
+                {
                     continue;
                 }
                 return Ok(());
@@ -275,11 +304,22 @@ fn run_source(
         let source_name = file.display().to_string();
         // Frames of a folder are numbered within the folder; a lone image is frame 0.
         match opts.format {
-            OutputFormat::Jsonl => writeln!(out, "{}", record_json(&source_name, frame.index, frame.t_s, pose.as_ref()))?,
-            OutputFormat::Csv => writeln!(out, "{}", csv_row(&source_name, frame.index, frame.t_s, pose.as_ref()))?,
+            OutputFormat::Jsonl => writeln!(
+                out,
+                "{}",
+                record_json(&source_name, frame.index, frame.t_s, pose.as_ref())
+            )?,
+            OutputFormat::Csv => writeln!(
+                out,
+                "{}",
+                csv_row(&source_name, frame.index, frame.t_s, pose.as_ref())
+            )?,
         }
         if let Some(dir) = &opts.annotate_dir {
-            let path = dir.join(annotated_name(file, if frame.file.is_some() { 0 } else { frame.index }));
+            let path = dir.join(annotated_name(
+                file,
+                if frame.file.is_some() { 0 } else { frame.index },
+            ));
             annotate::draw_pose(&frame.rgb, pose.as_ref())
                 .save(&path)
                 .map_err(|e| AnalyzeError::Annotate {
@@ -315,6 +355,9 @@ mod tests {
 
     #[test]
     fn annotated_names_are_per_frame() {
-        assert_eq!(annotated_name(Path::new("x/clip.mp4"), 12), "clip_00012.png");
+        assert_eq!(
+            annotated_name(Path::new("x/clip.mp4"), 12),
+            "clip_00012.png"
+        );
     }
 }

@@ -30,7 +30,8 @@ pub fn draw_pose(frame: &RgbImage, pose: Option<&Pose>) -> RgbImage {
         return out;
     };
     let thickness = (frame.width().max(frame.height()) as f32 / 400.0).max(1.0);
-    let corners = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)].map(|(u, v)| pose.roi.image_from_crop(u, v));
+    let corners = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
+        .map(|(u, v)| pose.roi.image_from_crop(u, v));
     for i in 0..4 {
         let (a, b) = (corners[i], corners[(i + 1) % 4]);
         draw_line(&mut out, (a.x, a.y), (b.x, b.y), thickness * 0.5, ROI);
@@ -40,12 +41,26 @@ pub fn draw_pose(frame: &RgbImage, pose: Option<&Pose>) -> RgbImage {
         if ka.visibility < MIN_DRAW_VISIBILITY || kb.visibility < MIN_DRAW_VISIBILITY {
             continue;
         }
-        let color = if side_color(a) == side_color(b) { side_color(a) } else { CENTER };
-        draw_line(&mut out, (ka.x_px, ka.y_px), (kb.x_px, kb.y_px), thickness, color);
+        let color = if side_color(a) == side_color(b) {
+            side_color(a)
+        } else {
+            CENTER
+        };
+        draw_line(
+            &mut out,
+            (ka.x_px, ka.y_px),
+            (kb.x_px, kb.y_px),
+            thickness,
+            color,
+        );
     }
     for id in KeypointId::ALL {
         let kp = pose.keypoint(id);
-        let radius = if kp.visibility >= MIN_DRAW_VISIBILITY { 2.5 * thickness } else { 1.5 * thickness };
+        let radius = if kp.visibility >= MIN_DRAW_VISIBILITY {
+            2.5 * thickness
+        } else {
+            1.5 * thickness
+        };
         draw_disc(&mut out, (kp.x_px, kp.y_px), radius, side_color(id));
     }
     out

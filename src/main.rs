@@ -12,7 +12,11 @@ use sitwell::capture::camera;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
 
 #[derive(Parser)]
-#[command(name = "sitwell", version, about = "A webcam posture monitor that stays out of your way.")]
+#[command(
+    name = "sitwell",
+    version,
+    about = "A webcam posture monitor that stays out of your way."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -54,7 +58,8 @@ enum Command {
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("SITWELL_LOG").unwrap_or_else(|_| "warn".into()),
+            tracing_subscriber::EnvFilter::try_from_env("SITWELL_LOG")
+                .unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -98,12 +103,18 @@ fn main() -> ExitCode {
     })
 }
 
-fn run_analyze(opts: AnalyzeOptions, print_stats: bool, output: Option<PathBuf>, inputs: &[PathBuf]) -> anyhow::Result<ExitCode> {
+fn run_analyze(
+    opts: AnalyzeOptions,
+    print_stats: bool,
+    output: Option<PathBuf>,
+    inputs: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
     // The mode is set per input; static is only the starting point.
     let mut estimator = PoseEstimator::new(opts.model, Mode::Static)?;
     let mut out: Box<dyn Write> = match &output {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?,
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
     };
@@ -117,7 +128,10 @@ fn run_analyze(opts: AnalyzeOptions, print_stats: bool, output: Option<PathBuf>,
     if outcome.failures.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {
-        eprintln!("{} input(s) could not be read (see above); the others were processed", outcome.failures.len());
+        eprintln!(
+            "{} input(s) could not be read (see above); the others were processed",
+            outcome.failures.len()
+        );
         Ok(ExitCode::from(1))
     }
 }

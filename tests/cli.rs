@@ -38,17 +38,28 @@ fn records(out: &Output) -> Vec<Value> {
 #[test]
 fn jsonl_records_follow_the_contract() {
     let out = sitwell(&["analyze", &fixture("real/skimage__astronaut.png")], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let recs = records(&out);
     assert_eq!(recs.len(), 1);
     let r = &recs[0];
     assert_eq!(r["frame"], 0);
     assert_eq!(r["person"], true);
-    assert!(r["source"].as_str().is_some_and(|s| s.ends_with("skimage__astronaut.png")));
+    assert!(
+        r["source"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("skimage__astronaut.png"))
+    );
     let kps = r["keypoints"].as_array().expect("keypoints");
     let world = r["world"].as_array().expect("world");
     assert_eq!((kps.len(), world.len()), (33, 33));
-    assert!(kps.iter().all(|k| k.as_array().is_some_and(|a| a.len() == 4)));
+    assert!(
+        kps.iter()
+            .all(|k| k.as_array().is_some_and(|a| a.len() == 4))
+    );
     // The nose is above the shoulders, in the image and in metres (y down in both).
     let y = |v: &Value| v[1].as_f64().expect("number");
     assert!(y(&kps[0]) < y(&kps[11]) && y(&world[0]) < y(&world[11]));
@@ -57,12 +68,20 @@ fn jsonl_records_follow_the_contract() {
 #[test]
 fn a_video_is_tracked_frame_by_frame_with_times() {
     let out = sitwell(&["analyze", &fixture("synthetic/seq_D1.mp4")], &[]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let recs = records(&out);
     assert_eq!(recs.len(), 300, "60 s at 5 fps");
     assert!(recs.iter().all(|r| r["person"] == true));
     let t = |i: usize| recs[i]["t"].as_f64().expect("t");
-    assert!((t(10) - 2.0).abs() < 1e-6, "frame 10 of a 5 fps clip is at 2 s, got {}", t(10));
+    assert!(
+        (t(10) - 2.0).abs() < 1e-6,
+        "frame 10 of a 5 fps clip is at 2 s, got {}",
+        t(10)
+    );
 }
 
 #[test]
@@ -73,12 +92,24 @@ fn unreadable_inputs_are_named_and_the_rest_still_processed() {
     let missing = dir.join("missing.png");
     let good = fixture("real/skimage__astronaut.png");
     let out = sitwell(
-        &["analyze", corrupt.to_str().expect("utf8"), &good, missing.to_str().expect("utf8")],
+        &[
+            "analyze",
+            corrupt.to_str().expect("utf8"),
+            &good,
+            missing.to_str().expect("utf8"),
+        ],
         &[],
     );
-    assert_eq!(out.status.code(), Some(1), "non-zero exit when an input fails");
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "non-zero exit when an input fails"
+    );
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("corrupt.jpg") && err.contains("missing.png"), "{err}");
+    assert!(
+        err.contains("corrupt.jpg") && err.contains("missing.png"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     let recs = records(&out);
     assert_eq!(recs.len(), 1, "the good image is still analysed");
@@ -91,7 +122,9 @@ fn no_person_is_reported_as_such() {
     // A blank frame: no detection, null keypoints.
     let dir = temp_dir("blank");
     let blank = dir.join("blank.png");
-    image::RgbImage::from_pixel(320, 240, image::Rgb([40, 40, 40])).save(&blank).expect("save");
+    image::RgbImage::from_pixel(320, 240, image::Rgb([40, 40, 40]))
+        .save(&blank)
+        .expect("save");
     let out = sitwell(&["analyze", blank.to_str().expect("utf8")], &[]);
     assert!(out.status.success());
     let recs = records(&out);
@@ -115,23 +148,47 @@ fn annotate_csv_and_stats() {
         ],
         &[],
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut lines = stdout.lines();
-    assert!(lines.next().is_some_and(|h| h.starts_with("source,frame,t,person,nose_x,nose_y")));
+    assert!(
+        lines
+            .next()
+            .is_some_and(|h| h.starts_with("source,frame,t,person,nose_x,nose_y"))
+    );
     assert!(lines.next().is_some_and(|row| row.contains(",true,")));
     let png = dir.join("face_recognition__obama_portrait_00000.png");
-    let drawn = image::open(&png).expect("annotated PNG written").into_rgb8();
-    let original = image::open(fixture("real/face_recognition__obama_portrait.jpg")).expect("fixture").into_rgb8();
+    let drawn = image::open(&png)
+        .expect("annotated PNG written")
+        .into_rgb8();
+    let original = image::open(fixture("real/face_recognition__obama_portrait.jpg"))
+        .expect("fixture")
+        .into_rgb8();
     assert_eq!(drawn.dimensions(), original.dimensions());
     assert_ne!(drawn.as_raw(), original.as_raw(), "the skeleton is drawn");
     let err = String::from_utf8_lossy(&out.stderr);
-    let stats_line = err.lines().find(|l| l.starts_with("{\"stats\"")).expect("JSON stats line");
+    let stats_line = err
+        .lines()
+        .find(|l| l.starts_with("{\"stats\""))
+        .expect("JSON stats line");
     let stats: Value = serde_json::from_str(stats_line).expect("stats JSON");
     assert_eq!(stats["stats"]["frames"], 1);
     assert_eq!(stats["stats"]["person"], 1);
-    for key in ["pose_cpu_ms_median", "pose_cpu_ms_mean", "pose_wall_ms_median", "decode_ms_mean", "peak_rss_mb"] {
-        assert!(stats["stats"][key].as_f64().is_some_and(|v| v > 0.0), "{key}");
+    for key in [
+        "pose_cpu_ms_median",
+        "pose_cpu_ms_mean",
+        "pose_wall_ms_median",
+        "decode_ms_mean",
+        "peak_rss_mb",
+    ] {
+        assert!(
+            stats["stats"][key].as_f64().is_some_and(|v| v > 0.0),
+            "{key}"
+        );
     }
     std::fs::remove_dir_all(dir).ok();
 }
@@ -144,7 +201,10 @@ fn missing_onnx_runtime_gets_one_clear_sentence() {
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("scripts/fetch-ort.sh") && err.contains("ORT_DYLIB_PATH"), "{err}");
+    assert!(
+        err.contains("scripts/fetch-ort.sh") && err.contains("ORT_DYLIB_PATH"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(err.trim().lines().count(), 1, "{err}");
 }
@@ -158,19 +218,33 @@ fn missing_and_corrupt_models_are_explained() {
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("pose_detection.onnx") && err.contains("missing"), "{err}");
+    assert!(
+        err.contains("pose_detection.onnx") && err.contains("missing"),
+        "{err}"
+    );
 
     let models = fixtures_dir().join("../../models");
-    std::fs::copy(models.join("pose_detection.onnx"), dir.join("pose_detection.onnx")).expect("copy");
+    std::fs::copy(
+        models.join("pose_detection.onnx"),
+        dir.join("pose_detection.onnx"),
+    )
+    .expect("copy");
     let truncated = std::fs::read(models.join("pose_landmark_lite.onnx")).expect("read");
-    std::fs::write(dir.join("pose_landmark_lite.onnx"), &truncated[..truncated.len() / 2]).expect("write");
+    std::fs::write(
+        dir.join("pose_landmark_lite.onnx"),
+        &truncated[..truncated.len() / 2],
+    )
+    .expect("write");
     let out = sitwell(
         &["analyze", &fixture("real/skimage__astronaut.png")],
         &[("SITWELL_MODEL_DIR", dir.to_str().expect("utf8"))],
     );
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("pose_landmark_lite.onnx") && err.contains("corrupt"), "{err}");
+    assert!(
+        err.contains("pose_landmark_lite.onnx") && err.contains("corrupt"),
+        "{err}"
+    );
     assert!(!err.contains("panicked"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }

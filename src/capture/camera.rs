@@ -7,7 +7,10 @@ use std::time::Instant;
 
 use nokhwa::Camera;
 use nokhwa::pixel_format::RgbFormat;
-use nokhwa::utils::{ApiBackend, CameraFormat, CameraIndex, CameraInfo, FrameFormat, RequestedFormat, RequestedFormatType, Resolution};
+use nokhwa::utils::{
+    ApiBackend, CameraFormat, CameraIndex, CameraInfo, FrameFormat, RequestedFormat,
+    RequestedFormatType, Resolution,
+};
 
 use super::{CaptureError, Frame, FrameSource, SourceKind};
 
@@ -69,7 +72,9 @@ pub struct CameraSource {
 fn classify_open_error(name: &str, reason: String) -> CaptureError {
     let lower = reason.to_ascii_lowercase();
     if lower.contains("busy") || lower.contains("os error 16") {
-        CaptureError::CameraBusy { name: name.to_owned() }
+        CaptureError::CameraBusy {
+            name: name.to_owned(),
+        }
     } else if lower.contains("no such file") || lower.contains("os error 2") {
         CaptureError::NoCamera
     } else {
@@ -101,7 +106,11 @@ impl CameraSource {
         };
         let mut last_error = None;
         for format in [FrameFormat::MJPEG, FrameFormat::YUYV] {
-            let wanted = CameraFormat::new(Resolution::new(REQUESTED_WIDTH, REQUESTED_HEIGHT), format, REQUESTED_FPS);
+            let wanted = CameraFormat::new(
+                Resolution::new(REQUESTED_WIDTH, REQUESTED_HEIGHT),
+                format,
+                REQUESTED_FPS,
+            );
             let request = RequestedFormat::new::<RgbFormat>(RequestedFormatType::Closest(wanted));
             match Camera::new(index.clone(), request) {
                 Ok(mut camera) => {
@@ -142,9 +151,11 @@ impl FrameSource for CameraSource {
         let t_s = self.started.elapsed().as_secs_f64();
         let decoded = buffer.decode_image::<RgbFormat>().map_err(lost)?;
         let (w, h) = (decoded.width(), decoded.height());
-        let rgb = image::RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| CaptureError::CameraLost {
-            name: self.name.clone(),
-            reason: "frame size mismatch".into(),
+        let rgb = image::RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| {
+            CaptureError::CameraLost {
+                name: self.name.clone(),
+                reason: "frame size mismatch".into(),
+            }
         })?;
         let index = self.next_index;
         self.next_index += 1;
@@ -171,14 +182,20 @@ mod tests {
     #[test]
     fn camera_choice_parses_numbers_and_names() {
         assert_eq!("0".parse::<CameraChoice>(), Ok(CameraChoice::Index(0)));
-        assert_eq!("Logitech".parse::<CameraChoice>(), Ok(CameraChoice::Name("Logitech".into())));
+        assert_eq!(
+            "Logitech".parse::<CameraChoice>(),
+            Ok(CameraChoice::Name("Logitech".into()))
+        );
     }
 
     #[test]
     fn open_errors_say_what_happened() {
         let busy = classify_open_error("#0", "Device or resource busy (os error 16)".into());
         assert!(matches!(busy, CaptureError::CameraBusy { .. }));
-        let missing = classify_open_error("#0", "V4L2 Error: No such file or directory (os error 2)".into());
+        let missing = classify_open_error(
+            "#0",
+            "V4L2 Error: No such file or directory (os error 2)".into(),
+        );
         assert!(matches!(missing, CaptureError::NoCamera));
     }
 }

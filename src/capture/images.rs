@@ -104,7 +104,9 @@ impl ImageDir {
             .filter(|p| p.is_file() && is_image_path(p))
             .collect();
         if files.is_empty() {
-            return Err(CaptureError::EmptyDir { path: dir.to_path_buf() });
+            return Err(CaptureError::EmptyDir {
+                path: dir.to_path_buf(),
+            });
         }
         files.sort();
         Ok(Self {

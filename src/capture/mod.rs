@@ -65,7 +65,9 @@ pub enum CaptureError {
     EmptyDir { path: PathBuf },
     #[error("no camera found; plug one in, or check `sitwell devices`")]
     NoCamera,
-    #[error("camera {name} is busy: another application is using it; close that application and try again")]
+    #[error(
+        "camera {name} is busy: another application is using it; close that application and try again"
+    )]
     CameraBusy { name: String },
     #[error("camera {name} could not be opened: {reason}")]
     CameraOpen { name: String, reason: String },
@@ -76,7 +78,9 @@ pub enum CaptureError {
 /// File extensions read as still images.
 pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "ppm", "pgm", "pnm"];
 /// File extensions read as videos.
-pub const VIDEO_EXTENSIONS: &[&str] = &["mp4", "m4v", "mov", "mkv", "webm", "avi", "mjpeg", "mjpg", "y4m", "mpg", "mpeg", "ogv"];
+pub const VIDEO_EXTENSIONS: &[&str] = &[
+    "mp4", "m4v", "mov", "mkv", "webm", "avi", "mjpeg", "mjpg", "y4m", "mpg", "mpeg", "ogv",
+];
 
 const VIDEO_SUPPORT: &str = if cfg!(feature = "ffmpeg") {
     "videos (mp4, mkv, webm, avi, mov, y4m)"

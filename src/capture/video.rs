@@ -2,10 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use ffmpeg_next as ffmpeg;
 use ffmpeg::format::Pixel;
 use ffmpeg::software::scaling::{Context as Scaler, Flags};
 use ffmpeg::util::frame::video::Video;
+use ffmpeg_next as ffmpeg;
 
 use super::{CaptureError, Frame, FrameSource, SourceKind};
 
@@ -77,8 +77,12 @@ impl VideoFile {
     }
 
     /// Converts the frame in `self.decoded` to an RGB image.
-    fn to_rgb(&mut self) -> Result<image::RgbImage, CaptureError> {
-        let (w, h, format) = (self.decoded.width(), self.decoded.height(), self.decoded.format());
+    fn convert_to_rgb(&mut self) -> Result<image::RgbImage, CaptureError> {
+        let (w, h, format) = (
+            self.decoded.width(),
+            self.decoded.height(),
+            self.decoded.format(),
+        );
         let rebuild = match &self.scaler {
             Some(s) => s.input().width != w || s.input().height != h || s.input().format != format,
             None => true,
@@ -107,7 +111,8 @@ impl VideoFile {
         for y in 0..h as usize {
             pixels.extend_from_slice(&data[y * stride..y * stride + row]);
         }
-        image::RgbImage::from_raw(w, h, pixels).ok_or_else(|| self.bad("frame size mismatch".into()))
+        image::RgbImage::from_raw(w, h, pixels)
+            .ok_or_else(|| self.bad("frame size mismatch".into()))
     }
 }
 
@@ -129,7 +134,7 @@ impl FrameSource for VideoFile {
                     Some(ts) if self.time_base_s > 0.0 => ts as f64 * self.time_base_s,
                     _ => index as f64 / self.fallback_fps,
                 };
-                let rgb = self.to_rgb()?;
+                let rgb = self.convert_to_rgb()?;
                 return Ok(Some(Frame {
                     rgb,
                     t_s,
@@ -146,7 +151,9 @@ impl FrameSource for VideoFile {
                 Ok(()) if packet.stream() == self.stream_index => {
                     if let Err(e) = self.decoder.send_packet(&packet) {
                         self.finished = true;
-                        return Err(self.bad(format!("corrupt data after frame {}: {e}", self.next_index)));
+                        return Err(
+                            self.bad(format!("corrupt data after frame {}: {e}", self.next_index))
+                        );
                     }
                 }
                 Ok(()) => {}
@@ -156,7 +163,9 @@ impl FrameSource for VideoFile {
                 }
                 Err(e) => {
                     self.finished = true;
-                    return Err(self.bad(format!("read failed after frame {}: {e}", self.next_index)));
+                    return Err(
+                        self.bad(format!("read failed after frame {}: {e}", self.next_index))
+                    );
                 }
             }
         }

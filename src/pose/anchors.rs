@@ -30,7 +30,10 @@ pub fn pose_detector_anchors() -> Vec<Anchor> {
     let mut layer = 0;
     while layer < STRIDES.len() {
         let stride = STRIDES[layer];
-        let same_stride = STRIDES[layer..].iter().take_while(|&&s| s == stride).count();
+        let same_stride = STRIDES[layer..]
+            .iter()
+            .take_while(|&&s| s == stride)
+            .count();
         let per_cell = same_stride * ANCHORS_PER_LAYER;
         let map = DETECTOR_INPUT.div_ceil(stride);
         for y in 0..map {
@@ -86,11 +89,19 @@ fn sigmoid(x: f32) -> f32 {
 
 /// Decodes the detector's raw outputs (`boxes`: anchors × 12, `logits`: anchors) into the
 /// detections scoring at least `min_score`. Offsets are in input pixels around each anchor.
-pub fn decode(anchors: &[Anchor], boxes: &[f32], logits: &[f32], min_score: f32) -> Vec<RawDetection> {
+pub fn decode(
+    anchors: &[Anchor],
+    boxes: &[f32],
+    logits: &[f32],
+    min_score: f32,
+) -> Vec<RawDetection> {
     let scale = DETECTOR_INPUT as f32;
     let mut out = Vec::new();
     for (i, anchor) in anchors.iter().enumerate() {
-        let (Some(&logit), Some(raw)) = (logits.get(i), boxes.get(i * BOX_VALUES..(i + 1) * BOX_VALUES)) else {
+        let (Some(&logit), Some(raw)) = (
+            logits.get(i),
+            boxes.get(i * BOX_VALUES..(i + 1) * BOX_VALUES),
+        ) else {
             break;
         };
         let score = sigmoid(logit.clamp(-100.0, 100.0));
@@ -102,7 +113,10 @@ pub fn decode(anchors: &[Anchor], boxes: &[f32], logits: &[f32], min_score: f32)
         let (w, h) = (raw[2] / scale, raw[3] / scale);
         let mut keypoints = [(0.0, 0.0); DETECTION_KEYPOINTS];
         for (k, kp) in keypoints.iter_mut().enumerate() {
-            *kp = (raw[4 + 2 * k] / scale + anchor.x, raw[5 + 2 * k] / scale + anchor.y);
+            *kp = (
+                raw[4 + 2 * k] / scale + anchor.x,
+                raw[5 + 2 * k] / scale + anchor.y,
+            );
         }
         out.push(RawDetection {
             score,
@@ -163,15 +177,39 @@ mod tests {
         let anchors = pose_detector_anchors();
         assert_eq!(anchors.len(), 2254);
         // First map: 28×28, two anchors per cell.
-        assert_eq!(anchors[0], Anchor { x: 0.5 / 28.0, y: 0.5 / 28.0 });
+        assert_eq!(
+            anchors[0],
+            Anchor {
+                x: 0.5 / 28.0,
+                y: 0.5 / 28.0
+            }
+        );
         assert_eq!(anchors[1], anchors[0]);
         assert_eq!(anchors[2].x, 1.5 / 28.0);
         // Second map starts after 28*28*2 anchors: 14×14.
-        assert_eq!(anchors[1568], Anchor { x: 0.5 / 14.0, y: 0.5 / 14.0 });
+        assert_eq!(
+            anchors[1568],
+            Anchor {
+                x: 0.5 / 14.0,
+                y: 0.5 / 14.0
+            }
+        );
         // Last map: 7×7 with six anchors per cell (three stride-32 layers); last is the corner.
-        assert_eq!(anchors[1568 + 392], Anchor { x: 0.5 / 7.0, y: 0.5 / 7.0 });
+        assert_eq!(
+            anchors[1568 + 392],
+            Anchor {
+                x: 0.5 / 7.0,
+                y: 0.5 / 7.0
+            }
+        );
         assert_eq!(anchors[1568 + 392 + 5], anchors[1568 + 392]);
-        assert_eq!(anchors[2253], Anchor { x: 6.5 / 7.0, y: 6.5 / 7.0 });
+        assert_eq!(
+            anchors[2253],
+            Anchor {
+                x: 6.5 / 7.0,
+                y: 6.5 / 7.0
+            }
+        );
     }
 
     fn raw_row(dx: f32, dy: f32, w: f32, h: f32) -> [f32; BOX_VALUES] {

@@ -60,8 +60,14 @@ pub fn sample_roi(
     // and f32 would drift by more than the 1/32-pixel grid below.
     let [top_left, top_right, bottom_left] = roi_corners(roi);
     let step = 1.0 / side as f64;
-    let (du_x, du_y) = ((top_right.0 - top_left.0) * step, (top_right.1 - top_left.1) * step);
-    let (dv_x, dv_y) = ((bottom_left.0 - top_left.0) * step, (bottom_left.1 - top_left.1) * step);
+    let (du_x, du_y) = (
+        (top_right.0 - top_left.0) * step,
+        (top_right.1 - top_left.1) * step,
+    );
+    let (dv_x, dv_y) = (
+        (bottom_left.0 - top_left.0) * step,
+        (bottom_left.1 - top_left.1) * step,
+    );
 
     // Pixel value -> model value, for every possible (integer) interpolated level.
     let levels: [f32; 256] = std::array::from_fn(|v| v as f32 * norm.scale + norm.offset);
@@ -177,7 +183,17 @@ mod tests {
             rotation_rad: 0.0,
         };
         let mut out = vec![0.0; 8 * 8 * 3];
-        sample_roi(&img, &roi, 8, Border::Zero, Normalization { scale: 1.0, offset: 0.0 }, &mut out);
+        sample_roi(
+            &img,
+            &roi,
+            8,
+            Border::Zero,
+            Normalization {
+                scale: 1.0,
+                offset: 0.0,
+            },
+            &mut out,
+        );
         // Tensor (u=3, v=5) reads image (3, 5) exactly.
         let i = (5 * 8 + 3) * 3;
         assert_eq!(&out[i..i + 3], &[3.0, 5.0, 7.0]);
@@ -192,7 +208,10 @@ mod tests {
             size_px: 8.0,
             rotation_rad: 0.0,
         };
-        let raw = Normalization { scale: 1.0, offset: 0.0 };
+        let raw = Normalization {
+            scale: 1.0,
+            offset: 0.0,
+        };
         let mut zero = vec![0.0; 8 * 8 * 3];
         let mut repl = vec![0.0; 8 * 8 * 3];
         sample_roi(&img, &roi, 8, Border::Zero, raw, &mut zero);
@@ -207,9 +226,23 @@ mod tests {
         let img = RgbImage::from_pixel(2, 2, image::Rgb([255, 0, 255]));
         let roi = Roi::letterbox(2, 2);
         let mut out = vec![0.0; 2 * 2 * 3];
-        sample_roi(&img, &roi, 2, Border::Replicate, Normalization::SIGNED, &mut out);
+        sample_roi(
+            &img,
+            &roi,
+            2,
+            Border::Replicate,
+            Normalization::SIGNED,
+            &mut out,
+        );
         assert!((out[0] - 1.0).abs() < 1e-6 && (out[1] + 1.0).abs() < 1e-6);
-        sample_roi(&img, &roi, 2, Border::Replicate, Normalization::UNIT, &mut out);
+        sample_roi(
+            &img,
+            &roi,
+            2,
+            Border::Replicate,
+            Normalization::UNIT,
+            &mut out,
+        );
         assert!((out[0] - 1.0).abs() < 1e-6 && out[1].abs() < 1e-6);
     }
 }

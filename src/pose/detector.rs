@@ -52,8 +52,18 @@ impl PoseDetector {
     /// letterbox ROI that maps detector coordinates back to the image.
     pub fn preprocess(&mut self, image: &RgbImage) -> Roi {
         let roi = Roi::letterbox(image.width(), image.height());
-        let buf = self.input.as_slice_mut().expect("owned standard-layout array");
-        crop::sample_roi(image, &roi, DETECTOR_INPUT, Border::Zero, Normalization::SIGNED, buf);
+        let buf = self
+            .input
+            .as_slice_mut()
+            .expect("owned standard-layout array");
+        crop::sample_roi(
+            image,
+            &roi,
+            DETECTOR_INPUT,
+            Border::Zero,
+            Normalization::SIGNED,
+            buf,
+        );
         roi
     }
 
@@ -64,14 +74,23 @@ impl PoseDetector {
         let outputs = self.session.run(ort::inputs![INPUT_NAME => input])?;
         let (_, boxes) = outputs[BOXES].try_extract_tensor::<f32>()?;
         let (_, logits) = outputs[SCORES].try_extract_tensor::<f32>()?;
-        if boxes.len() != self.anchors.len() * anchors::BOX_VALUES || logits.len() != self.anchors.len() {
+        if boxes.len() != self.anchors.len() * anchors::BOX_VALUES
+            || logits.len() != self.anchors.len()
+        {
             return Err(PoseError::UnexpectedOutput {
                 model: "pose detector",
-                detail: format!("{} box values and {} scores for {} anchors", boxes.len(), logits.len(), self.anchors.len()),
+                detail: format!(
+                    "{} box values and {} scores for {} anchors",
+                    boxes.len(),
+                    logits.len(),
+                    self.anchors.len()
+                ),
             });
         }
         let candidates = anchors::decode(&self.anchors, boxes, logits, anchors::MIN_SCORE);
-        let best = anchors::weighted_nms(candidates, anchors::NMS_IOU).into_iter().next();
+        let best = anchors::weighted_nms(candidates, anchors::NMS_IOU)
+            .into_iter()
+            .next();
         Ok(best.map(|d| {
             let to_image = |(x, y): (f32, f32)| letterbox.image_from_crop(x, y);
             Detection {

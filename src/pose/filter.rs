@@ -137,7 +137,10 @@ mod tests {
         // The person moves right by 20 px per frame for a second.
         for i in 0..31 {
             let x = 100.0 + 20.0 * i as f32;
-            out = s.apply(i as f64 / 30.0, [PointPx::new(x, 200.0), PointPx::new(x, 50.0)]);
+            out = s.apply(
+                i as f64 / 30.0,
+                [PointPx::new(x, 200.0), PointPx::new(x, 50.0)],
+            );
         }
         let truth = 100.0 + 20.0 * 30.0;
         assert!(truth - out[0].x < 120.0, "lags {} px", truth - out[0].x);

@@ -94,11 +94,18 @@ mod tests {
     #[test]
     fn upright_body_gives_unrotated_square() {
         // Scale point straight above the hips: no rotation.
-        let roi = Roi::from_alignment_points(PointPx::new(100.0, 200.0), PointPx::new(100.0, 100.0));
+        let roi =
+            Roi::from_alignment_points(PointPx::new(100.0, 200.0), PointPx::new(100.0, 100.0));
         assert!(roi.rotation_rad.abs() < 1e-6);
         assert!((roi.size_px - 250.0).abs() < 1e-4);
-        assert!(close(roi.image_from_crop(0.0, 0.0), PointPx::new(-25.0, 75.0)));
-        assert!(close(roi.image_from_crop(0.5, 0.5), PointPx::new(100.0, 200.0)));
+        assert!(close(
+            roi.image_from_crop(0.0, 0.0),
+            PointPx::new(-25.0, 75.0)
+        ));
+        assert!(close(
+            roi.image_from_crop(0.5, 0.5),
+            PointPx::new(100.0, 200.0)
+        ));
     }
 
     #[test]
@@ -114,8 +121,14 @@ mod tests {
     #[test]
     fn letterbox_pads_the_short_side() {
         let roi = Roi::letterbox(640, 480);
-        assert!(close(roi.image_from_crop(0.0, 0.0), PointPx::new(0.0, -80.0)));
-        assert!(close(roi.image_from_crop(1.0, 1.0), PointPx::new(640.0, 560.0)));
+        assert!(close(
+            roi.image_from_crop(0.0, 0.0),
+            PointPx::new(0.0, -80.0)
+        ));
+        assert!(close(
+            roi.image_from_crop(1.0, 1.0),
+            PointPx::new(640.0, 560.0)
+        ));
     }
 
     #[test]

@@ -111,7 +111,12 @@ pub struct LandmarkDetector {
 
 impl LandmarkDetector {
     pub fn new(session: Session) -> Result<Self, PoseError> {
-        super::check_io(&session, "landmark model", &[INPUT_NAME], &[LANDMARKS, PRESENCE, HEATMAP, WORLD])?;
+        super::check_io(
+            &session,
+            "landmark model",
+            &[INPUT_NAME],
+            &[LANDMARKS, PRESENCE, HEATMAP, WORLD],
+        )?;
         Ok(Self {
             session,
             input: Array4::zeros((1, LANDMARK_INPUT, LANDMARK_INPUT, 3)),
@@ -120,8 +125,18 @@ impl LandmarkDetector {
 
     /// Fills the model input with the ROI crop (bilinear, edge pixels stretched, [0, 1]).
     pub fn preprocess(&mut self, image: &RgbImage, roi: &Roi) {
-        let buf = self.input.as_slice_mut().expect("owned standard-layout array");
-        crop::sample_roi(image, roi, LANDMARK_INPUT, Border::Replicate, Normalization::UNIT, buf);
+        let buf = self
+            .input
+            .as_slice_mut()
+            .expect("owned standard-layout array");
+        crop::sample_roi(
+            image,
+            roi,
+            LANDMARK_INPUT,
+            Border::Replicate,
+            Normalization::UNIT,
+            buf,
+        );
     }
 
     /// Runs the model on `roi` of `image` and projects everything to image space.
@@ -149,7 +164,13 @@ impl LandmarkDetector {
         };
         let mut crop_landmarks = decode_landmarks(raw);
         refine_with_heatmap(&mut crop_landmarks, heatmap);
-        Ok(project(&crop_landmarks, world_raw, presence, roi, image.width()))
+        Ok(project(
+            &crop_landmarks,
+            world_raw,
+            presence,
+            roi,
+            image.width(),
+        ))
     }
 }
 
@@ -176,9 +197,14 @@ pub fn project(
     let mut world = [WorldPoint::default(); NUM_KEYPOINTS];
     for (w, r) in world.iter_mut().zip(world_raw.chunks_exact(3)) {
         let (x_m, y_m) = roi.rotate_to_image(r[0], r[1]);
-        *w = WorldPoint { x_m, y_m, z_m: r[2] };
+        *w = WorldPoint {
+            x_m,
+            y_m,
+            z_m: r[2],
+        };
     }
-    let roi_point = |i: usize| roi.image_from_crop(crop_landmarks[i].x_norm, crop_landmarks[i].y_norm);
+    let roi_point =
+        |i: usize| roi.image_from_crop(crop_landmarks[i].x_norm, crop_landmarks[i].y_norm);
     LandmarkResult {
         presence,
         keypoints,
@@ -204,7 +230,11 @@ mod tests {
         lms[5].y_norm = 30.2 / 64.0;
         refine_with_heatmap(&mut lms, &heatmap_with_peak(5, 31, 22, 10.0));
         // Background cells (sigmoid(-10) ≈ 4.5e-5) barely pull: the peak cell wins.
-        assert!((lms[5].x_norm * 64.0 - 22.0).abs() < 0.01, "{}", lms[5].x_norm * 64.0);
+        assert!(
+            (lms[5].x_norm * 64.0 - 22.0).abs() < 0.01,
+            "{}",
+            lms[5].x_norm * 64.0
+        );
         assert!((lms[5].y_norm * 64.0 - 31.0).abs() < 0.01);
     }
 

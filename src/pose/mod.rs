@@ -30,13 +30,17 @@ pub enum PoseError {
     /// ONNX Runtime is missing or unusable; the message says how to get it.
     #[error("{0}")]
     Runtime(String),
-    #[error("model file {path} is missing ({source}); it ships in the models/ folder of Sitwell (set SITWELL_MODEL_DIR to use another folder)")]
+    #[error(
+        "model file {path} is missing ({source}); it ships in the models/ folder of Sitwell (set SITWELL_MODEL_DIR to use another folder)"
+    )]
     ModelMissing {
         path: PathBuf,
         #[source]
         source: std::io::Error,
     },
-    #[error("model file {path} is corrupt or not the version Sitwell ships (sha256 {actual}, expected {expected}); restore it from Sitwell's models/ folder")]
+    #[error(
+        "model file {path} is corrupt or not the version Sitwell ships (sha256 {actual}, expected {expected}); restore it from Sitwell's models/ folder"
+    )]
     ModelCorrupt {
         path: PathBuf,
         expected: &'static str,
@@ -51,7 +55,12 @@ pub enum PoseError {
 }
 
 /// Checks a session's input and output names, so a wrong model file is caught at load time.
-fn check_io(session: &ort::session::Session, model: &'static str, inputs: &[&str], outputs: &[&str]) -> Result<(), PoseError> {
+fn check_io(
+    session: &ort::session::Session,
+    model: &'static str,
+    inputs: &[&str],
+    outputs: &[&str],
+) -> Result<(), PoseError> {
     let has_input = |n: &str| session.inputs().iter().any(|i| i.name() == n);
     let has_output = |n: &str| session.outputs().iter().any(|o| o.name() == n);
     let missing: Vec<&str> = inputs

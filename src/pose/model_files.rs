@@ -99,7 +99,11 @@ mod tests {
     #[test]
     fn shipped_models_match_their_checksums() {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("models");
-        for model in [DETECTOR, LandmarkModel::Lite.file(), LandmarkModel::Full.file()] {
+        for model in [
+            DETECTOR,
+            LandmarkModel::Lite.file(),
+            LandmarkModel::Full.file(),
+        ] {
             read_model(&dir, model).unwrap_or_else(|e| panic!("{e}"));
         }
     }
@@ -109,10 +113,16 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("sitwell-models-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         let missing = read_model(&dir, DETECTOR).expect_err("no file");
-        assert!(matches!(missing, PoseError::ModelMissing { .. }), "{missing}");
+        assert!(
+            matches!(missing, PoseError::ModelMissing { .. }),
+            "{missing}"
+        );
         std::fs::write(dir.join(DETECTOR.file_name), b"not a model").expect("write");
         let corrupt = read_model(&dir, DETECTOR).expect_err("bad bytes");
-        assert!(matches!(corrupt, PoseError::ModelCorrupt { .. }), "{corrupt}");
+        assert!(
+            matches!(corrupt, PoseError::ModelCorrupt { .. }),
+            "{corrupt}"
+        );
         assert!(corrupt.to_string().contains("pose_detection.onnx"));
         std::fs::remove_dir_all(&dir).ok();
     }

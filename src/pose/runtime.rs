@@ -28,11 +28,18 @@ pub fn library_candidates() -> Vec<PathBuf> {
     if let Some(explicit) = std::env::var_os(ORT_PATH_VAR) {
         out.push(PathBuf::from(explicit));
     }
-    if let Some(dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_path_buf)) {
+    if let Some(dir) = std::env::current_exe()
+        .ok()
+        .and_then(|e| e.parent().map(Path::to_path_buf))
+    {
         out.push(dir.join(&file));
         out.push(dir.join("libonnxruntime.so"));
     }
-    out.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("target/ort").join(&file));
+    out.push(
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("target/ort")
+            .join(&file),
+    );
     out
 }
 
@@ -51,13 +58,17 @@ pub fn find_library() -> Result<PathBuf, PoseError> {
         };
     }
     let candidates = library_candidates();
-    candidates.iter().find(|p| p.is_file()).cloned().ok_or_else(|| {
-        let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
-        PoseError::Runtime(format!(
-            "ONNX Runtime {ORT_VERSION} was not found (looked in {}); {HOW_TO_GET}",
-            looked.join(", ")
-        ))
-    })
+    candidates
+        .iter()
+        .find(|p| p.is_file())
+        .cloned()
+        .ok_or_else(|| {
+            let looked: Vec<String> = candidates.iter().map(|p| p.display().to_string()).collect();
+            PoseError::Runtime(format!(
+                "ONNX Runtime {ORT_VERSION} was not found (looked in {}); {HOW_TO_GET}",
+                looked.join(", ")
+            ))
+        })
 }
 
 /// The process-wide ONNX Runtime environment, loaded on first use.

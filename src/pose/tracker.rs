@@ -54,11 +54,21 @@ impl PoseEstimator {
     }
 
     /// Loads the models from `dir` (checked by sha256).
-    pub fn from_dir(dir: &std::path::Path, model: LandmarkModel, mode: Mode) -> Result<Self, PoseError> {
+    pub fn from_dir(
+        dir: &std::path::Path,
+        model: LandmarkModel,
+        mode: Mode,
+    ) -> Result<Self, PoseError> {
         let detector_bytes = model_files::read_model(dir, DETECTOR)?;
         let landmark_bytes = model_files::read_model(dir, model.file())?;
-        let detector = PoseDetector::new(runtime::session_from_bytes(&detector_bytes, DETECTOR.file_name)?)?;
-        let landmarks = LandmarkDetector::new(runtime::session_from_bytes(&landmark_bytes, model.file().file_name)?)?;
+        let detector = PoseDetector::new(runtime::session_from_bytes(
+            &detector_bytes,
+            DETECTOR.file_name,
+        )?)?;
+        let landmarks = LandmarkDetector::new(runtime::session_from_bytes(
+            &landmark_bytes,
+            model.file().file_name,
+        )?)?;
         Ok(Self {
             detector,
             landmarks,

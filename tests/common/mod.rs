@@ -45,12 +45,18 @@ fn landmarks(v: &Value) -> Option<Landmarks> {
 
 impl Golden {
     pub fn load(path: &Path) -> Self {
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let text =
+            std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         Golden(serde_json::from_str(&text).expect("golden JSON parses"))
     }
 
     pub fn names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.0["items"].as_object().expect("items").keys().cloned().collect();
+        let mut names: Vec<String> = self.0["items"]
+            .as_object()
+            .expect("items")
+            .keys()
+            .cloned()
+            .collect();
         names.sort();
         names
     }
@@ -77,7 +83,8 @@ pub fn head_errors(expected: &Landmarks, pose: &Pose) -> Vec<(KeypointId, f64)> 
         .filter(|&i| expected[i][3] > 0.5)
         .map(|i| {
             let k = &pose.keypoints[i];
-            let err = (f64::from(k.x_px) - expected[i][0]).hypot(f64::from(k.y_px) - expected[i][1]);
+            let err =
+                (f64::from(k.x_px) - expected[i][0]).hypot(f64::from(k.y_px) - expected[i][1]);
             (KeypointId::ALL[i], err)
         })
         .collect()
@@ -90,6 +97,11 @@ pub fn median(values: &[f64]) -> f64 {
 /// Runs one still image through the same capture path as `sitwell analyze`.
 pub fn run_still(estimator: &mut PoseEstimator, path: &Path) -> Option<Pose> {
     let mut source = capture::open_path(path, 1.0).expect("fixture opens");
-    let frame = source.next_frame().expect("fixture decodes").expect("one frame");
-    estimator.estimate(&frame.rgb, frame.t_s).expect("inference")
+    let frame = source
+        .next_frame()
+        .expect("fixture decodes")
+        .expect("one frame");
+    estimator
+        .estimate(&frame.rgb, frame.t_s)
+        .expect("inference")
 }
