@@ -2,89 +2,70 @@
 
 use super::geometry::Roi;
 
-/// BlazePose's 33 body keypoints, in model order (the discriminant is the model index).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(u8)]
-pub enum KeypointId {
-    Nose = 0,
-    LeftEyeInner,
-    LeftEye,
-    LeftEyeOuter,
-    RightEyeInner,
-    RightEye,
-    RightEyeOuter,
-    LeftEar,
-    RightEar,
-    MouthLeft,
-    MouthRight,
-    LeftShoulder,
-    RightShoulder,
-    LeftElbow,
-    RightElbow,
-    LeftWrist,
-    RightWrist,
-    LeftPinky,
-    RightPinky,
-    LeftIndex,
-    RightIndex,
-    LeftThumb,
-    RightThumb,
-    LeftHip,
-    RightHip,
-    LeftKnee,
-    RightKnee,
-    LeftAnkle,
-    RightAnkle,
-    LeftHeel,
-    RightHeel,
-    LeftFootIndex,
-    RightFootIndex,
+/// Declares [`KeypointId`] from one list (model order): the enum, `ALL` and `name`.
+macro_rules! keypoint_ids {
+    ($($id:ident => $name:literal,)*) => {
+        /// BlazePose's 33 body keypoints, in model order (the discriminant is the model index).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u8)]
+        pub enum KeypointId {
+            $($id,)*
+        }
+
+        impl KeypointId {
+            /// Every keypoint, in model order.
+            pub const ALL: [KeypointId; NUM_KEYPOINTS] = [$(KeypointId::$id,)*];
+
+            /// snake_case name, as MediaPipe spells it.
+            pub const fn name(self) -> &'static str {
+                match self {
+                    $(KeypointId::$id => $name,)*
+                }
+            }
+        }
+    };
+}
+
+keypoint_ids! {
+    Nose => "nose",
+    LeftEyeInner => "left_eye_inner",
+    LeftEye => "left_eye",
+    LeftEyeOuter => "left_eye_outer",
+    RightEyeInner => "right_eye_inner",
+    RightEye => "right_eye",
+    RightEyeOuter => "right_eye_outer",
+    LeftEar => "left_ear",
+    RightEar => "right_ear",
+    MouthLeft => "mouth_left",
+    MouthRight => "mouth_right",
+    LeftShoulder => "left_shoulder",
+    RightShoulder => "right_shoulder",
+    LeftElbow => "left_elbow",
+    RightElbow => "right_elbow",
+    LeftWrist => "left_wrist",
+    RightWrist => "right_wrist",
+    LeftPinky => "left_pinky",
+    RightPinky => "right_pinky",
+    LeftIndex => "left_index",
+    RightIndex => "right_index",
+    LeftThumb => "left_thumb",
+    RightThumb => "right_thumb",
+    LeftHip => "left_hip",
+    RightHip => "right_hip",
+    LeftKnee => "left_knee",
+    RightKnee => "right_knee",
+    LeftAnkle => "left_ankle",
+    RightAnkle => "right_ankle",
+    LeftHeel => "left_heel",
+    RightHeel => "right_heel",
+    LeftFootIndex => "left_foot_index",
+    RightFootIndex => "right_foot_index",
 }
 
 /// Number of body keypoints in a [`Pose`].
 pub const NUM_KEYPOINTS: usize = 33;
 
 impl KeypointId {
-    /// Every keypoint, in model order.
-    pub const ALL: [KeypointId; NUM_KEYPOINTS] = {
-        use KeypointId::*;
-        [
-            Nose,
-            LeftEyeInner,
-            LeftEye,
-            LeftEyeOuter,
-            RightEyeInner,
-            RightEye,
-            RightEyeOuter,
-            LeftEar,
-            RightEar,
-            MouthLeft,
-            MouthRight,
-            LeftShoulder,
-            RightShoulder,
-            LeftElbow,
-            RightElbow,
-            LeftWrist,
-            RightWrist,
-            LeftPinky,
-            RightPinky,
-            LeftIndex,
-            RightIndex,
-            LeftThumb,
-            RightThumb,
-            LeftHip,
-            RightHip,
-            LeftKnee,
-            RightKnee,
-            LeftAnkle,
-            RightAnkle,
-            LeftHeel,
-            RightHeel,
-            LeftFootIndex,
-            RightFootIndex,
-        ]
-    };
-
     /// The head and shoulder points posture is judged from (nose to shoulders).
     pub const HEAD_AND_SHOULDERS: std::ops::RangeInclusive<usize> =
         KeypointId::Nose as usize..=KeypointId::RightShoulder as usize;
@@ -92,46 +73,6 @@ impl KeypointId {
     /// Index into [`Pose::keypoints`] and into the model output.
     pub const fn index(self) -> usize {
         self as usize
-    }
-
-    /// snake_case name, as MediaPipe spells it.
-    pub const fn name(self) -> &'static str {
-        use KeypointId::*;
-        match self {
-            Nose => "nose",
-            LeftEyeInner => "left_eye_inner",
-            LeftEye => "left_eye",
-            LeftEyeOuter => "left_eye_outer",
-            RightEyeInner => "right_eye_inner",
-            RightEye => "right_eye",
-            RightEyeOuter => "right_eye_outer",
-            LeftEar => "left_ear",
-            RightEar => "right_ear",
-            MouthLeft => "mouth_left",
-            MouthRight => "mouth_right",
-            LeftShoulder => "left_shoulder",
-            RightShoulder => "right_shoulder",
-            LeftElbow => "left_elbow",
-            RightElbow => "right_elbow",
-            LeftWrist => "left_wrist",
-            RightWrist => "right_wrist",
-            LeftPinky => "left_pinky",
-            RightPinky => "right_pinky",
-            LeftIndex => "left_index",
-            RightIndex => "right_index",
-            LeftThumb => "left_thumb",
-            RightThumb => "right_thumb",
-            LeftHip => "left_hip",
-            RightHip => "right_hip",
-            LeftKnee => "left_knee",
-            RightKnee => "right_knee",
-            LeftAnkle => "left_ankle",
-            RightAnkle => "right_ankle",
-            LeftHeel => "left_heel",
-            RightHeel => "right_heel",
-            LeftFootIndex => "left_foot_index",
-            RightFootIndex => "right_foot_index",
-        }
     }
 }
 
