@@ -6,7 +6,7 @@ use super::{CaptureError, Frame, FrameSource, SourceKind, is_image_path};
 
 /// Decodes an image file to RGB, naming the file in any error.
 pub fn read_rgb(path: &Path) -> Result<image::RgbImage, CaptureError> {
-    if super::extension(path) == "jpg" || super::extension(path) == "jpeg" {
+    if matches!(super::extension(path).as_str(), "jpg" | "jpeg") {
         let bytes = std::fs::read(path).map_err(|source| CaptureError::Io {
             path: path.to_path_buf(),
             source,

@@ -30,13 +30,6 @@ struct Track {
     next_roi: Roi,
 }
 
-/// Which model ran on a frame, for statistics.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct FrameWork {
-    pub ran_detector: bool,
-    pub ran_landmarks: bool,
-}
-
 /// BlazePose: frame in, person (or none) out.
 pub struct PoseEstimator {
     detector: PoseDetector,
@@ -44,7 +37,6 @@ pub struct PoseEstimator {
     model: LandmarkModel,
     mode: Mode,
     track: Option<Track>,
-    last_work: FrameWork,
 }
 
 impl PoseEstimator {
@@ -75,7 +67,6 @@ impl PoseEstimator {
             model,
             mode,
             track: None,
-            last_work: FrameWork::default(),
         })
     }
 
@@ -98,14 +89,8 @@ impl PoseEstimator {
         self.track = None;
     }
 
-    /// Which models ran on the last frame.
-    pub fn last_work(&self) -> FrameWork {
-        self.last_work
-    }
-
     /// Finds the person in `frame`, seen at `t_s` seconds (used to smooth the tracking ROI).
     pub fn estimate(&mut self, frame: &RgbImage, t_s: f64) -> Result<Option<Pose>, PoseError> {
-        self.last_work = FrameWork::default();
         if frame.width() == 0 || frame.height() == 0 {
             self.reset();
             return Ok(None);
@@ -116,21 +101,17 @@ impl PoseEstimator {
         };
         let roi = match tracked {
             Some(roi) => roi,
-            None => {
-                self.last_work.ran_detector = true;
-                match self.detector.detect(frame)? {
-                    Some(detection) => {
-                        tracing::debug!(?detection, roi = ?detection.roi(), "person detected");
-                        detection.roi()
-                    }
-                    None => {
-                        self.reset();
-                        return Ok(None);
-                    }
+            None => match self.detector.detect(frame)? {
+                Some(detection) => {
+                    tracing::debug!(?detection, roi = ?detection.roi(), "person detected");
+                    detection.roi()
                 }
-            }
+                None => {
+                    self.reset();
+                    return Ok(None);
+                }
+            },
         };
-        self.last_work.ran_landmarks = true;
         let result = self.landmarks.run(frame, &roi)?;
         if result.presence < MIN_PRESENCE {
             self.reset();
