@@ -11,7 +11,7 @@ use std::time::Instant;
 use serde_json::{Value, json};
 
 use crate::annotate;
-use crate::capture::{self, CaptureError, FrameSource, SourceKind};
+use crate::capture::{self, FrameSource, SourceKind};
 use crate::pose::{KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
 use crate::stats;
 
@@ -275,15 +275,11 @@ fn run_source(
             Ok(Some(frame)) => frame,
             Ok(None) => return Ok(()),
             Err(e) => {
+                // The source moves on past a bad frame if it can (a folder skips the file) and
+                // reports the end otherwise (a broken video).
                 writeln!(log, "error: {e}")?;
                 outcome.failures.push(e.to_string());
-                // A folder skips the bad file; a video ends here.
-                if matches!(e, CaptureError::BadImage { .. } | CaptureError::Io { .. })
-                    && source.kind() == SourceKind::Stills
-                {
-                    continue;
-                }
-                return Ok(());
+                continue;
             }
         };
         let decode_ms = decode_start.elapsed().as_secs_f64() * 1e3;

@@ -28,6 +28,15 @@ fn temp_dir(tag: &str) -> PathBuf {
     dir
 }
 
+/// Asserts a zero exit, showing stderr otherwise.
+fn assert_ok(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 fn records(out: &Output) -> Vec<Value> {
     String::from_utf8_lossy(&out.stdout)
         .lines()
@@ -38,11 +47,7 @@ fn records(out: &Output) -> Vec<Value> {
 #[test]
 fn jsonl_records_follow_the_contract() {
     let out = sitwell(&["analyze", &fixture("real/skimage__astronaut.png")], &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let recs = records(&out);
     assert_eq!(recs.len(), 1);
     let r = &recs[0];
@@ -68,11 +73,7 @@ fn jsonl_records_follow_the_contract() {
 #[test]
 fn a_video_is_tracked_frame_by_frame_with_times() {
     let out = sitwell(&["analyze", &fixture("synthetic/seq_D1.mp4")], &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let recs = records(&out);
     assert_eq!(recs.len(), 300, "60 s at 5 fps");
     assert!(recs.iter().all(|r| r["person"] == true));
@@ -148,11 +149,7 @@ fn annotate_csv_and_stats() {
         ],
         &[],
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_ok(&out);
     let stdout = String::from_utf8_lossy(&out.stdout);
     let mut lines = stdout.lines();
     assert!(

@@ -67,6 +67,7 @@ pub struct CameraSource {
     name: String,
     started: Instant,
     next_index: u64,
+    lost: bool,
 }
 
 fn classify_open_error(name: &str, reason: String) -> CaptureError {
@@ -123,6 +124,7 @@ impl CameraSource {
                         name,
                         started: Instant::now(),
                         next_index: 0,
+                        lost: false,
                     });
                 }
                 Err(e) => last_error = Some(e.to_string()),
@@ -143,16 +145,31 @@ impl FrameSource for CameraSource {
     }
 
     fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
-        let lost = |e: nokhwa::NokhwaError| CaptureError::CameraLost {
-            name: self.name.clone(),
-            reason: e.to_string(),
+        if self.lost {
+            return Ok(None);
+        }
+        let buffer = match self.camera.frame() {
+            Ok(buffer) => buffer,
+            Err(e) => {
+                // A camera that stopped delivering is gone for this source: reopen to retry.
+                self.lost = true;
+                return Err(CaptureError::CameraLost {
+                    name: self.name.clone(),
+                    reason: e.to_string(),
+                });
+            }
         };
-        let buffer = self.camera.frame().map_err(lost)?;
         let t_s = self.started.elapsed().as_secs_f64();
-        let decoded = buffer.decode_image::<RgbFormat>().map_err(lost)?;
+        let decoded =
+            buffer
+                .decode_image::<RgbFormat>()
+                .map_err(|e| CaptureError::CameraFrame {
+                    name: self.name.clone(),
+                    reason: e.to_string(),
+                })?;
         let (w, h) = (decoded.width(), decoded.height());
         let rgb = image::RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| {
-            CaptureError::CameraLost {
+            CaptureError::CameraFrame {
                 name: self.name.clone(),
                 reason: "frame size mismatch".into(),
             }

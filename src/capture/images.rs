@@ -4,33 +4,25 @@ use std::path::{Path, PathBuf};
 
 use super::{CaptureError, Frame, FrameSource, SourceKind, is_image_path};
 
-/// Decodes an image file to RGB, naming the file in any error.
+/// Decodes an image file to RGB, naming the file in any error. JPEGs go through
+/// [`decode_jpeg`]; other formats are recognised by content, not by extension.
 pub fn read_rgb(path: &Path) -> Result<image::RgbImage, CaptureError> {
-    if matches!(super::extension(path).as_str(), "jpg" | "jpeg") {
-        let bytes = std::fs::read(path).map_err(|source| CaptureError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        return decode_jpeg(&bytes).map_err(|e| CaptureError::BadImage {
-            path: path.to_path_buf(),
-            reason: e.to_string(),
-        });
-    }
-    let reader = image::ImageReader::open(path)
-        .map_err(|source| CaptureError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?
-        .with_guessed_format()
-        .map_err(|source| CaptureError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
-    let img = reader.decode().map_err(|e| CaptureError::BadImage {
+    let bytes = std::fs::read(path).map_err(|source| CaptureError::Io {
         path: path.to_path_buf(),
-        reason: e.to_string(),
+        source,
     })?;
-    Ok(img.into_rgb8())
+    let is_jpeg = bytes.starts_with(&[0xff, 0xd8]);
+    let decoded = if is_jpeg {
+        decode_jpeg(&bytes).map_err(|e| e.to_string())
+    } else {
+        image::load_from_memory(&bytes)
+            .map(|img| img.into_rgb8())
+            .map_err(|e| e.to_string())
+    };
+    decoded.map_err(|reason| CaptureError::BadImage {
+        path: path.to_path_buf(),
+        reason,
+    })
 }
 
 /// Decodes a JPEG with libjpeg-turbo's decoder (as mozjpeg), the decoder OpenCV and most

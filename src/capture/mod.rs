@@ -73,6 +73,8 @@ pub enum CaptureError {
     CameraOpen { name: String, reason: String },
     #[error("camera {name} stopped delivering frames (unplugged?): {reason}")]
     CameraLost { name: String, reason: String },
+    #[error("camera {name} sent a frame that could not be decoded ({reason}); skipping it")]
+    CameraFrame { name: String, reason: String },
 }
 
 /// File extensions read as still images.
@@ -88,7 +90,7 @@ const VIDEO_SUPPORT: &str = if cfg!(feature = "ffmpeg") {
     "no videos (this build lacks the `ffmpeg` feature)"
 };
 
-pub(crate) fn extension(path: &Path) -> String {
+fn extension(path: &Path) -> String {
     path.extension()
         .map(|e| e.to_string_lossy().to_ascii_lowercase())
         .unwrap_or_default()

@@ -1,6 +1,7 @@
 //! Sampling a rotated square of an RGB image into a model's NHWC float input.
 
 use image::RgbImage;
+use ndarray::Array4;
 
 use super::geometry::Roi;
 
@@ -38,6 +39,39 @@ impl Normalization {
         scale: 1.0 / 255.0,
         offset: 0.0,
     };
+}
+
+/// A model's square RGB input tensor ([1, side, side, 3], NHWC), reused frame after frame.
+pub struct ModelInput {
+    tensor: Array4<f32>,
+    side: usize,
+    border: Border,
+    norm: Normalization,
+}
+
+impl ModelInput {
+    pub fn new(side: usize, border: Border, norm: Normalization) -> Self {
+        Self {
+            tensor: Array4::zeros((1, side, side, 3)),
+            side,
+            border,
+            norm,
+        }
+    }
+
+    /// Samples the ROI of `image` into the tensor.
+    pub fn fill(&mut self, image: &RgbImage, roi: &Roi) {
+        let (side, border, norm) = (self.side, self.border, self.norm);
+        let buf = self
+            .tensor
+            .as_slice_mut()
+            .expect("an owned zeros() array is contiguous");
+        sample_roi(image, roi, side, border, norm, buf);
+    }
+
+    pub fn tensor(&self) -> &Array4<f32> {
+        &self.tensor
+    }
 }
 
 /// Fills `out` (`side`×`side`×3, row-major NHWC) with the ROI of `image`, bilinearly sampled.

@@ -1,13 +1,12 @@
 //! Stage 1: find a person in the whole frame (BlazePose's detector) and derive the body ROI.
 
 use image::RgbImage;
-use ndarray::Array4;
 use ort::session::Session;
 use ort::value::TensorRef;
 
 use super::PoseError;
 use super::anchors::{self, Anchor, DETECTOR_INPUT};
-use super::crop::{self, Border, Normalization};
+use super::crop::{Border, ModelInput, Normalization};
 use super::geometry::{PointPx, Roi};
 
 /// A detected person in image pixels.
@@ -31,7 +30,7 @@ impl Detection {
 pub struct PoseDetector {
     session: Session,
     anchors: Vec<Anchor>,
-    input: Array4<f32>,
+    input: ModelInput,
 }
 
 const INPUT_NAME: &str = "input_1";
@@ -44,7 +43,7 @@ impl PoseDetector {
         Ok(Self {
             session,
             anchors: anchors::pose_detector_anchors(),
-            input: Array4::zeros((1, DETECTOR_INPUT, DETECTOR_INPUT, 3)),
+            input: ModelInput::new(DETECTOR_INPUT, Border::Zero, Normalization::SIGNED),
         })
     }
 
@@ -52,25 +51,14 @@ impl PoseDetector {
     /// letterbox ROI that maps detector coordinates back to the image.
     pub fn preprocess(&mut self, image: &RgbImage) -> Roi {
         let roi = Roi::letterbox(image.width(), image.height());
-        let buf = self
-            .input
-            .as_slice_mut()
-            .expect("owned standard-layout array");
-        crop::sample_roi(
-            image,
-            &roi,
-            DETECTOR_INPUT,
-            Border::Zero,
-            Normalization::SIGNED,
-            buf,
-        );
+        self.input.fill(image, &roi);
         roi
     }
 
     /// The most confident person in `image`, if any scores at least 0.5.
     pub fn detect(&mut self, image: &RgbImage) -> Result<Option<Detection>, PoseError> {
         let letterbox = self.preprocess(image);
-        let input = TensorRef::from_array_view(&self.input)?;
+        let input = TensorRef::from_array_view(self.input.tensor())?;
         let outputs = self.session.run(ort::inputs![INPUT_NAME => input])?;
         let (_, boxes) = outputs[BOXES].try_extract_tensor::<f32>()?;
         let (_, logits) = outputs[SCORES].try_extract_tensor::<f32>()?;

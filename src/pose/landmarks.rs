@@ -2,12 +2,11 @@
 //! and projection of the 33 keypoints (plus two ROI points) back to the image.
 
 use image::RgbImage;
-use ndarray::Array4;
 use ort::session::Session;
 use ort::value::TensorRef;
 
 use super::PoseError;
-use super::crop::{self, Border, Normalization};
+use super::crop::{Border, ModelInput, Normalization};
 use super::geometry::{PointPx, Roi};
 use super::keypoints::{Keypoint, NUM_KEYPOINTS, WorldPoint};
 
@@ -106,7 +105,7 @@ pub fn refine_with_heatmap(landmarks: &mut [CropLandmark; MODEL_LANDMARKS], heat
 /// The landmark model and its reusable input buffer.
 pub struct LandmarkDetector {
     session: Session,
-    input: Array4<f32>,
+    input: ModelInput,
 }
 
 impl LandmarkDetector {
@@ -119,30 +118,19 @@ impl LandmarkDetector {
         )?;
         Ok(Self {
             session,
-            input: Array4::zeros((1, LANDMARK_INPUT, LANDMARK_INPUT, 3)),
+            input: ModelInput::new(LANDMARK_INPUT, Border::Replicate, Normalization::UNIT),
         })
     }
 
     /// Fills the model input with the ROI crop (bilinear, edge pixels stretched, [0, 1]).
     pub fn preprocess(&mut self, image: &RgbImage, roi: &Roi) {
-        let buf = self
-            .input
-            .as_slice_mut()
-            .expect("owned standard-layout array");
-        crop::sample_roi(
-            image,
-            roi,
-            LANDMARK_INPUT,
-            Border::Replicate,
-            Normalization::UNIT,
-            buf,
-        );
+        self.input.fill(image, roi);
     }
 
     /// Runs the model on `roi` of `image` and projects everything to image space.
     pub fn run(&mut self, image: &RgbImage, roi: &Roi) -> Result<LandmarkResult, PoseError> {
         self.preprocess(image, roi);
-        let input = TensorRef::from_array_view(&self.input)?;
+        let input = TensorRef::from_array_view(self.input.tensor())?;
         let outputs = self.session.run(ort::inputs![INPUT_NAME => input])?;
         let (_, raw) = outputs[LANDMARKS].try_extract_tensor::<f32>()?;
         let (_, presence) = outputs[PRESENCE].try_extract_tensor::<f32>()?;

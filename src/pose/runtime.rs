@@ -21,13 +21,10 @@ pub const ORT_PATH_VAR: &str = "ORT_DYLIB_PATH";
 const HOW_TO_GET: &str = "run scripts/fetch-ort.sh in the Sitwell source folder, put \
 libonnxruntime.so.1.31.1 next to the sitwell executable, or set ORT_DYLIB_PATH to it";
 
-/// Where ONNX Runtime is looked for, in order.
+/// Where ONNX Runtime is looked for when `$ORT_DYLIB_PATH` is not set, in order.
 pub fn library_candidates() -> Vec<PathBuf> {
     let file = format!("libonnxruntime.so.{ORT_VERSION}");
     let mut out = Vec::new();
-    if let Some(explicit) = std::env::var_os(ORT_PATH_VAR) {
-        out.push(PathBuf::from(explicit));
-    }
     if let Some(dir) = std::env::current_exe()
         .ok()
         .and_then(|e| e.parent().map(Path::to_path_buf))

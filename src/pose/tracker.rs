@@ -103,8 +103,9 @@ impl PoseEstimator {
             Some(roi) => roi,
             None => match self.detector.detect(frame)? {
                 Some(detection) => {
-                    tracing::debug!(?detection, roi = ?detection.roi(), "person detected");
-                    detection.roi()
+                    let roi = detection.roi();
+                    tracing::debug!(?detection, ?roi, "person detected");
+                    roi
                 }
                 None => {
                     self.reset();
