@@ -12,7 +12,10 @@ use serde_json::{Value, json};
 
 use crate::annotate;
 use crate::capture::{self, FrameSource, SourceKind};
+use crate::coach::EngineConfig;
+use crate::monitor::{Monitor, Observed};
 use crate::pose::{KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
+use crate::posture::{Baseline, JudgeConfig, SourceTag};
 use crate::stats;
 
 /// Output format of the per-frame records.
@@ -51,6 +54,43 @@ pub struct AnalyzeOptions {
     pub mode: ModeChoice,
     /// Write each frame with the skeleton drawn, as PNG, here.
     pub annotate_dir: Option<PathBuf>,
+    /// Judge posture against this baseline and run the nudge engine (one time line per input).
+    pub judging: Option<Judging>,
+}
+
+/// What `--baseline` adds: the user's calibration and the settings of judge and engine.
+#[derive(Debug, Clone)]
+pub struct Judging {
+    pub baseline: Baseline,
+    pub judge: JudgeConfig,
+    pub engine: EngineConfig,
+}
+
+/// The posture fields `--baseline` adds to a JSON record (nulls where there is no person).
+pub fn add_judgement(record: &mut Value, observed: &Observed) {
+    let r = observed.reading.as_ref();
+    let num =
+        |f: fn(&crate::posture::Reading) -> f32, digits| r.map(|r| round(f64::from(f(r)), digits));
+    record["cva_deg"] = json!(num(|r| r.cva_deg, 2));
+    record["cva_drop_deg"] = json!(num(|r| r.cva_drop_deg, 2));
+    record["shoulder_angle_deg"] = json!(num(|r| r.shoulder_angle_deg, 2));
+    record["shoulder_drop_deg"] = json!(num(|r| r.shoulder_drop_deg, 2));
+    record["pattern"] = json!(r.map(|r| r.pattern.as_str()));
+    record["score"] = json!(observed.score.map(|s| round(f64::from(s), 1)));
+    record["head_pitch_deg"] = json!(num(|r| r.head_pitch_deg, 2));
+    record["head_yaw_deg"] = json!(num(|r| r.head_yaw_deg, 2));
+    record["head_roll_deg"] = json!(num(|r| r.head_roll_deg, 2));
+    record["lean_deg"] = json!(num(|r| r.lean_deg, 2));
+    record["distance_change_pct"] = json!(num(|r| r.distance_change_pct, 1));
+    record["confidence"] = json!(num(|r| r.confidence, 3));
+    record["slouch_level"] = json!(num(|r| r.slouch_level, 3));
+    record["score_costs"] = json!(r.map(|r| {
+        r.costs
+            .iter()
+            .map(|c| json!({"cue": c.cue, "points": round(f64::from(c.points), 1)}))
+            .collect::<Vec<_>>()
+    }));
+    record["events"] = Value::Array(observed.effects.iter().map(|e| e.to_json()).collect());
 }
 
 /// Timings and counts over a run.
@@ -106,6 +146,29 @@ pub struct Outcome {
 fn round(v: f64, digits: i32) -> f64 {
     let f = 10f64.powi(digits);
     (v * f).round() / f
+}
+
+/// Columns `--baseline` appends to each CSV row.
+pub const CSV_JUDGEMENT_HEADER: &str =
+    ",cva_deg,cva_drop_deg,shoulder_angle_deg,shoulder_drop_deg,pattern,score,events";
+
+fn csv_judgement(observed: &Observed) -> String {
+    let r = observed.reading.as_ref();
+    let num = |v: Option<f32>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
+    let events: Vec<&str> = observed.effects.iter().map(|e| e.effect.kind()).collect();
+    format!(
+        ",{},{},{},{},{},{},{}",
+        num(r.map(|r| r.cva_deg)),
+        num(r.map(|r| r.cva_drop_deg)),
+        num(r.map(|r| r.shoulder_angle_deg)),
+        num(r.map(|r| r.shoulder_drop_deg)),
+        r.map(|r| r.pattern.as_str()).unwrap_or_default(),
+        observed
+            .score
+            .map(|s| format!("{s:.1}"))
+            .unwrap_or_default(),
+        events.join(" ")
+    )
 }
 
 /// One frame's record as JSON.
@@ -213,6 +276,12 @@ pub enum AnalyzeError {
     Pose(#[from] PoseError),
     #[error("cannot write output: {0}")]
     Output(#[from] std::io::Error),
+    #[error("{input}: {source}")]
+    Baseline {
+        input: String,
+        #[source]
+        source: crate::posture::BaselineError,
+    },
     #[error("cannot write annotated frame {path}: {reason}")]
     Annotate { path: PathBuf, reason: String },
 }
@@ -228,7 +297,12 @@ pub fn run(
 ) -> Result<Outcome, AnalyzeError> {
     let mut outcome = Outcome::default();
     if opts.format == OutputFormat::Csv {
-        writeln!(out, "{}", csv_header())?;
+        let extra = if opts.judging.is_some() {
+            CSV_JUDGEMENT_HEADER
+        } else {
+            ""
+        };
+        writeln!(out, "{}{extra}", csv_header())?;
     }
     if let Some(dir) = &opts.annotate_dir {
         std::fs::create_dir_all(dir).map_err(|e| AnalyzeError::Annotate {
@@ -269,6 +343,11 @@ fn run_source(
     log: &mut dyn Write,
     outcome: &mut Outcome,
 ) -> Result<(), AnalyzeError> {
+    // A video or an image folder is one time line for the engine; each input starts afresh.
+    let mut monitor = opts
+        .judging
+        .as_ref()
+        .map(|j| Monitor::new(j.baseline.clone(), j.judge, j.engine));
     loop {
         let decode_start = Instant::now();
         let frame = match source.next_frame() {
@@ -299,17 +378,41 @@ fn run_source(
         let file = frame.file.as_deref().unwrap_or(input);
         let source_name = file.display().to_string();
         // Frames of a folder are numbered within the folder; a lone image is frame 0.
+        let observed = match monitor.as_mut() {
+            Some(monitor) => {
+                let tag = SourceTag {
+                    camera: None,
+                    width: frame.rgb.width(),
+                    height: frame.rgb.height(),
+                };
+                if let Err(source) = monitor.check_source(&tag) {
+                    let e = AnalyzeError::Baseline {
+                        input: source_name,
+                        source,
+                    };
+                    writeln!(log, "error: {e}")?;
+                    outcome.failures.push(e.to_string());
+                    return Ok(());
+                }
+                Some(monitor.observe(pose.as_ref(), tag.width, tag.height, frame.t_s))
+            }
+            None => None,
+        };
         match opts.format {
-            OutputFormat::Jsonl => writeln!(
-                out,
-                "{}",
-                record_json(&source_name, frame.index, frame.t_s, pose.as_ref())
-            )?,
-            OutputFormat::Csv => writeln!(
-                out,
-                "{}",
-                csv_row(&source_name, frame.index, frame.t_s, pose.as_ref())
-            )?,
+            OutputFormat::Jsonl => {
+                let mut record = record_json(&source_name, frame.index, frame.t_s, pose.as_ref());
+                if let Some(observed) = &observed {
+                    add_judgement(&mut record, observed);
+                }
+                writeln!(out, "{record}")?
+            }
+            OutputFormat::Csv => {
+                let mut row = csv_row(&source_name, frame.index, frame.t_s, pose.as_ref());
+                if let Some(observed) = &observed {
+                    row.push_str(&csv_judgement(observed));
+                }
+                writeln!(out, "{row}")?
+            }
         }
         if let Some(dir) = &opts.annotate_dir {
             let path = dir.join(annotated_name(

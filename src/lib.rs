@@ -1,11 +1,16 @@
 //! Sitwell, a webcam posture monitor.
 //!
 //! The pipeline reads top to bottom: [`capture`] (frames from a camera or files) →
-//! [`pose`] (BlazePose keypoints). [`analyze`] runs that chain over files; [`annotate`] draws
-//! what it found; [`stats`] measures what it cost.
+//! [`pose`] (BlazePose keypoints) → [`posture`] (angles, pattern, score against the user's
+//! calibration) → [`coach`] (when to nudge, which move). [`analyze`] runs that chain over
+//! files; [`annotate`] draws what it found; [`stats`] measures what it cost.
 
 pub mod analyze;
 pub mod annotate;
+pub mod calibrate;
 pub mod capture;
+pub mod coach;
+pub mod monitor;
 pub mod pose;
+pub mod posture;
 pub mod stats;

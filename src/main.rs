@@ -7,9 +7,11 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use sitwell::analyze::{self, AnalyzeOptions, ModeChoice, OutputFormat};
+use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat};
 use sitwell::capture::camera;
+use sitwell::coach::EngineConfig;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
+use sitwell::posture::{Baseline, JudgeConfig};
 
 #[derive(Parser)]
 #[command(
@@ -47,7 +49,39 @@ enum Command {
         /// Write records to this file instead of standard output.
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
+        /// Judge posture against this baseline (from `sitwell calibrate`) and add angles,
+        /// pattern, score and the nudge engine's events to every record.
+        #[arg(long, value_name = "FILE")]
+        baseline: Option<PathBuf>,
+        /// Seconds a slouch must last before a nudge (10–600).
+        #[arg(
+            long,
+            default_value_t = 60.0,
+            value_name = "SECONDS",
+            requires = "baseline"
+        )]
+        dwell: f64,
+        /// How strict the judge is: 2 flags half the deviation, 0.5 twice it.
+        #[arg(long, default_value_t = 1.0, requires = "baseline")]
+        sensitivity: f32,
         /// Image files, folders of images, or video files.
+        #[arg(required = true, value_name = "INPUT")]
+        inputs: Vec<PathBuf>,
+    },
+    /// Build a posture baseline from frames of you sitting upright (stills, a folder, or the
+    /// first seconds of a video).
+    Calibrate {
+        /// Where to write the baseline.
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[arg(long, value_enum, default_value_t = LandmarkModel::Lite)]
+        model: LandmarkModel,
+        /// Use only the first SECONDS of each video.
+        #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
+        first: f64,
+        /// Frame rate at which image folders are played.
+        #[arg(long, default_value_t = 10.0)]
+        fps: f64,
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
     },
@@ -73,19 +107,32 @@ fn main() -> ExitCode {
             annotate,
             stats,
             output,
+            baseline,
+            dwell,
+            sensitivity,
             inputs,
-        }) => run_analyze(
-            AnalyzeOptions {
-                model,
-                fps,
-                format,
-                mode,
-                annotate_dir: annotate,
-            },
-            stats,
-            output,
-            &inputs,
-        ),
+        }) => load_judging(baseline, dwell, sensitivity).and_then(|judging| {
+            run_analyze(
+                AnalyzeOptions {
+                    model,
+                    fps,
+                    format,
+                    mode,
+                    annotate_dir: annotate,
+                    judging,
+                },
+                stats,
+                output,
+                &inputs,
+            )
+        }),
+        Some(Command::Calibrate {
+            out,
+            model,
+            first,
+            fps,
+            inputs,
+        }) => run_calibrate(&out, model, first, fps, &inputs),
         Some(Command::Devices) => run_devices(),
         None => {
             eprintln!(
@@ -133,6 +180,58 @@ fn run_analyze(
             outcome.failures.len()
         );
         Ok(ExitCode::from(1))
+    }
+}
+
+fn load_judging(
+    baseline: Option<PathBuf>,
+    dwell: f64,
+    sensitivity: f32,
+) -> anyhow::Result<Option<Judging>> {
+    let Some(path) = baseline else {
+        return Ok(None);
+    };
+    if !EngineConfig::default().with_dwell(dwell).dwell_s.eq(&dwell) {
+        anyhow::bail!("--dwell must be between 10 and 600 seconds (got {dwell})");
+    }
+    if !(0.25..=4.0).contains(&sensitivity) {
+        anyhow::bail!("--sensitivity must be between 0.25 and 4 (got {sensitivity})");
+    }
+    Ok(Some(Judging {
+        baseline: Baseline::load(&path)?,
+        judge: JudgeConfig {
+            sensitivity,
+            ..JudgeConfig::default()
+        },
+        engine: EngineConfig::default().with_dwell(dwell),
+    }))
+}
+
+fn run_calibrate(
+    out: &std::path::Path,
+    model: LandmarkModel,
+    first_s: f64,
+    fps: f64,
+    inputs: &[PathBuf],
+) -> anyhow::Result<ExitCode> {
+    let mut estimator = PoseEstimator::new(model, Mode::Static)?;
+    let mut log = std::io::stderr();
+    match sitwell::calibrate::from_inputs(&mut estimator, model, inputs, fps, first_s, &mut log) {
+        Ok(baseline) => {
+            baseline.save(out)?;
+            eprintln!(
+                "Calibrated from {} frames ({}); baseline written to {}",
+                baseline.frames,
+                baseline.source,
+                out.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ sitwell::calibrate::CalibrateError::Refused(_)) => {
+            eprintln!("{e}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

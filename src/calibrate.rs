@@ -1,0 +1,80 @@
+//! `sitwell calibrate`: build a baseline from replayed frames of upright sitting.
+//!
+//! The frames go through the same capture → pose → cues path as everything else; videos are
+//! cut to their first few seconds (the user sitting tall), stills and folders are used whole.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::capture::{self, SourceKind};
+use crate::pose::{LandmarkModel, PoseError, PoseEstimator};
+use crate::posture::{Baseline, Cues, Refusal, SourceTag};
+
+/// Errors that stop a calibration.
+#[derive(Debug, thiserror::Error)]
+pub enum CalibrateError {
+    #[error(transparent)]
+    Pose(#[from] PoseError),
+    #[error("cannot write log: {0}")]
+    Log(#[from] std::io::Error),
+    #[error("{0}")]
+    Capture(#[from] capture::CaptureError),
+    #[error("the inputs differ in size ({first} and {other}); calibrate from one camera at a time")]
+    MixedSources { first: String, other: String },
+    #[error("calibration refused: {0}")]
+    Refused(#[from] Refusal),
+}
+
+/// Run `inputs` (video: its first `first_s` seconds) through pose and build a baseline.
+pub fn from_inputs(
+    estimator: &mut PoseEstimator,
+    model: LandmarkModel,
+    inputs: &[PathBuf],
+    fps: f64,
+    first_s: f64,
+    log: &mut dyn Write,
+) -> Result<Baseline, CalibrateError> {
+    let mut cues: Vec<Option<Cues>> = Vec::new();
+    let mut tag: Option<SourceTag> = None;
+    for input in inputs {
+        let mut source = capture::open_path(input, fps)?;
+        let motion = source.kind() == SourceKind::Motion;
+        estimator.set_mode(if motion {
+            crate::pose::Mode::Tracking
+        } else {
+            crate::pose::Mode::Static
+        });
+        loop {
+            let frame = match source.next_frame() {
+                Ok(Some(frame)) => frame,
+                Ok(None) => break,
+                Err(e) => {
+                    writeln!(log, "warning: {e}")?;
+                    continue;
+                }
+            };
+            if motion && frame.t_s > first_s {
+                break;
+            }
+            let this = SourceTag {
+                camera: None,
+                width: frame.rgb.width(),
+                height: frame.rgb.height(),
+            };
+            match &tag {
+                None => tag = Some(this.clone()),
+                Some(first) if *first != this => {
+                    return Err(CalibrateError::MixedSources {
+                        first: first.to_string(),
+                        other: this.to_string(),
+                    });
+                }
+                Some(_) => {}
+            }
+            let pose = estimator.estimate(&frame.rgb, frame.t_s)?;
+            cues.push(pose.and_then(|p| Cues::measure(&p, this.width, this.height)));
+        }
+    }
+    let tag = tag.ok_or(Refusal::NoFrames)?;
+    Ok(Baseline::calibrate(&cues, tag, model.name())?)
+}

@@ -1,0 +1,430 @@
+//! The nudge engine: a pure function of (state, observation, time) → (state, effects).
+//!
+//! It decides *when* to speak: a slouch must last the dwell time before a nudge; hysteresis on
+//! the slouch level stops flicker at the threshold; glances (looking down, turning away, a
+//! frame that cannot be judged) neither count nor reset; a cooldown separates nudges and a
+//! snooze silences them; no person for a few seconds is `away`, which pauses everything; a
+//! sitting timer asks for a movement break. The app executes the [`Effect`]s; user answers come
+//! back through [`step_action`]. No clocks are read here: time is an argument.
+
+use crate::coach::moves::{self, Context};
+use crate::posture::{Pattern, Reading};
+
+/// Settings of the engine (seconds).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EngineConfig {
+    /// How long a slouch must last before a nudge (10 s – 10 min).
+    pub dwell_s: f64,
+    /// Least time between two nudges.
+    pub cooldown_s: f64,
+    /// How long "Snooze" silences nudges.
+    pub snooze_s: f64,
+    /// A slouch must be seen this long before its episode (and the dwell clock) starts, so a
+    /// few jittery frames never start one.
+    pub enter_s: f64,
+    /// Upright this long ends a slouch episode (and clears its nudge).
+    pub recover_s: f64,
+    /// A glance longer than this (with no slouch seen) ends the episode.
+    pub glance_max_s: f64,
+    /// No person this long means away.
+    pub away_after_s: f64,
+    /// Continuous sitting before a movement break is due.
+    pub break_interval_s: f64,
+    /// Away at least this long counts as a break and restarts the sitting timer.
+    pub break_reset_away_s: f64,
+    /// "Later" on a break card asks again after this long.
+    pub break_later_s: f64,
+    /// Once slouching, the slouch level must fall below this to count as upright again.
+    pub exit_level: f32,
+}
+
+/// Bounds of the dwell time.
+pub const DWELL_RANGE_S: std::ops::RangeInclusive<f64> = 10.0..=600.0;
+
+impl Default for EngineConfig {
+    fn default() -> Self {
+        EngineConfig {
+            dwell_s: 60.0,
+            cooldown_s: 600.0,
+            snooze_s: 1800.0,
+            enter_s: 1.0,
+            recover_s: 3.0,
+            glance_max_s: 20.0,
+            away_after_s: 5.0,
+            break_interval_s: 1800.0,
+            break_reset_away_s: 120.0,
+            break_later_s: 600.0,
+            exit_level: 0.7,
+        }
+    }
+}
+
+impl EngineConfig {
+    /// Set the dwell time, clamped to [`DWELL_RANGE_S`].
+    pub fn with_dwell(mut self, dwell_s: f64) -> Self {
+        self.dwell_s = dwell_s.clamp(*DWELL_RANGE_S.start(), *DWELL_RANGE_S.end());
+        self
+    }
+}
+
+/// What the camera saw at one moment.
+#[derive(Debug, Clone, Copy)]
+pub enum Observation<'a> {
+    Person(&'a Reading),
+    NoPerson,
+}
+
+/// What the user answered or asked for.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum UserAction {
+    /// Did the move on the nudge card.
+    Done,
+    /// Silence nudges for the snooze time.
+    Snooze,
+    /// Dismiss this nudge; the cooldown applies.
+    NotNow,
+    /// Took the movement break.
+    BreakTaken,
+    /// Ask about the break again later.
+    BreakLater,
+    /// Pause monitoring, for a while or until resumed.
+    Pause {
+        seconds: Option<f64>,
+    },
+    Resume,
+    /// On a call: breaks wait until it ends; nudges stay call-safe.
+    InCall(bool),
+}
+
+/// Why a nudge card went away.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClearReason {
+    Recovered,
+    Done,
+    Snoozed,
+    NotNow,
+    Away,
+    Paused,
+}
+
+impl ClearReason {
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            ClearReason::Recovered => "recovered",
+            ClearReason::Done => "done",
+            ClearReason::Snoozed => "snoozed",
+            ClearReason::NotNow => "not_now",
+            ClearReason::Away => "away",
+            ClearReason::Paused => "paused",
+        }
+    }
+}
+
+/// Something the app should do.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Effect {
+    ShowNudge {
+        pattern: Pattern,
+        move_id: &'static str,
+    },
+    ClearNudge {
+        reason: ClearReason,
+    },
+    BreakDue {
+        move_id: &'static str,
+    },
+    BreakCleared,
+    Away,
+    Back,
+    Paused {
+        until: Option<f64>,
+    },
+    Resumed,
+}
+
+impl Effect {
+    /// The `kind` of the effect in the JSON event stream.
+    pub const fn kind(&self) -> &'static str {
+        match self {
+            Effect::ShowNudge { .. } => "nudge",
+            Effect::ClearNudge { .. } => "nudge_cleared",
+            Effect::BreakDue { .. } => "break_due",
+            Effect::BreakCleared => "break_cleared",
+            Effect::Away => "away",
+            Effect::Back => "back",
+            Effect::Paused { .. } => "paused",
+            Effect::Resumed => "resumed",
+        }
+    }
+}
+
+/// A nudge on screen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ActiveNudge {
+    pub pattern: Pattern,
+    pub move_id: &'static str,
+    pub shown_at: f64,
+}
+
+/// Everything the engine remembers. Start with `EngineState::default()`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct EngineState {
+    /// Start of the current slouch episode.
+    pub slouch_since: Option<f64>,
+    /// First frame of a slouch that has not yet lasted `enter_s`.
+    slouch_candidate_since: Option<f64>,
+    /// The slouch pattern seen last in this episode.
+    pub slouch_pattern: Option<Pattern>,
+    last_slouch_seen: Option<f64>,
+    upright_since: Option<f64>,
+    pub nudge: Option<ActiveNudge>,
+    last_nudge_at: Option<f64>,
+    pub snoozed_until: Option<f64>,
+    /// Paused by the user: `Some(None)` until resumed, `Some(Some(t))` until t.
+    pub paused: Option<Option<f64>>,
+    pub away: bool,
+    absent_since: Option<f64>,
+    pub sitting_since: Option<f64>,
+    pub break_due: Option<&'static str>,
+    last_move: Option<&'static str>,
+    pub in_call: bool,
+}
+
+impl EngineState {
+    /// How far the current slouch is toward a nudge, 0–1 (the overlay's dwell bar).
+    pub fn dwell_progress(&self, t: f64, config: &EngineConfig) -> f32 {
+        match self.slouch_since {
+            Some(since) if self.nudge.is_none() => {
+                ((t - since) / config.dwell_s).clamp(0.0, 1.0) as f32
+            }
+            Some(_) => 1.0,
+            None => 0.0,
+        }
+    }
+
+    fn end_episode(&mut self) {
+        self.slouch_candidate_since = None;
+        self.slouch_since = None;
+        self.slouch_pattern = None;
+        self.last_slouch_seen = None;
+        self.upright_since = None;
+    }
+
+    fn in_cooldown(&self, t: f64, config: &EngineConfig) -> bool {
+        self.last_nudge_at
+            .is_some_and(|at| t - at < config.cooldown_s)
+            || self.snoozed_until.is_some_and(|until| t < until)
+    }
+}
+
+/// Advance the engine to time `t` with what the camera saw.
+pub fn step(
+    state: &EngineState,
+    observation: Observation<'_>,
+    t: f64,
+    config: &EngineConfig,
+) -> (EngineState, Vec<Effect>) {
+    let mut s = state.clone();
+    let mut effects = Vec::new();
+
+    match s.paused {
+        Some(Some(until)) if t >= until => {
+            s.paused = None;
+            effects.push(Effect::Resumed);
+        }
+        Some(_) => return (s, effects),
+        None => {}
+    }
+    if s.snoozed_until.is_some_and(|until| t >= until) {
+        s.snoozed_until = None;
+    }
+
+    let reading = match observation {
+        Observation::NoPerson => {
+            let absent_since = *s.absent_since.get_or_insert(t);
+            if !s.away && t - absent_since >= config.away_after_s {
+                s.away = true;
+                s.end_episode();
+                effects.push(Effect::Away);
+                if s.nudge.take().is_some() {
+                    effects.push(Effect::ClearNudge {
+                        reason: ClearReason::Away,
+                    });
+                }
+            }
+            if t - absent_since >= config.break_reset_away_s {
+                s.sitting_since = None;
+                if s.break_due.take().is_some() {
+                    effects.push(Effect::BreakCleared);
+                }
+            }
+            return (s, effects);
+        }
+        Observation::Person(reading) => reading,
+    };
+
+    if let Some(absent_since) = s.absent_since.take() {
+        if s.away {
+            s.away = false;
+            effects.push(Effect::Back);
+        }
+        if t - absent_since >= config.break_reset_away_s {
+            s.sitting_since = None;
+        }
+    }
+    let sitting_since = *s.sitting_since.get_or_insert(t);
+
+    let in_episode = s.slouch_since.is_some();
+    let pattern = reading.pattern;
+    let glance = matches!(pattern, Pattern::LookDown | Pattern::Unknown);
+    // Hysteresis: entering needs level ≥ 1 (a slouch pattern); staying needs ≥ exit_level.
+    let slouching =
+        pattern.is_slouch() || (in_episode && !glance && reading.slouch_level >= config.exit_level);
+
+    if slouching {
+        if s.slouch_since.is_none() {
+            let candidate = *s.slouch_candidate_since.get_or_insert(t);
+            if t - candidate >= config.enter_s {
+                s.slouch_since = Some(t);
+            }
+        }
+        s.last_slouch_seen = Some(t);
+        s.upright_since = None;
+        if pattern.is_slouch() {
+            s.slouch_pattern = Some(pattern);
+        }
+    } else if glance {
+        if s.last_slouch_seen
+            .is_some_and(|seen| t - seen > config.glance_max_s)
+        {
+            s.end_episode();
+        }
+    } else {
+        s.slouch_candidate_since = None;
+        let upright_since = *s.upright_since.get_or_insert(t);
+        if t - upright_since >= config.recover_s {
+            s.end_episode();
+            if s.nudge.take().is_some() {
+                effects.push(Effect::ClearNudge {
+                    reason: ClearReason::Recovered,
+                });
+            }
+        }
+    }
+
+    let dwell_done = s
+        .slouch_since
+        .is_some_and(|since| t - since >= config.dwell_s);
+    if slouching && dwell_done && s.nudge.is_none() && !s.in_cooldown(t, config) {
+        let pattern = s.slouch_pattern.unwrap_or(Pattern::ForwardHead);
+        let chosen = moves::choose(pattern, Context::AtDesk, s.last_move);
+        s.nudge = Some(ActiveNudge {
+            pattern,
+            move_id: chosen.id,
+            shown_at: t,
+        });
+        s.last_nudge_at = Some(t);
+        s.last_move = Some(chosen.id);
+        effects.push(Effect::ShowNudge {
+            pattern,
+            move_id: chosen.id,
+        });
+    }
+
+    if s.break_due.is_none() && !s.in_call && t - sitting_since >= config.break_interval_s {
+        let pattern = s.slouch_pattern.unwrap_or(Pattern::UpperCrossed);
+        let chosen = moves::choose(pattern, Context::Break, s.last_move);
+        s.break_due = Some(chosen.id);
+        s.last_move = Some(chosen.id);
+        effects.push(Effect::BreakDue { move_id: chosen.id });
+    }
+
+    (s, effects)
+}
+
+/// Apply the user's answer at time `t`.
+pub fn step_action(
+    state: &EngineState,
+    action: UserAction,
+    t: f64,
+    config: &EngineConfig,
+) -> (EngineState, Vec<Effect>) {
+    let mut s = state.clone();
+    let mut effects = Vec::new();
+    let mut clear_nudge = |s: &mut EngineState, reason| {
+        if s.nudge.take().is_some() {
+            effects.push(Effect::ClearNudge { reason });
+        }
+    };
+    match action {
+        UserAction::Done => {
+            clear_nudge(&mut s, ClearReason::Done);
+            s.end_episode();
+        }
+        UserAction::Snooze => {
+            clear_nudge(&mut s, ClearReason::Snoozed);
+            s.snoozed_until = Some(t + config.snooze_s);
+            s.end_episode();
+        }
+        UserAction::NotNow => {
+            clear_nudge(&mut s, ClearReason::NotNow);
+            s.end_episode();
+        }
+        UserAction::Pause { seconds } => {
+            clear_nudge(&mut s, ClearReason::Paused);
+            s.end_episode();
+            let until = seconds.map(|d| t + d);
+            s.paused = Some(until);
+            effects.push(Effect::Paused { until });
+        }
+        UserAction::Resume => {
+            if s.paused.take().is_some() {
+                effects.push(Effect::Resumed);
+            }
+        }
+        UserAction::BreakTaken => {
+            if s.break_due.take().is_some() {
+                effects.push(Effect::BreakCleared);
+            }
+            s.sitting_since = Some(t);
+        }
+        UserAction::BreakLater => {
+            if s.break_due.take().is_some() {
+                effects.push(Effect::BreakCleared);
+            }
+            s.sitting_since = Some(t - config.break_interval_s + config.break_later_s);
+        }
+        UserAction::InCall(on) => s.in_call = on,
+    }
+    (s, effects)
+}
+
+/// An effect with the time it happened, as written to the event stream.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct EffectAt {
+    pub t: f64,
+    pub effect: Effect,
+}
+
+impl EffectAt {
+    /// `{"kind": …, "t": …}` plus the effect's own fields.
+    pub fn to_json(&self) -> serde_json::Value {
+        let t = (self.t * 1e3).round() / 1e3;
+        let mut v = serde_json::json!({ "kind": self.effect.kind(), "t": t });
+        match self.effect {
+            Effect::ShowNudge { pattern, move_id } => {
+                v["pattern"] = pattern.as_str().into();
+                v["move"] = move_id.into();
+            }
+            Effect::ClearNudge { reason } => v["reason"] = reason.as_str().into(),
+            Effect::BreakDue { move_id } => v["move"] = move_id.into(),
+            Effect::Paused { until: Some(until) } => v["until"] = until.into(),
+            Effect::Paused { until: None }
+            | Effect::BreakCleared
+            | Effect::Away
+            | Effect::Back
+            | Effect::Resumed => {}
+        }
+        v
+    }
+}

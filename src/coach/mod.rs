@@ -1,0 +1,11 @@
+//! Stage 4 of the pipeline, *coach*: when to nudge ([`engine`], a pure state machine) and
+//! what to suggest ([`moves`], the catalogue of corrective moves with its safety note).
+
+pub mod engine;
+pub mod moves;
+
+pub use engine::{
+    ClearReason, Effect, EffectAt, EngineConfig, EngineState, Observation, UserAction, step,
+    step_action,
+};
+pub use moves::{CATALOGUE, Move, SAFETY_NOTE, Setting};

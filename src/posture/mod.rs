@@ -1,0 +1,15 @@
+//! Stage 3 of the pipeline, *posture*: from a [`crate::pose::Pose`] to a judgement relative
+//! to the user's own upright calibration.
+//!
+//! [`cues`] measures frame-intrinsic ratios, [`baseline`] turns an upright sitting into a
+//! robust baseline (or refuses it with a reason), [`judge`] estimates the forward-head and
+//! rounded-shoulder angles, the pattern and an explained 0–100 score. Pure functions: no
+//! threads, no windows, no camera. The geometry is written up in `docs/posture.md`.
+
+pub mod baseline;
+pub mod cues;
+pub mod judge;
+
+pub use baseline::{Baseline, BaselineError, Refusal, SourceTag};
+pub use cues::Cues;
+pub use judge::{JudgeConfig, Pattern, Reading, ScoreSmoother, judge};
