@@ -74,17 +74,15 @@ pub enum Refusal {
 /// Errors reading, writing or applying a baseline file.
 #[derive(Debug, thiserror::Error)]
 pub enum BaselineError {
-    #[error("cannot read baseline {path}: {source}")]
+    #[error("cannot read baseline {path}: {cause}")]
     Read {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
-    #[error("cannot write baseline {path}: {source}")]
+    #[error("cannot write baseline {path}: {cause}")]
     Write {
         path: PathBuf,
-        #[source]
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     #[error("baseline {path} is not a Sitwell baseline ({reason}); calibrate again")]
     Corrupt { path: PathBuf, reason: String },
@@ -214,9 +212,9 @@ impl Baseline {
     }
 
     pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|source| BaselineError::Read {
+        let text = std::fs::read_to_string(path).map_err(|cause| BaselineError::Read {
             path: path.to_owned(),
-            source,
+            cause,
         })?;
         let corrupt = |reason: String| BaselineError::Corrupt {
             path: path.to_owned(),
@@ -240,9 +238,9 @@ impl Baseline {
 
     /// Write atomically (temporary file + rename), creating the folder if needed.
     pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
-        let write_err = |source| BaselineError::Write {
+        let write_err = |cause| BaselineError::Write {
             path: path.to_owned(),
-            source,
+            cause,
         };
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(write_err)?;

@@ -19,6 +19,11 @@ pub const REQUIRED: [KeypointId; 5] = [
     KeypointId::RightShoulder,
 ];
 
+/// How far (as a share of the larger image side) a required point may lie outside the
+/// picture: shoulders at the very bottom edge are common at desk framing and the model places
+/// them reliably just below it.
+pub const FRAME_MARGIN: f32 = 0.08;
+
 /// Below this visibility a keypoint is treated as unseen.
 pub const MIN_VISIBILITY: f32 = 0.5;
 
@@ -44,7 +49,7 @@ pub struct Cues {
     pub lean: f32,
     /// Lowest visibility among [`REQUIRED`] points.
     pub min_visibility: f32,
-    /// Are all [`REQUIRED`] points inside the picture?
+    /// Are all [`REQUIRED`] points inside the picture (give or take [`FRAME_MARGIN`])?
     pub in_frame: bool,
 }
 
@@ -76,9 +81,10 @@ impl Cues {
             .map(|&id| pose.keypoint(id).visibility)
             .fold(f32::INFINITY, f32::min);
         let (w, h) = (width as f32, height as f32);
+        let margin = FRAME_MARGIN * w.max(h);
         let in_frame = REQUIRED.iter().all(|&id| {
             let k = pose.keypoint(id);
-            (0.0..w).contains(&k.x_px) && (0.0..h).contains(&k.y_px)
+            (-margin..w + margin).contains(&k.x_px) && (-margin..h + margin).contains(&k.y_px)
         });
 
         Some(Cues {
