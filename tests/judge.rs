@@ -101,7 +101,7 @@ fn judge_stills(dir: &Path) -> Vec<StillRow> {
                 continue;
             }
             let file = dir.join(f["file"].as_str().expect("file"));
-            let records = analyze_judged(&mut est, &baseline, 60.0, &[file.clone()]);
+            let records = analyze_judged(&mut est, &baseline, 60.0, std::slice::from_ref(&file));
             let r = &records[0];
             let truth =
                 f["calib_cva_deg"].as_f64().expect("calib") - f["cva_deg"].as_f64().expect("cva");

@@ -4,7 +4,7 @@
 //! Every cue is a ratio of image distances, so it does not depend on the image resolution, and
 //! the vertical cues are measured from the image centre in units of the shoulder width, so
 //! that moving the whole body toward or away from the camera leaves them (nearly) unchanged.
-//! See `docs` in [`crate::posture`] for the geometry behind each one.
+//! `GEOMETRY.md` beside this file explains each one.
 
 use serde::{Deserialize, Serialize};
 

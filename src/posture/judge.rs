@@ -1,7 +1,7 @@
 //! The judge: one frame's cues against the baseline → angles, a pattern and an explained score.
 //!
-//! Pure arithmetic; the geometry and the constants are documented in `docs/posture.md`
-//! (`README.md` links it). Everything is relative to the user's own upright calibration.
+//! Pure arithmetic; the geometry, the constants and their assumptions are written up in
+//! `src/posture/GEOMETRY.md`. Everything is relative to the user's own upright calibration.
 
 use serde::Serialize;
 

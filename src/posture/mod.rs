@@ -4,7 +4,7 @@
 //! [`cues`] measures frame-intrinsic ratios, [`baseline`] turns an upright sitting into a
 //! robust baseline (or refuses it with a reason), [`judge`] estimates the forward-head and
 //! rounded-shoulder angles, the pattern and an explained 0–100 score. Pure functions: no
-//! threads, no windows, no camera. The geometry is written up in `docs/posture.md`.
+//! threads, no windows, no camera. The geometry is written up in `GEOMETRY.md` beside this file.
 
 pub mod baseline;
 pub mod cues;
