@@ -138,6 +138,8 @@ fn main() -> ExitCode {
             eprintln!(
                 "Sitwell's live monitor is not part of this build yet. Try:\n  \
                  sitwell analyze --annotate out/ photo.jpg   (keypoints of the person in a photo)\n  \
+                 sitwell calibrate --out me.json upright.mp4 (your upright posture, from a clip)\n  \
+                 sitwell analyze --baseline me.json clip.mp4 (posture, score and nudges per frame)\n  \
                  sitwell devices                            (the cameras Sitwell can see)\n  \
                  sitwell --help"
             );

@@ -245,3 +245,134 @@ fn missing_and_corrupt_models_are_explained() {
     assert!(!err.contains("panicked"), "{err}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+#[test]
+fn calibrate_then_analyze_with_baseline_adds_the_judgement() {
+    let dir = temp_dir("judge");
+    let baseline = dir.join("me.json").display().to_string();
+    let out = sitwell(
+        &[
+            "calibrate",
+            "--out",
+            &baseline,
+            &fixture("synthetic/D2_upright.jpg"),
+        ],
+        &[],
+    );
+    assert_ok(&out);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Calibrated from 1 frames"));
+
+    let out = sitwell(
+        &[
+            "analyze",
+            "--baseline",
+            &baseline,
+            &fixture("synthetic/D2_slouch_100.jpg"),
+            &fixture("synthetic/D2_distr_moved_closer.jpg"),
+        ],
+        &[],
+    );
+    assert_ok(&out);
+    let recs = records(&out);
+    assert_eq!(recs.len(), 2);
+    for key in [
+        "cva_deg",
+        "cva_drop_deg",
+        "shoulder_angle_deg",
+        "shoulder_drop_deg",
+        "pattern",
+        "score",
+        "events",
+    ] {
+        assert!(recs[0].get(key).is_some(), "{key} missing");
+    }
+    assert_eq!(recs[0]["pattern"], "upper_crossed");
+    assert!(recs[0]["score"].as_f64().expect("score") < 50.0);
+    assert!(
+        recs[0]["score_costs"]
+            .as_array()
+            .is_some_and(|c| !c.is_empty())
+    );
+    // Moving closer to the screen is not slouching.
+    assert_eq!(recs[1]["pattern"], "upright");
+    assert!(recs[1]["score"].as_f64().expect("score") > 80.0);
+    // The keypoint contract is unchanged.
+    assert_eq!(recs[0]["keypoints"].as_array().map(Vec::len), Some(33));
+}
+
+#[test]
+fn calibration_refusals_and_bad_baselines_are_explained() {
+    let dir = temp_dir("refuse");
+    let baseline = dir.join("me.json");
+    // A head-and-neck photo with no shoulders: refused with the reason, nothing written.
+    let out = sitwell(
+        &[
+            "calibrate",
+            "--out",
+            &baseline.display().to_string(),
+            &fixture("real/mahotas__luispedro_3quarter.jpg"),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("calibration refused"), "{err}");
+    assert!(!baseline.exists());
+
+    // A baseline from 640×480 renders is not applied to a 512×512 photo.
+    let b = baseline.display().to_string();
+    assert_ok(&sitwell(
+        &[
+            "calibrate",
+            "--out",
+            &b,
+            &fixture("synthetic/D1_upright.jpg"),
+        ],
+        &[],
+    ));
+    let out = sitwell(
+        &[
+            "analyze",
+            "--baseline",
+            &b,
+            &fixture("real/skimage__astronaut.png"),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("640×480") && err.contains("512×512"), "{err}");
+
+    // A broken baseline file is named, with what to do.
+    std::fs::write(&baseline, "not json").expect("write");
+    let out = sitwell(
+        &[
+            "analyze",
+            "--baseline",
+            &b,
+            &fixture("synthetic/D1_upright.jpg"),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("calibrate again") && err.contains("me.json"),
+        "{err}"
+    );
+
+    // Dwell outside 10 s – 10 min is refused.
+    let out = sitwell(
+        &[
+            "analyze",
+            "--baseline",
+            &b,
+            "--dwell",
+            "5",
+            &fixture("synthetic/D1_upright.jpg"),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--dwell must be between 10 and 600"));
+}

@@ -9,11 +9,14 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::cues::{Cues, MIN_VISIBILITY};
+use super::cues::Cues;
 
 /// Version of the file layout; older or newer files are refused with a clear message.
 pub const BASELINE_VERSION: u32 = 1;
 
+/// Calibration frames must show nose, ears and shoulders clearly: a baseline built on guessed
+/// shoulders (cut off by the frame) would judge everything after it wrongly.
+const CALIBRATION_MIN_VISIBILITY: f32 = 0.8;
 /// Share of frames that must show a person, and of those, a judgeable one.
 const MIN_PERSON_SHARE: f32 = 0.8;
 const MIN_JUDGEABLE_SHARE: f32 = 0.8;
@@ -140,7 +143,7 @@ impl Baseline {
         let judgeable: Vec<&Cues> = seen
             .iter()
             .copied()
-            .filter(|c| c.in_frame && c.min_visibility >= MIN_VISIBILITY)
+            .filter(|c| c.in_frame && c.min_visibility >= CALIBRATION_MIN_VISIBILITY)
             .collect();
         let hidden = seen.len() - judgeable.len();
         if judgeable.is_empty()

@@ -252,3 +252,122 @@ impl ScoreSmoother {
         self.last = None;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::posture::baseline::SourceTag;
+
+    fn upright() -> Cues {
+        Cues {
+            shoulder_width_px: 250.0,
+            head_scale_ln: (110.0f32 / 250.0).ln(),
+            ear_height: -0.5,
+            shoulder_height: 0.2,
+            nose_drop: 0.1,
+            nose_offset: 0.0,
+            ear_tilt_rad: 0.0,
+            lean: 0.0,
+            min_visibility: 0.99,
+            in_frame: true,
+        }
+    }
+
+    fn baseline() -> Baseline {
+        let tag = SourceTag {
+            camera: None,
+            width: 640,
+            height: 480,
+        };
+        Baseline::calibrate(&[Some(upright())], tag, "lite").expect("calibrates")
+    }
+
+    fn judged(cues: Cues) -> Reading {
+        judge(&cues, &baseline(), &JudgeConfig::default())
+    }
+
+    #[test]
+    fn the_calibrated_posture_scores_100() {
+        let r = judged(upright());
+        assert_eq!(r.pattern, Pattern::Upright);
+        assert_eq!(r.score, 100.0);
+        assert!(r.costs.is_empty());
+        assert_eq!(r.cva_deg, JudgeConfig::default().baseline_cva_deg);
+    }
+
+    #[test]
+    fn head_forward_and_down_is_forward_head_and_costs_points() {
+        let mut c = upright();
+        c.head_scale_ln += 0.05;
+        c.ear_height += 0.06;
+        let r = judged(c);
+        assert!((r.cva_drop_deg - (95.0 * 0.05 + 110.0 * 0.06)).abs() < 1e-3);
+        assert_eq!(r.pattern, Pattern::ForwardHead);
+        assert!(r.score < 70.0);
+        assert_eq!(r.costs[0].cue, "forward_head");
+        c.shoulder_height += 0.1;
+        let r = judged(c);
+        assert_eq!(r.pattern, Pattern::UpperCrossed);
+        assert!((100.0 - r.costs.iter().map(|c| c.points).sum::<f32>() - r.score).abs() < 1e-3);
+        // Sensitivity 2 flags half the deviation.
+        let mut mild = upright();
+        mild.ear_height += 0.03;
+        assert_eq!(judged(mild).pattern, Pattern::Upright);
+        let strict = JudgeConfig {
+            sensitivity: 2.0,
+            ..JudgeConfig::default()
+        };
+        assert_eq!(
+            judge(&mild, &baseline(), &strict).pattern,
+            Pattern::ForwardHead
+        );
+    }
+
+    #[test]
+    fn moving_closer_is_not_slouching() {
+        // Everything scales about the image centre: ratios and centre-relative heights in
+        // shoulder widths stay put; only the distance estimate changes.
+        let mut c = upright();
+        c.shoulder_width_px *= 1.15;
+        let r = judged(c);
+        assert_eq!(r.pattern, Pattern::Upright);
+        assert!((r.distance_change_pct - (1.0 / 1.15 - 1.0) * 100.0).abs() < 1e-3);
+    }
+
+    #[test]
+    fn looking_down_is_a_glance_and_hidden_or_turned_views_are_unknown() {
+        let mut c = upright();
+        c.nose_drop += 0.15;
+        c.ear_height += 0.06;
+        let r = judged(c);
+        assert!(r.head_pitch_deg > 20.0);
+        assert_eq!(r.pattern, Pattern::LookDown);
+
+        let mut hidden = upright();
+        hidden.min_visibility = 0.4;
+        assert_eq!(judged(hidden).pattern, Pattern::Unknown);
+        let mut out = upright();
+        out.in_frame = false;
+        assert_eq!(judged(out).confidence, 0.0);
+        let mut turned = upright();
+        turned.nose_offset = 0.45;
+        let r = judged(turned);
+        assert!(r.head_yaw_deg > 45.0);
+        assert_eq!(r.pattern, Pattern::Unknown);
+    }
+
+    #[test]
+    fn the_smoothed_score_follows_a_step_within_two_seconds() {
+        let mut s = ScoreSmoother::default();
+        assert_eq!(s.update(0.0, 100.0), 100.0);
+        let mut last = 100.0;
+        for i in 1..=10 {
+            last = s.update(f64::from(i) * 0.2, 40.0);
+        }
+        assert!(last < 43.0, "after 2 s: {last}");
+        let one_frame = ScoreSmoother::default().update(0.0, 40.0);
+        assert_eq!(one_frame, 40.0);
+        // A long gap starts over.
+        assert_eq!(s.update(100.0, 90.0), 90.0);
+    }
+}
