@@ -37,7 +37,8 @@ pub enum ModeChoice {
 }
 
 impl ModeChoice {
-    fn for_source(self, kind: SourceKind) -> Mode {
+    /// The pose mode for a source of this kind.
+    pub fn for_source(self, kind: SourceKind) -> Mode {
         match (self, kind) {
             (ModeChoice::Static, _) | (ModeChoice::Auto, SourceKind::Stills) => Mode::Static,
             (ModeChoice::Tracking, _) | (ModeChoice::Auto, SourceKind::Motion) => Mode::Tracking,

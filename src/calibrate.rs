@@ -6,6 +6,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::analyze::ModeChoice;
 use crate::capture::{self, SourceKind};
 use crate::pose::{LandmarkModel, PoseError, PoseEstimator};
 use crate::posture::{Baseline, Cues, Refusal, SourceTag};
@@ -39,11 +40,7 @@ pub fn from_inputs(
     for input in inputs {
         let mut source = capture::open_path(input, fps)?;
         let motion = source.kind() == SourceKind::Motion;
-        estimator.set_mode(if motion {
-            crate::pose::Mode::Tracking
-        } else {
-            crate::pose::Mode::Static
-        });
+        estimator.set_mode(ModeChoice::Auto.for_source(source.kind()));
         loop {
             let frame = match source.next_frame() {
                 Ok(Some(frame)) => frame,

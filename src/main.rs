@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat};
 use sitwell::capture::camera;
 use sitwell::coach::EngineConfig;
+use sitwell::coach::engine::DWELL_RANGE_S;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
 use sitwell::posture::{Baseline, JudgeConfig};
 
@@ -193,7 +194,7 @@ fn load_judging(
     let Some(path) = baseline else {
         return Ok(None);
     };
-    if !EngineConfig::default().with_dwell(dwell).dwell_s.eq(&dwell) {
+    if !DWELL_RANGE_S.contains(&dwell) {
         anyhow::bail!("--dwell must be between 10 and 600 seconds (got {dwell})");
     }
     if !(0.25..=4.0).contains(&sensitivity) {

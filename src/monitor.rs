@@ -4,7 +4,7 @@
 //! inference thread; it holds no thread, window or camera, only the state that carries from
 //! one frame to the next (the score smoother and the engine state).
 
-use crate::coach::{self, EffectAt, EngineConfig, EngineState, Observation, UserAction};
+use crate::coach::{self, EffectAt, EngineConfig, EngineState, Observation};
 use crate::pose::Pose;
 use crate::posture::{
     Baseline, BaselineError, Cues, JudgeConfig, Reading, ScoreSmoother, SourceTag,
@@ -69,15 +69,5 @@ impl Monitor {
                 .map(|effect| EffectAt { t: t_s, effect })
                 .collect(),
         }
-    }
-
-    /// Apply the user's answer at `t_s`.
-    pub fn act(&mut self, action: UserAction, t_s: f64) -> Vec<EffectAt> {
-        let (engine, effects) = coach::step_action(&self.engine, action, t_s, &self.engine_config);
-        self.engine = engine;
-        effects
-            .into_iter()
-            .map(|effect| EffectAt { t: t_s, effect })
-            .collect()
     }
 }

@@ -155,10 +155,11 @@ impl Baseline {
             });
         }
 
+        let rows: Vec<[f32; 8]> = judgeable.iter().map(|c| c.values()).collect();
         let mut centre = [0.0f32; 8];
         let mut spread = [0.0f32; 8];
         for i in 0..8 {
-            let mut column: Vec<f32> = judgeable.iter().map(|c| c.values()[i]).collect();
+            let mut column: Vec<f32> = rows.iter().map(|row| row[i]).collect();
             let mid = median(&mut column);
             let mut deviations: Vec<f32> = column.iter().map(|v| (v - mid).abs()).collect();
             centre[i] = mid;

@@ -64,19 +64,6 @@ impl Pattern {
         }
     }
 
-    /// A word for the overlay.
-    pub const fn label(self) -> &'static str {
-        match self {
-            Pattern::Upright => "Upright",
-            Pattern::ForwardHead => "Forward head",
-            Pattern::RoundedShoulders => "Rounded shoulders",
-            Pattern::UpperCrossed => "Forward head + rounded shoulders",
-            Pattern::LookDown => "Looking down",
-            Pattern::Away => "Away",
-            Pattern::Unknown => "Can't see you well",
-        }
-    }
-
     /// The slouch patterns a nudge is about.
     pub const fn is_slouch(self) -> bool {
         matches!(
