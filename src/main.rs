@@ -11,6 +11,8 @@ use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat};
 use sitwell::capture::camera;
 use sitwell::coach::EngineConfig;
 use sitwell::coach::engine::DWELL_RANGE_S;
+use sitwell::launch::LiveArgs;
+use sitwell::live::Pacing;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
 use sitwell::posture::{Baseline, JudgeConfig};
 
@@ -23,6 +25,12 @@ use sitwell::posture::{Baseline, JudgeConfig};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// With no command: the overlay (calibrating first if there is no baseline).
+    #[command(flatten)]
+    live: LiveArgs,
+    /// Save a PNG of the overlay just before --exit-after ends the run.
+    #[arg(long, value_name = "FILE", requires = "exit_after", global = true)]
+    screenshot: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -88,6 +96,21 @@ enum Command {
     },
     /// List the cameras Sitwell can use.
     Devices,
+    /// Run the live pipeline; with --headless, without a window (effects are printed).
+    Watch {
+        /// No window: print what happens, and with --stats what it cost.
+        #[arg(long)]
+        headless: bool,
+        /// Play a file at its own pace, as if it were a camera (default: as fast as possible,
+        /// without dropping a frame).
+        #[arg(long)]
+        realtime: bool,
+        /// Print average CPU %, peak memory and frames analysed at the end (and one JSON line).
+        #[arg(long)]
+        stats: bool,
+        #[command(flatten)]
+        live: LiveArgs,
+    },
 }
 
 fn main() -> ExitCode {
@@ -135,17 +158,14 @@ fn main() -> ExitCode {
             inputs,
         }) => run_calibrate(&out, model, first, fps, &inputs),
         Some(Command::Devices) => run_devices(),
-        None => {
-            eprintln!(
-                "Sitwell's live monitor is not part of this build yet. Try:\n  \
-                 sitwell analyze --annotate out/ photo.jpg   (keypoints of the person in a photo)\n  \
-                 sitwell calibrate --out me.json upright.mp4 (your upright posture, from a clip)\n  \
-                 sitwell analyze --baseline me.json clip.mp4 (posture, score and nudges per frame)\n  \
-                 sitwell devices                            (the cameras Sitwell can see)\n  \
-                 sitwell --help"
-            );
-            Ok(ExitCode::SUCCESS)
-        }
+        Some(Command::Watch {
+            headless: true,
+            realtime,
+            stats,
+            live,
+        }) => run_watch(&live, realtime, stats),
+        Some(Command::Watch { live, stats, .. }) => run_overlay(&live, stats, cli.screenshot),
+        None => run_overlay(&cli.live, false, cli.screenshot),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -236,6 +256,35 @@ fn run_calibrate(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+fn run_watch(args: &LiveArgs, realtime: bool, print_stats: bool) -> anyhow::Result<ExitCode> {
+    let pacing = if realtime {
+        Pacing::Realtime
+    } else {
+        Pacing::LockStep
+    };
+    let launch = args.resolve(pacing)?;
+    if let Some(problem) = &launch.settings_problem {
+        eprintln!("{problem}; running on defaults (the file is left as it is)");
+    }
+    let mut log = std::io::stderr();
+    let report = sitwell::watch::run(launch.live, launch.exit_after, &mut log)?;
+    if print_stats {
+        eprintln!("{}", report.to_text());
+        eprintln!("{}", report.to_json());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_overlay(
+    args: &LiveArgs,
+    print_stats: bool,
+    screenshot: Option<PathBuf>,
+) -> anyhow::Result<ExitCode> {
+    let launch = args.resolve(Pacing::Realtime)?;
+    sitwell::ui::run(launch, print_stats, screenshot, args.config.clone())?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn run_devices() -> anyhow::Result<ExitCode> {

@@ -70,4 +70,23 @@ impl Monitor {
                 .collect(),
         }
     }
+
+    /// Apply the user's answer (Done, Snooze, Pause, ...) at `t_s`.
+    pub fn act(&mut self, action: coach::UserAction, t_s: f64) -> Vec<EffectAt> {
+        let (engine, effects) = coach::step_action(&self.engine, action, t_s, &self.engine_config);
+        self.engine = engine;
+        effects
+            .into_iter()
+            .map(|effect| EffectAt { t: t_s, effect })
+            .collect()
+    }
+
+    /// Let time pass without a frame, as while paused with the camera off: a timed pause
+    /// ends on time. Does nothing unless paused.
+    pub fn tick(&mut self, t_s: f64) -> Vec<EffectAt> {
+        if self.engine.paused.is_none() {
+            return Vec::new();
+        }
+        self.observe(None, 0, 0, t_s).effects
+    }
 }

@@ -12,7 +12,7 @@ use nokhwa::utils::{
     RequestedFormatType, Resolution,
 };
 
-use super::{CaptureError, Frame, FrameSource, SourceKind};
+use super::{CaptureError, Frame, FrameSource, Grabbed, SourceKind};
 
 /// A camera the system offers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,7 +59,9 @@ impl std::str::FromStr for CameraChoice {
 /// The largest frame Sitwell asks for: the pose models look at 224–256 px anyway.
 pub const REQUESTED_WIDTH: u32 = 640;
 pub const REQUESTED_HEIGHT: u32 = 480;
-pub const REQUESTED_FPS: u32 = 15;
+/// Sitwell analyses at most a few frames a second: ask for a low rate so the camera (and its
+/// USB transfers) idle; the closest format the camera offers is taken.
+pub const REQUESTED_FPS: u32 = 5;
 
 /// A live camera.
 pub struct CameraSource {
@@ -144,7 +146,19 @@ impl FrameSource for CameraSource {
         SourceKind::Motion
     }
 
+    fn is_live(&self) -> bool {
+        true
+    }
+
     fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
+        Ok(match self.grab(&|_| true)? {
+            Some(Grabbed::Frame(frame)) => Some(frame),
+            _ => None,
+        })
+    }
+
+    /// Waits for the camera's next frame; decodes it (MJPEG or YUYV to RGB) only if wanted.
+    fn grab(&mut self, wanted: &dyn Fn(f64) -> bool) -> Result<Option<Grabbed>, CaptureError> {
         if self.lost {
             return Ok(None);
         }
@@ -160,6 +174,11 @@ impl FrameSource for CameraSource {
             }
         };
         let t_s = self.started.elapsed().as_secs_f64();
+        let index = self.next_index;
+        self.next_index += 1;
+        if !wanted(t_s) {
+            return Ok(Some(Grabbed::Skipped { t_s, index }));
+        }
         let decoded =
             buffer
                 .decode_image::<RgbFormat>()
@@ -174,14 +193,12 @@ impl FrameSource for CameraSource {
                 reason: "frame size mismatch".into(),
             }
         })?;
-        let index = self.next_index;
-        self.next_index += 1;
-        Ok(Some(Frame {
+        Ok(Some(Grabbed::Frame(Frame {
             rgb,
             t_s,
             index,
             file: None,
-        }))
+        })))
     }
 }
 

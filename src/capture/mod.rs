@@ -42,8 +42,47 @@ pub trait FrameSource {
     /// Human-readable name for messages (a path, a camera name).
     fn name(&self) -> &str;
     fn kind(&self) -> SourceKind;
+    /// Whether frames arrive by themselves in real time (a camera), rather than on request
+    /// (a file, which a live run paces by its timestamps).
+    fn is_live(&self) -> bool {
+        false
+    }
     /// The next frame, `Ok(None)` at the end.
     fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError>;
+    /// Moves on by one frame, decoding its pixels only when `wanted(t_s)` says so (`wanted`
+    /// must be a pure test of the time). Sources that can skip the decoding of frames nobody
+    /// analyses — intra-coded video such as MJPEG, a camera's compressed frames — do; the
+    /// others decode and drop.
+    fn grab(&mut self, wanted: &dyn Fn(f64) -> bool) -> Result<Option<Grabbed>, CaptureError> {
+        Ok(self.next_frame()?.map(|frame| {
+            if wanted(frame.t_s) {
+                Grabbed::Frame(frame)
+            } else {
+                Grabbed::Skipped {
+                    t_s: frame.t_s,
+                    index: frame.index,
+                }
+            }
+        }))
+    }
+}
+
+/// One step of [`FrameSource::grab`].
+#[derive(Debug, Clone)]
+pub enum Grabbed {
+    /// A frame someone wants, decoded.
+    Frame(Frame),
+    /// A frame passed over: only its time and position.
+    Skipped { t_s: f64, index: u64 },
+}
+
+impl Grabbed {
+    pub fn t_s(&self) -> f64 {
+        match self {
+            Grabbed::Frame(frame) => frame.t_s,
+            Grabbed::Skipped { t_s, .. } => *t_s,
+        }
+    }
 }
 
 /// What can go wrong getting frames.

@@ -7,7 +7,16 @@ use ffmpeg::software::scaling::{Context as Scaler, Flags};
 use ffmpeg::util::frame::video::Video;
 use ffmpeg_next as ffmpeg;
 
-use super::{CaptureError, Frame, FrameSource, SourceKind};
+use super::{CaptureError, Frame, FrameSource, Grabbed, SourceKind};
+
+/// Codecs whose every frame decodes on its own, so frames nobody wants need not be decoded.
+const INTRA_ONLY: &[ffmpeg::codec::Id] = &[
+    ffmpeg::codec::Id::MJPEG,
+    ffmpeg::codec::Id::PNG,
+    ffmpeg::codec::Id::RAWVIDEO,
+    ffmpeg::codec::Id::PRORES,
+    ffmpeg::codec::Id::FFVHUFF,
+];
 
 /// A video file decoded frame by frame to RGB, with presentation timestamps.
 ///
@@ -19,6 +28,8 @@ pub struct VideoFile {
     decoder: ffmpeg::decoder::Video,
     scaler: Option<Scaler>,
     stream_index: usize,
+    /// Every frame stands alone (MJPEG and the like): unwanted packets are not decoded.
+    intra_only: bool,
     time_base_s: f64,
     fallback_fps: f64,
     decoded: Video,
@@ -45,6 +56,7 @@ impl VideoFile {
         let context = ffmpeg::codec::context::Context::from_parameters(stream.parameters())
             .map_err(|e| bad(e.to_string()))?;
         let decoder = context.decoder().video().map_err(|e| bad(e.to_string()))?;
+        let intra_only = INTRA_ONLY.contains(&decoder.id());
         let ratio = |r: ffmpeg::Rational| {
             if r.denominator() != 0 {
                 f64::from(r.numerator()) / f64::from(r.denominator())
@@ -60,6 +72,7 @@ impl VideoFile {
             decoder,
             scaler: None,
             stream_index,
+            intra_only,
             time_base_s: ratio(time_base),
             fallback_fps: if fps > 0.0 { fps } else { 25.0 },
             decoded: Video::empty(),
@@ -73,6 +86,14 @@ impl VideoFile {
         CaptureError::BadVideo {
             path: self.path.clone(),
             reason,
+        }
+    }
+
+    /// Seconds of a presentation timestamp, or of the frame's position when there is none.
+    fn time_of(&self, timestamp: Option<i64>, index: u64) -> f64 {
+        match timestamp {
+            Some(ts) if self.time_base_s > 0.0 => ts as f64 * self.time_base_s,
+            _ => index as f64 / self.fallback_fps,
         }
     }
 
@@ -126,21 +147,28 @@ impl FrameSource for VideoFile {
     }
 
     fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
+        Ok(match self.grab(&|_| true)? {
+            Some(Grabbed::Frame(frame)) => Some(frame),
+            _ => None,
+        })
+    }
+
+    fn grab(&mut self, wanted: &dyn Fn(f64) -> bool) -> Result<Option<Grabbed>, CaptureError> {
         while !self.finished {
             if self.decoder.receive_frame(&mut self.decoded).is_ok() {
                 let index = self.next_index;
                 self.next_index += 1;
-                let t_s = match self.decoded.timestamp() {
-                    Some(ts) if self.time_base_s > 0.0 => ts as f64 * self.time_base_s,
-                    _ => index as f64 / self.fallback_fps,
-                };
+                let t_s = self.time_of(self.decoded.timestamp(), index);
+                if !wanted(t_s) {
+                    return Ok(Some(Grabbed::Skipped { t_s, index }));
+                }
                 let rgb = self.convert_to_rgb()?;
-                return Ok(Some(Frame {
+                return Ok(Some(Grabbed::Frame(Frame {
                     rgb,
                     t_s,
                     index,
                     file: None,
-                }));
+                })));
             }
             if self.draining {
                 self.finished = true;
@@ -149,6 +177,14 @@ impl FrameSource for VideoFile {
             let mut packet = ffmpeg::Packet::empty();
             match packet.read(&mut self.input) {
                 Ok(()) if packet.stream() == self.stream_index => {
+                    if self.intra_only {
+                        let t_s = self.time_of(packet.pts(), self.next_index);
+                        if !wanted(t_s) {
+                            let index = self.next_index;
+                            self.next_index += 1;
+                            return Ok(Some(Grabbed::Skipped { t_s, index }));
+                        }
+                    }
                     if let Err(e) = self.decoder.send_packet(&packet) {
                         self.finished = true;
                         return Err(

@@ -5,7 +5,7 @@ pub mod engine;
 pub mod moves;
 
 pub use engine::{
-    ClearReason, Effect, EffectAt, EngineConfig, EngineState, Observation, UserAction, step,
-    step_action,
+    ActiveNudge, ClearReason, Effect, EffectAt, EngineConfig, EngineState, Observation, UserAction,
+    step, step_action,
 };
 pub use moves::{CATALOGUE, Move, SAFETY_NOTE, Setting};

@@ -1,0 +1,237 @@
+//! From flags and the settings file to a running configuration: the flags the overlay and
+//! `sitwell watch` share (a contract for scripts), how they override the settings, where the
+//! baseline comes from, and the bundled demo.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use crate::coach::engine::DWELL_RANGE_S;
+use crate::live::{LiveOptions, Pacing, SourceSpec};
+use crate::pose::LandmarkModel;
+use crate::posture::{Baseline, BaselineError, baseline};
+use crate::settings::{self, SENSITIVITY_RANGE, Settings, SettingsError};
+
+/// The demo clip: a CC0 render of a person sitting upright, slouching for half a minute,
+/// recovering and glancing at a phone (60 s).
+pub const DEMO_CLIP: &str = "demo/seated_slouch_demo.mp4";
+/// The demo's dwell, so that a newcomer sees a nudge within the first minute.
+pub const DEMO_DWELL_S: f64 = 10.0;
+
+/// Flags shared by `sitwell` (the overlay) and `sitwell watch`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct LiveArgs {
+    /// Camera index or name, or a file or folder to replay through the same pipeline
+    /// (default: the camera from the settings, else camera 0).
+    #[arg(long, value_name = "INPUT")]
+    pub source: Option<String>,
+    /// Use this baseline (from `sitwell calibrate`) and skip calibration.
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Seconds a slouch must last before a nudge (10–600).
+    #[arg(long, value_name = "SECONDS")]
+    pub dwell: Option<f64>,
+    /// Append every engine effect as a JSON line (`kind`, `t`, ...) to this file.
+    #[arg(long, value_name = "FILE")]
+    pub events: Option<PathBuf>,
+    /// Quit after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    pub exit_after: Option<f64>,
+    /// Settings file (default: $XDG_CONFIG_HOME/sitwell/settings.toml).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Landmark model: lite (lighter) or full.
+    #[arg(long, value_enum)]
+    pub model: Option<LandmarkModel>,
+    /// How strict the judge is (0.25–4).
+    #[arg(long)]
+    pub sensitivity: Option<f32>,
+    /// Start paused (camera off) until resumed.
+    #[arg(long)]
+    pub paused: bool,
+    /// Play the bundled demo clip (no camera needed): calibration, a slouch and a nudge.
+    #[arg(long, conflicts_with_all = ["source", "baseline"])]
+    pub demo: bool,
+}
+
+/// Problems with the flags or the files they name.
+#[derive(Debug, thiserror::Error)]
+pub enum LaunchError {
+    #[error("--dwell must be between 10 and 600 seconds (got {0})")]
+    Dwell(f64),
+    #[error("--sensitivity must be between 0.25 and 4 (got {0})")]
+    Sensitivity(f32),
+    #[error("--exit-after must be a positive number of seconds (got {0})")]
+    ExitAfter(f64),
+    #[error(transparent)]
+    Baseline(#[from] BaselineError),
+    #[error("the demo clip {0} is missing; reinstall Sitwell or run it from its source folder")]
+    DemoMissing(PathBuf),
+}
+
+/// A resolved launch: what to run and how.
+pub struct Launch {
+    pub live: LiveOptions,
+    pub settings: Settings,
+    pub settings_path: Option<PathBuf>,
+    /// The settings file was broken: defaults are in use and this says why.
+    pub settings_problem: Option<SettingsError>,
+    pub exit_after: Option<Duration>,
+    pub demo: bool,
+}
+
+/// Finds a bundled asset: beside the executable (`assets/`), else in the source tree.
+pub fn asset_path(relative: &str) -> PathBuf {
+    let beside_exe = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("assets").join(relative)));
+    match beside_exe {
+        Some(path) if path.exists() => path,
+        _ => Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets")
+            .join(relative),
+    }
+}
+
+impl LiveArgs {
+    /// Reads the settings and applies the flags over them. `pacing` is how a file is played.
+    pub fn resolve(&self, pacing: Pacing) -> Result<Launch, LaunchError> {
+        let settings_path = self.config.clone().or_else(settings::default_path);
+        let loaded = match &settings_path {
+            Some(path) => Settings::load_or_default(path),
+            None => settings::Loaded {
+                settings: Settings::default(),
+                problem: None,
+            },
+        };
+        let settings = loaded.settings;
+        let dwell = match (self.dwell, self.demo) {
+            (Some(d), _) => d,
+            (None, true) => DEMO_DWELL_S,
+            (None, false) => settings.dwell_s,
+        };
+        if !DWELL_RANGE_S.contains(&dwell) {
+            return Err(LaunchError::Dwell(dwell));
+        }
+        let sensitivity = self.sensitivity.unwrap_or(settings.sensitivity);
+        if !SENSITIVITY_RANGE.contains(&sensitivity) {
+            return Err(LaunchError::Sensitivity(sensitivity));
+        }
+        let exit_after = match self.exit_after {
+            Some(s) if s > 0.0 && s.is_finite() => Some(Duration::from_secs_f64(s)),
+            Some(s) => return Err(LaunchError::ExitAfter(s)),
+            None => None,
+        };
+        let source = if self.demo {
+            let clip = asset_path(DEMO_CLIP);
+            if !clip.exists() {
+                return Err(LaunchError::DemoMissing(clip));
+            }
+            SourceSpec::Path(clip)
+        } else {
+            SourceSpec::parse(self.source.as_deref().unwrap_or(&settings.camera))
+        };
+        // A camera keeps its calibration in the data directory; a replayed file calibrates on
+        // its first seconds unless given a baseline, and never overwrites the user's own.
+        let default_baseline = baseline::default_path().filter(|_| source.is_camera());
+        let (baseline, baseline_save) = match &self.baseline {
+            Some(path) => (Some(Baseline::load(path)?), None),
+            None => match &default_baseline {
+                Some(path) if path.exists() => match Baseline::load(path) {
+                    Ok(b) => (Some(b), default_baseline.clone()),
+                    Err(e) => {
+                        tracing::warn!("{e}; calibrating again");
+                        (None, default_baseline.clone())
+                    }
+                },
+                _ => (None, default_baseline.clone()),
+            },
+        };
+        let engine = settings.engine_config().with_dwell(dwell);
+        let judge = crate::posture::JudgeConfig {
+            sensitivity,
+            ..settings.judge_config()
+        };
+        let model = self
+            .model
+            .or_else(|| settings.landmark_model())
+            .unwrap_or(LandmarkModel::Lite);
+        Ok(Launch {
+            live: LiveOptions {
+                pacing: if source.is_camera() {
+                    Pacing::Realtime
+                } else {
+                    pacing
+                },
+                source,
+                folder_fps: 5.0,
+                model,
+                baseline,
+                baseline_save,
+                judge,
+                engine,
+                events_path: self.events.clone(),
+                start_paused: self.paused || settings.start_paused,
+            },
+            settings,
+            settings_path,
+            settings_problem: loaded.problem,
+            exit_after,
+            demo: self.demo,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_override_settings_and_are_range_checked() {
+        let dir = std::env::temp_dir().join(format!("sitwell-launch-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).ok();
+        let config = dir.join("settings.toml");
+        std::fs::write(&config, "dwell_s = 120\nsensitivity = 2.0\n").ok();
+        let args = LiveArgs {
+            source: Some("clip.mp4".into()),
+            dwell: Some(30.0),
+            config: Some(config.clone()),
+            ..LiveArgs::default()
+        };
+        let launch = args.resolve(Pacing::LockStep);
+        let launch = launch.as_ref().ok();
+        assert_eq!(launch.map(|l| l.live.engine.dwell_s), Some(30.0));
+        assert_eq!(launch.map(|l| l.live.judge.sensitivity), Some(2.0));
+        assert_eq!(launch.map(|l| l.live.pacing), Some(Pacing::LockStep));
+        assert!(launch.is_some_and(|l| l.live.baseline_save.is_none()));
+
+        let too_short = LiveArgs {
+            dwell: Some(5.0),
+            config: Some(config),
+            ..LiveArgs::default()
+        };
+        assert!(matches!(
+            too_short.resolve(Pacing::Realtime),
+            Err(LaunchError::Dwell(_))
+        ));
+    }
+
+    #[test]
+    fn a_broken_settings_file_runs_on_defaults_and_says_so() {
+        let dir = std::env::temp_dir().join(format!("sitwell-launch-b-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).ok();
+        let config = dir.join("settings.toml");
+        std::fs::write(&config, "dwell_s = \n").ok();
+        let args = LiveArgs {
+            source: Some("clip.mp4".into()),
+            config: Some(config),
+            ..LiveArgs::default()
+        };
+        let launch = args.resolve(Pacing::Realtime).ok();
+        assert!(
+            launch
+                .as_ref()
+                .is_some_and(|l| l.settings_problem.is_some())
+        );
+        assert_eq!(launch.map(|l| l.live.engine.dwell_s), Some(60.0));
+    }
+}

@@ -1,0 +1,200 @@
+//! The capture thread: runs one frame source, decodes only the frames the inference thread
+//! will want, and leaves the newest in the slot. Owns the camera's life cycle: opened while
+//! monitoring, released while paused or long away (the camera light goes off), reopened with
+//! backoff when it is missing, busy or unplugged.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use crate::capture::{CaptureError, Frame, FrameSource, Grabbed};
+
+use super::slot::LatestSlot;
+
+/// What the capture thread hands over.
+#[derive(Debug)]
+pub enum Item {
+    /// A source was opened (again).
+    Opened {
+        name: String,
+        live: bool,
+    },
+    Frame(Frame),
+    /// A camera could not be opened or was lost; capture retries after `retry_in_s`.
+    CameraProblem {
+        error: CaptureError,
+        retry_in_s: f64,
+    },
+    /// A frame could not be read and was skipped (a corrupt frame, a broken file in a folder).
+    Skipped(CaptureError),
+    /// The source cannot be read at all (a missing or broken file); capture has stopped.
+    Unreadable(CaptureError),
+    /// A replay source played to its end; capture has stopped.
+    Ended,
+}
+
+/// Longest wait between two attempts to open a camera.
+pub const MAX_BACKOFF_S: f64 = 30.0;
+
+/// How the capture thread and the inference thread steer each other, lock-free.
+#[derive(Debug)]
+pub struct Control {
+    /// Source time from which the next frame is wanted (f64 bits); +∞ wants none.
+    next_wanted_t: AtomicU64,
+    /// Time of the newest frame seen, analysed or not (f64 bits).
+    latest_t: AtomicU64,
+    /// False while the camera should be off (paused, long away, calibration refused).
+    camera_wanted: AtomicBool,
+}
+
+impl Default for Control {
+    fn default() -> Self {
+        Control {
+            next_wanted_t: AtomicU64::new(0f64.to_bits()),
+            latest_t: AtomicU64::new(0f64.to_bits()),
+            camera_wanted: AtomicBool::new(true),
+        }
+    }
+}
+
+impl Control {
+    pub fn wants(&self, t_s: f64) -> bool {
+        self.camera_wanted() && t_s >= f64::from_bits(self.next_wanted_t.load(Ordering::Acquire))
+    }
+    pub fn want_from(&self, t_s: f64) {
+        self.next_wanted_t.store(t_s.to_bits(), Ordering::Release);
+    }
+    pub fn latest_t(&self) -> f64 {
+        f64::from_bits(self.latest_t.load(Ordering::Acquire))
+    }
+    fn saw(&self, t_s: f64) {
+        self.latest_t.store(t_s.to_bits(), Ordering::Release);
+    }
+    pub fn camera_wanted(&self) -> bool {
+        self.camera_wanted.load(Ordering::Acquire)
+    }
+    pub fn set_camera_wanted(&self, wanted: bool) {
+        self.camera_wanted.store(wanted, Ordering::Release);
+    }
+}
+
+/// How a replay source is played.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pacing {
+    /// At the file's own pace, as if it were a camera: frames the inference thread is too busy
+    /// for are dropped.
+    Realtime,
+    /// As fast as the inference thread goes, without dropping a wanted frame (tests, batch).
+    LockStep,
+}
+
+/// Opens the source; called on the capture thread (FFmpeg's contexts must stay on one thread)
+/// and again whenever a camera has to be reopened.
+pub type Opener = Box<dyn FnMut() -> Result<Box<dyn FrameSource>, CaptureError> + Send>;
+
+/// Runs until the slot is closed or a replay source ends.
+pub fn run(
+    mut open: Opener,
+    pacing: Pacing,
+    slot: Arc<LatestSlot<Item>>,
+    control: Arc<Control>,
+    clock: Instant,
+) {
+    let mut source: Option<Box<dyn FrameSource>> = None;
+    // Engine time at which the current camera was opened (its frames count from there).
+    let mut camera_offset_s = 0.0;
+    let mut backoff_s = 1.0;
+    // A replay source's (wall instant, source time) of its first frame, for real-time pacing.
+    let mut origin: Option<(Instant, f64)> = None;
+    let mut live_source = false;
+    while !slot.is_closed() {
+        if live_source && !control.camera_wanted() {
+            // Paused or long away: release the camera so its light goes off.
+            if source.take().is_some() {
+                tracing::info!("camera released");
+            }
+            slot.wait_closed(Duration::from_millis(200));
+            continue;
+        }
+        let Some(current) = source.as_mut() else {
+            match open() {
+                Ok(opened) => {
+                    live_source = opened.is_live();
+                    camera_offset_s = if live_source {
+                        clock.elapsed().as_secs_f64()
+                    } else {
+                        0.0
+                    };
+                    backoff_s = 1.0;
+                    slot.put(Item::Opened {
+                        name: opened.name().to_owned(),
+                        live: live_source,
+                    });
+                    source = Some(opened);
+                }
+                Err(
+                    error @ (CaptureError::NoCamera | CaptureError::CameraBusy { .. })
+                    | error @ (CaptureError::CameraOpen { .. } | CaptureError::CameraLost { .. }),
+                ) => {
+                    live_source = true;
+                    slot.put(Item::CameraProblem {
+                        error,
+                        retry_in_s: backoff_s,
+                    });
+                    slot.wait_closed(Duration::from_secs_f64(backoff_s));
+                    backoff_s = (backoff_s * 2.0).min(MAX_BACKOFF_S);
+                }
+                Err(error) => {
+                    slot.put(Item::Unreadable(error));
+                    return;
+                }
+            }
+            continue;
+        };
+        if pacing == Pacing::LockStep && !current.is_live() && !slot.wait_idle() {
+            return;
+        }
+        let offset = camera_offset_s;
+        let wanted = |t: f64| control.wants(t + offset);
+        match current.grab(&wanted) {
+            Ok(Some(grabbed)) => {
+                let t = grabbed.t_s() + offset;
+                if pacing == Pacing::Realtime && !live_source {
+                    let (wall, first_t) = *origin.get_or_insert((Instant::now(), t));
+                    let due = wall + Duration::from_secs_f64((t - first_t).max(0.0));
+                    let wait = due.saturating_duration_since(Instant::now());
+                    if !wait.is_zero() && slot.wait_closed(wait) {
+                        return;
+                    }
+                }
+                control.saw(t);
+                if let Grabbed::Frame(mut frame) = grabbed {
+                    frame.t_s = t;
+                    slot.put(Item::Frame(frame));
+                }
+            }
+            Ok(None) if live_source => {
+                source = None;
+            }
+            Ok(None) => {
+                if pacing == Pacing::LockStep {
+                    slot.wait_idle();
+                }
+                slot.put(Item::Ended);
+                return;
+            }
+            Err(error @ CaptureError::CameraLost { .. }) => {
+                source = None;
+                slot.put(Item::CameraProblem {
+                    error,
+                    retry_in_s: backoff_s,
+                });
+            }
+            Err(error) => {
+                // A corrupt frame or file in a folder: the source moves on past it.
+                tracing::warn!("{error}");
+                slot.put(Item::Skipped(error));
+            }
+        }
+    }
+}

@@ -1,0 +1,603 @@
+//! The inference thread: owns the pose model and the judging time line. Takes the newest
+//! frame from the slot, calibrates or judges it, runs the engine, writes the event log,
+//! streams effects to the UI and publishes a snapshot. It also sets the pace (which frame
+//! the capture thread should decode next) and whether the camera should be on.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use ringbuf::HeapProd;
+use ringbuf::traits::Producer;
+use serde_json::json;
+
+use crate::annotate;
+use crate::capture::{CaptureError, Frame};
+use crate::coach::{EffectAt, EngineConfig, UserAction};
+use crate::monitor::Monitor;
+use crate::pose::{LandmarkModel, Mode, Pose, PoseEstimator};
+use crate::posture::{Baseline, Cues, JudgeConfig, SourceTag};
+
+use super::capture_loop::{Control, Item};
+use super::pace::{self, PaceInputs, Thumbnail};
+use super::slot::LatestSlot;
+use super::status::{Command, Phase, Preview, Snapshot};
+
+/// Seconds of upright sitting a calibration measures.
+pub const CALIBRATION_S: f64 = 5.0;
+/// Fewest frames a calibration accepts (5 s at 5 fps gives 25).
+const CALIBRATION_MIN_FRAMES: usize = 8;
+/// Away this long, the camera is released; it looks again for [`PEEK_FOR_S`] every
+/// [`PEEK_EVERY_S`] to notice the user's return.
+pub const RELEASE_AFTER_AWAY_S: f64 = 120.0;
+pub const PEEK_EVERY_S: f64 = 30.0;
+pub const PEEK_FOR_S: f64 = 4.0;
+/// Width of the calibration view's picture.
+const PREVIEW_WIDTH: u32 = 320;
+
+/// Whether the camera should be on.
+pub fn camera_wanted(paused: bool, refused: bool, away_for_s: Option<f64>) -> bool {
+    if paused || refused {
+        return false;
+    }
+    match away_for_s {
+        Some(away) if away >= RELEASE_AFTER_AWAY_S => {
+            (away - RELEASE_AFTER_AWAY_S) % PEEK_EVERY_S >= PEEK_EVERY_S - PEEK_FOR_S
+        }
+        _ => true,
+    }
+}
+
+/// What the inference thread is given.
+pub struct Setup {
+    pub model: LandmarkModel,
+    /// None: calibrate first.
+    pub baseline: Option<Baseline>,
+    /// Where a fresh calibration is saved (None: kept in memory only).
+    pub baseline_save: Option<PathBuf>,
+    pub judge: JudgeConfig,
+    pub engine: EngineConfig,
+    /// The event log (JSON lines), already open for appending.
+    pub events: Option<Box<dyn Write + Send>>,
+    pub start_paused: bool,
+}
+
+/// State shared with the UI.
+pub struct Shared {
+    pub snapshot: Mutex<Snapshot>,
+    /// Asks the UI to redraw (egui's `request_repaint`); a no-op headless.
+    pub notify: Box<dyn Fn() + Send + Sync>,
+}
+
+impl Shared {
+    pub fn snapshot(&self) -> Snapshot {
+        self.snapshot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .clone()
+    }
+}
+
+/// The measurements of an upright sitting in progress.
+struct Calibration {
+    started_t: Option<f64>,
+    cues: Vec<Option<Cues>>,
+}
+
+enum Judging {
+    Calibrating(Calibration),
+    /// The last calibration was refused; waiting for the user to retry.
+    Refused,
+    Monitoring(Box<Monitor>),
+}
+
+/// The inference thread's state.
+struct Inference {
+    setup: Setup,
+    estimator: PoseEstimator,
+    judging: Judging,
+    snapshot: Snapshot,
+    /// Source name and whether it is a camera, from the last `Opened`.
+    source: Option<(String, bool)>,
+    source_checked: bool,
+    last_thumb: Option<Thumbnail>,
+    last_model_t: Option<f64>,
+    last_pose: Option<Pose>,
+    away_since: Option<f64>,
+    preview_serial: u64,
+    /// The last analysed frame differed from the last one the model saw.
+    picture_changed: bool,
+    /// The score moved noticeably with the last frame.
+    score_moving: bool,
+    clock: Instant,
+}
+
+/// Runs until told to shut down or the source ends.
+pub fn run(
+    setup: Setup,
+    slot: Arc<LatestSlot<Item>>,
+    control: Arc<Control>,
+    shared: Arc<Shared>,
+    commands: Receiver<Command>,
+    mut effects_out: HeapProd<EffectAt>,
+    clock: Instant,
+) {
+    let estimator = match PoseEstimator::new(setup.model, Mode::Tracking) {
+        Ok(estimator) => estimator,
+        Err(e) => {
+            // Nothing can be judged: stop capture (the camera goes off) and say why.
+            slot.close();
+            publish(
+                &shared,
+                Snapshot {
+                    phase: Phase::Broken {
+                        message: e.to_string(),
+                    },
+                    ..Snapshot::default()
+                },
+            );
+            while let Ok(command) = commands.recv() {
+                if command == Command::Shutdown {
+                    break;
+                }
+            }
+            return;
+        }
+    };
+    let judging = match setup.baseline.clone() {
+        Some(baseline) => Judging::Monitoring(Box::new(Monitor::new(
+            baseline,
+            setup.judge,
+            setup.engine.clone(),
+        ))),
+        None => Judging::Calibrating(Calibration {
+            started_t: None,
+            cues: Vec::new(),
+        }),
+    };
+    let mut me = Inference {
+        setup,
+        estimator,
+        judging,
+        snapshot: Snapshot::default(),
+        source: None,
+        source_checked: false,
+        last_thumb: None,
+        last_model_t: None,
+        last_pose: None,
+        away_since: None,
+        preview_serial: 0,
+        picture_changed: false,
+        score_moving: false,
+        clock,
+    };
+    if me.setup.start_paused {
+        let effects = me.act(UserAction::Pause { seconds: None }, 0.0);
+        me.emit(&effects, &mut effects_out);
+    }
+    me.refresh_snapshot(0.0);
+    publish(&shared, me.snapshot.clone());
+    loop {
+        let mut shutdown = false;
+        loop {
+            match commands.try_recv() {
+                Ok(Command::Shutdown) | Err(std::sync::mpsc::TryRecvError::Disconnected) => {
+                    shutdown = true;
+                    break;
+                }
+                Ok(command) => {
+                    let t = me.now(&control);
+                    let effects = me.command(command, t);
+                    me.emit(&effects, &mut effects_out);
+                    me.refresh_snapshot(t);
+                    publish(&shared, me.snapshot.clone());
+                }
+                Err(std::sync::mpsc::TryRecvError::Empty) => break,
+            }
+        }
+        if shutdown {
+            break;
+        }
+        let item = slot.take(Duration::from_millis(100));
+        let ended = matches!(item, Some(Item::Ended | Item::Unreadable(_)));
+        match item {
+            Some(item) => {
+                let effects = me.item(item, &control);
+                slot.done();
+                me.emit(&effects, &mut effects_out);
+            }
+            None => {
+                let t = me.now(&control);
+                let effects = me.tick(t);
+                me.emit(&effects, &mut effects_out);
+                me.refresh_snapshot(t);
+            }
+        }
+        me.steer(&control);
+        let changed = {
+            let mut current = shared
+                .snapshot
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let changed = glance(&current) != glance(&me.snapshot);
+            *current = me.snapshot.clone();
+            changed
+        };
+        if changed {
+            (shared.notify)();
+        }
+        if ended {
+            // Stay for the UI's commands (a retry is pointless; a shutdown will come).
+            wait_for_shutdown(&commands);
+            break;
+        }
+    }
+    slot.close();
+}
+
+fn wait_for_shutdown(commands: &Receiver<Command>) {
+    loop {
+        match commands.recv_timeout(Duration::from_secs(1)) {
+            Ok(Command::Shutdown) | Err(RecvTimeoutError::Disconnected) => return,
+            _ => {}
+        }
+    }
+}
+
+fn publish(shared: &Shared, snapshot: Snapshot) {
+    *shared
+        .snapshot
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = snapshot;
+    (shared.notify)();
+}
+
+/// The parts of a snapshot a glance at the overlay would notice; a redraw is asked for only
+/// when one of them changes.
+fn glance(s: &Snapshot) -> impl PartialEq + use<> {
+    (
+        format!("{:?}", s.phase),
+        s.score.map(|v| v.round() as i32),
+        s.pattern,
+        (s.dwell_progress * 50.0).round() as i32,
+        s.nudge.map(|n| n.move_id),
+        s.break_due,
+        s.paused.map(|p| p.map(|u| u.round() as i64)),
+        (s.away, s.in_call),
+        s.preview.as_ref().map(|p| p.serial),
+        s.note.clone(),
+    )
+}
+
+impl Inference {
+    /// Engine time now: a camera's clock, or the newest frame of a file.
+    fn now(&self, control: &Control) -> f64 {
+        match &self.source {
+            Some((_, true)) => self.clock.elapsed().as_secs_f64(),
+            _ => control.latest_t(),
+        }
+    }
+
+    fn monitor(&mut self) -> Option<&mut Monitor> {
+        match &mut self.judging {
+            Judging::Monitoring(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    fn act(&mut self, action: UserAction, t: f64) -> Vec<EffectAt> {
+        self.monitor().map(|m| m.act(action, t)).unwrap_or_default()
+    }
+
+    fn command(&mut self, command: Command, t: f64) -> Vec<EffectAt> {
+        match command {
+            Command::Act(action) => self.act(action, t),
+            Command::Recalibrate => {
+                self.start_calibration();
+                Vec::new()
+            }
+            Command::Configure { judge, engine } => {
+                if let Judging::Monitoring(monitor) = &mut self.judging {
+                    monitor.judge = judge;
+                    monitor.engine_config = engine.clone();
+                }
+                self.setup.judge = judge;
+                self.setup.engine = engine;
+                Vec::new()
+            }
+            Command::Shutdown => Vec::new(),
+        }
+    }
+
+    fn start_calibration(&mut self) {
+        self.judging = Judging::Calibrating(Calibration {
+            started_t: None,
+            cues: Vec::new(),
+        });
+        self.estimator.reset();
+        self.last_thumb = None;
+        self.last_model_t = None;
+        self.snapshot.note = None;
+    }
+
+    fn tick(&mut self, t: f64) -> Vec<EffectAt> {
+        self.monitor().map(|m| m.tick(t)).unwrap_or_default()
+    }
+
+    fn item(&mut self, item: Item, control: &Control) -> Vec<EffectAt> {
+        let t = self.now(control);
+        match item {
+            Item::Opened { name, live } => {
+                self.snapshot.source_name = name.clone();
+                self.source = Some((name, live));
+                self.source_checked = false;
+                self.estimator.reset();
+                self.last_thumb = None;
+                self.last_model_t = None;
+                if matches!(
+                    self.snapshot.phase,
+                    Phase::NoCamera { .. } | Phase::CameraBusy { .. }
+                ) {
+                    self.snapshot.phase = Phase::Starting;
+                }
+                self.refresh_snapshot(t);
+                Vec::new()
+            }
+            Item::Frame(frame) => self.frame(frame),
+            Item::CameraProblem { error, retry_in_s } => {
+                let message = error.to_string();
+                self.snapshot.phase = match error {
+                    CaptureError::CameraBusy { .. } => Phase::CameraBusy {
+                        message,
+                        retry_in_s,
+                    },
+                    _ => Phase::NoCamera { message },
+                };
+                self.snapshot.t = t;
+                Vec::new()
+            }
+            Item::Skipped(error) => {
+                self.snapshot.note = Some(error.to_string());
+                Vec::new()
+            }
+            Item::Unreadable(error) => {
+                self.snapshot.phase = Phase::Broken {
+                    message: error.to_string(),
+                };
+                Vec::new()
+            }
+            Item::Ended => {
+                self.snapshot.phase = Phase::Ended;
+                Vec::new()
+            }
+        }
+    }
+
+    fn frame(&mut self, frame: Frame) -> Vec<EffectAt> {
+        let t = frame.t_s;
+        let (width, height) = frame.rgb.dimensions();
+        self.snapshot.frames_analysed += 1;
+        let tag = SourceTag {
+            camera: self
+                .source
+                .as_ref()
+                .filter(|(_, live)| *live)
+                .map(|(name, _)| name.clone()),
+            width,
+            height,
+        };
+        if let Judging::Monitoring(monitor) = &self.judging
+            && !self.source_checked
+        {
+            self.source_checked = true;
+            if let Err(e) = monitor.check_source(&tag) {
+                // Another camera or resolution: measure again rather than judge wrongly.
+                self.start_calibration();
+                self.snapshot.note = Some(e.to_string());
+            }
+        }
+        let calibrating = matches!(self.judging, Judging::Calibrating(_));
+        let thumb = Thumbnail::of(&frame.rgb);
+        let changed = self
+            .last_thumb
+            .as_ref()
+            .is_none_or(|last| thumb.differs_from(last));
+        if calibrating || pace::must_run_model(changed, t, self.last_model_t) {
+            self.last_pose = match self.estimator.estimate(&frame.rgb, t) {
+                Ok(pose) => pose,
+                Err(e) => {
+                    tracing::warn!("pose estimation failed: {e}");
+                    self.snapshot.note = Some(format!("pose estimation failed: {e}"));
+                    None
+                }
+            };
+            self.last_thumb = Some(thumb);
+            self.last_model_t = Some(t);
+            self.snapshot.model_runs += 1;
+        }
+        let mut effects = Vec::new();
+        match &mut self.judging {
+            Judging::Calibrating(calibration) => {
+                let started = *calibration.started_t.get_or_insert(t);
+                calibration.cues.push(
+                    self.last_pose
+                        .as_ref()
+                        .and_then(|p| Cues::measure(p, width, height)),
+                );
+                let progress = ((t - started) / CALIBRATION_S).clamp(0.0, 1.0) as f32;
+                self.snapshot.phase = Phase::Calibrating { progress };
+                self.preview_serial += 1;
+                let drawn = annotate::draw_pose(&frame.rgb, self.last_pose.as_ref());
+                let preview_h = (height * PREVIEW_WIDTH / width.max(1)).max(1);
+                self.snapshot.preview = Some(Arc::new(Preview {
+                    image: image::imageops::resize(
+                        &drawn,
+                        PREVIEW_WIDTH,
+                        preview_h,
+                        image::imageops::FilterType::Triangle,
+                    ),
+                    serial: self.preview_serial,
+                }));
+                if t - started >= CALIBRATION_S && calibration.cues.len() >= CALIBRATION_MIN_FRAMES
+                {
+                    let model = self.setup.model.name();
+                    match Baseline::calibrate(&calibration.cues, tag, model) {
+                        Ok(baseline) => self.calibrated(baseline, t),
+                        Err(refusal) => {
+                            self.write_event(&json!({
+                                "kind": "calibration_refused",
+                                "t": round_ms(t),
+                                "reason": refusal.to_string(),
+                            }));
+                            self.snapshot.phase = Phase::CalibrationRefused {
+                                reason: refusal.to_string(),
+                            };
+                            self.judging = Judging::Refused;
+                        }
+                    }
+                }
+            }
+            Judging::Refused => {}
+            Judging::Monitoring(monitor) => {
+                let observed = monitor.observe(self.last_pose.as_ref(), width, height, t);
+                self.snapshot.phase = Phase::Monitoring;
+                self.snapshot.preview = None;
+                let moving = pace::score_moving(self.snapshot.score, observed.score);
+                self.snapshot.score = observed.score;
+                self.snapshot.pattern = observed.reading.as_ref().map(|r| r.pattern);
+                self.snapshot.confidence = observed.reading.as_ref().map_or(0.0, |r| r.confidence);
+                self.score_moving = moving;
+                effects = observed.effects;
+            }
+        }
+        self.refresh_snapshot(t);
+        self.picture_changed = changed;
+        effects
+    }
+
+    /// A calibration succeeded: save it, log it, start judging.
+    fn calibrated(&mut self, baseline: Baseline, t: f64) {
+        self.write_event(&json!({
+            "kind": "calibrated",
+            "t": round_ms(t),
+            "frames": baseline.frames,
+        }));
+        if let Some(path) = &self.setup.baseline_save {
+            if let Err(e) = baseline.save(path) {
+                self.snapshot.note = Some(format!("{e}; this calibration lasts until you quit"));
+            }
+        }
+        let mut monitor = Monitor::new(baseline, self.setup.judge, self.setup.engine.clone());
+        monitor.engine.in_call = self.snapshot.in_call;
+        self.judging = Judging::Monitoring(Box::new(monitor));
+        self.source_checked = true;
+        self.snapshot.phase = Phase::Monitoring;
+        self.snapshot.preview = None;
+    }
+
+    /// Copies the engine's state into the snapshot.
+    fn refresh_snapshot(&mut self, t: f64) {
+        self.snapshot.t = t;
+        let Judging::Monitoring(monitor) = &self.judging else {
+            return;
+        };
+        let engine = &monitor.engine;
+        self.snapshot.dwell_progress = engine.dwell_progress(t, &monitor.engine_config);
+        self.snapshot.nudge = engine.nudge;
+        self.snapshot.break_due = engine.break_due;
+        self.snapshot.paused = engine.paused;
+        self.snapshot.away = engine.away;
+        self.snapshot.in_call = engine.in_call;
+        if engine.paused.is_some() || engine.away {
+            self.snapshot.score = None;
+            self.snapshot.pattern = None;
+        }
+    }
+
+    /// Sets the pace (from when the next frame is wanted) and whether the camera stays on.
+    fn steer(&self, control: &Control) {
+        let t = self.snapshot.t;
+        let (paused, refused) = match &self.judging {
+            Judging::Monitoring(m) => (m.engine.paused.is_some(), false),
+            Judging::Refused => (false, true),
+            Judging::Calibrating(_) => (false, false),
+        };
+        let live = self.source.as_ref().is_some_and(|(_, live)| *live);
+        let away_for = self.away_since.map(|since| t - since);
+        let wanted = if live {
+            camera_wanted(paused, refused, away_for)
+        } else {
+            // A file keeps playing while away; paused or refused, its frames are passed over.
+            !paused && !refused
+        };
+        control.set_camera_wanted(wanted);
+        let slouch_building = match &self.judging {
+            Judging::Monitoring(m) => m.engine.slouch_since.is_some() || m.engine.nudge.is_some(),
+            _ => false,
+        };
+        let interval = pace::next_interval(PaceInputs {
+            calibrating: matches!(self.judging, Judging::Calibrating(_)),
+            slouch_building,
+            picture_changed: self.picture_changed,
+            score_moving: self.score_moving,
+        });
+        control.want_from(t + interval);
+    }
+
+    /// Logs effects and streams them to the UI.
+    fn emit(&mut self, effects: &[EffectAt], out: &mut HeapProd<EffectAt>) {
+        for effect in effects {
+            match effect.effect {
+                crate::coach::Effect::Away => self.away_since = Some(effect.t),
+                crate::coach::Effect::Back => self.away_since = None,
+                _ => {}
+            }
+            self.write_event(&effect.to_json());
+            if out.try_push(*effect).is_err() {
+                tracing::debug!("UI is not draining effects; dropped {:?}", effect.effect);
+            }
+        }
+    }
+
+    fn write_event(&mut self, event: &serde_json::Value) {
+        if let Some(log) = self.setup.events.as_mut() {
+            let written = writeln!(log, "{event}").and_then(|()| log.flush());
+            if let Err(e) = written {
+                self.snapshot.note = Some(format!("cannot write the event log: {e}"));
+                self.setup.events = None;
+            }
+        }
+    }
+}
+
+fn round_ms(t: f64) -> f64 {
+    (t * 1e3).round() / 1e3
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn camera_is_off_while_paused_refused_or_long_away_except_for_peeks() {
+        assert!(camera_wanted(false, false, None));
+        assert!(!camera_wanted(true, false, None));
+        assert!(!camera_wanted(false, true, None));
+        assert!(camera_wanted(
+            false,
+            false,
+            Some(RELEASE_AFTER_AWAY_S - 1.0)
+        ));
+        assert!(!camera_wanted(
+            false,
+            false,
+            Some(RELEASE_AFTER_AWAY_S + 1.0)
+        ));
+        // Each peek: the last PEEK_FOR_S seconds of every PEEK_EVERY_S.
+        let peek = RELEASE_AFTER_AWAY_S + PEEK_EVERY_S - PEEK_FOR_S / 2.0;
+        assert!(camera_wanted(false, false, Some(peek)));
+        assert!(!camera_wanted(false, false, Some(peek + PEEK_FOR_S)));
+    }
+}

@@ -1,0 +1,256 @@
+//! The live pipeline: a capture thread and an inference thread, and the handle the UI (or
+//! `sitwell watch`) holds.
+//!
+//! ```text
+//! capture thread ──newest frame──▶ LatestSlot ──▶ inference thread ──▶ Snapshot (Mutex)
+//!   (camera/file,                 (never a queue)   (pose → posture      effects (ringbuf)
+//!    decodes only wanted frames)                     → coach)            event log (JSONL)
+//!            ◀──────── Control: pace, camera on/off ────────┘
+//! ```
+//! The UI thread only reads snapshots, drains effects and sends [`Command`]s; it never waits
+//! on either thread.
+
+pub mod capture_loop;
+pub mod inference;
+pub mod pace;
+pub mod slot;
+pub mod status;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+use std::thread::JoinHandle;
+use std::time::Instant;
+
+use ringbuf::traits::{Consumer, Split};
+use ringbuf::{HeapCons, HeapRb};
+
+use crate::capture::camera::{CameraChoice, CameraSource};
+use crate::capture::{self, FrameSource};
+use crate::coach::{EffectAt, EngineConfig};
+use crate::pose::LandmarkModel;
+use crate::posture::{Baseline, JudgeConfig};
+
+pub use capture_loop::Pacing;
+pub use status::{Command, Phase, Preview, Snapshot};
+
+/// Where frames come from: a camera, or a file / folder replayed through the same path.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceSpec {
+    Camera(CameraChoice),
+    Path(PathBuf),
+}
+
+impl SourceSpec {
+    /// An existing path (or anything that looks like one) is a file; otherwise a camera
+    /// index (`0`) or part of a camera's name.
+    pub fn parse(text: &str) -> SourceSpec {
+        let path = Path::new(text);
+        let looks_like_path = path.exists()
+            || text.contains('/')
+            || capture::is_image_path(path)
+            || capture::is_video_path(path);
+        if looks_like_path {
+            SourceSpec::Path(path.to_path_buf())
+        } else {
+            match text.parse::<CameraChoice>() {
+                Ok(choice) => SourceSpec::Camera(choice),
+                Err(never) => match never {},
+            }
+        }
+    }
+
+    pub fn is_camera(&self) -> bool {
+        matches!(self, SourceSpec::Camera(_))
+    }
+}
+
+/// Everything the live pipeline needs to start.
+pub struct LiveOptions {
+    pub source: SourceSpec,
+    /// How a file is played (a camera is always real time).
+    pub pacing: Pacing,
+    /// Frame rate at which a folder of images is played.
+    pub folder_fps: f64,
+    pub model: LandmarkModel,
+    /// None: calibrate first.
+    pub baseline: Option<Baseline>,
+    /// Where a fresh calibration is saved.
+    pub baseline_save: Option<PathBuf>,
+    pub judge: JudgeConfig,
+    pub engine: EngineConfig,
+    /// Append every engine effect (and calibrations) here as JSON lines.
+    pub events_path: Option<PathBuf>,
+    pub start_paused: bool,
+}
+
+/// Errors starting the pipeline.
+#[derive(Debug, thiserror::Error)]
+pub enum LiveError {
+    #[error("cannot open the event log {path}: {cause}")]
+    Events {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    #[error("cannot start a thread: {0}")]
+    Thread(std::io::Error),
+}
+
+/// The running pipeline. Dropping it stops both threads (and releases the camera).
+pub struct Live {
+    shared: Arc<inference::Shared>,
+    slot: Arc<slot::LatestSlot<capture_loop::Item>>,
+    commands: Sender<Command>,
+    effects: HeapCons<EffectAt>,
+    capture: Option<JoinHandle<()>>,
+    inference: Option<JoinHandle<()>>,
+}
+
+/// Effects buffered for the UI between two frames it draws.
+const EFFECT_BUFFER: usize = 256;
+
+impl Live {
+    /// Starts both threads. `notify` is called (from the inference thread) whenever the
+    /// snapshot changed in a way the overlay would show.
+    pub fn start(
+        options: LiveOptions,
+        notify: Box<dyn Fn() + Send + Sync>,
+    ) -> Result<Live, LiveError> {
+        let events: Option<Box<dyn Write + Send>> = match &options.events_path {
+            Some(path) => {
+                let file = std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)
+                    .map_err(|cause| LiveError::Events {
+                        path: path.clone(),
+                        cause,
+                    })?;
+                Some(Box::new(file))
+            }
+            None => None,
+        };
+        let clock = Instant::now();
+        let slot = Arc::new(slot::LatestSlot::default());
+        let control = Arc::new(capture_loop::Control::default());
+        let shared = Arc::new(inference::Shared {
+            snapshot: std::sync::Mutex::new(Snapshot::default()),
+            notify,
+        });
+        let (commands, command_rx) = std::sync::mpsc::channel();
+        let (effects_tx, effects) = HeapRb::<EffectAt>::new(EFFECT_BUFFER).split();
+
+        let source = options.source.clone();
+        let folder_fps = options.folder_fps;
+        let opener: capture_loop::Opener = Box::new(move || -> Result<Box<dyn FrameSource>, _> {
+            match &source {
+                SourceSpec::Camera(choice) => Ok(Box::new(CameraSource::open(choice)?)),
+                SourceSpec::Path(path) => capture::open_path(path, folder_fps),
+            }
+        });
+        let capture = {
+            let (slot, control) = (Arc::clone(&slot), Arc::clone(&control));
+            let pacing = options.pacing;
+            std::thread::Builder::new()
+                .name("sitwell-capture".into())
+                .spawn(move || capture_loop::run(opener, pacing, slot, control, clock))
+                .map_err(LiveError::Thread)?
+        };
+        let setup = inference::Setup {
+            model: options.model,
+            baseline: options.baseline,
+            baseline_save: options.baseline_save,
+            judge: options.judge,
+            engine: options.engine,
+            events,
+            start_paused: options.start_paused,
+        };
+        let inference = {
+            let (slot, control, shared) =
+                (Arc::clone(&slot), Arc::clone(&control), Arc::clone(&shared));
+            std::thread::Builder::new()
+                .name("sitwell-inference".into())
+                .spawn(move || {
+                    inference::run(setup, slot, control, shared, command_rx, effects_tx, clock)
+                })
+                .map_err(LiveError::Thread)?
+        };
+        Ok(Live {
+            shared,
+            slot,
+            commands,
+            effects,
+            capture: Some(capture),
+            inference: Some(inference),
+        })
+    }
+
+    /// The newest snapshot (a cheap copy; the preview picture is shared).
+    pub fn snapshot(&self) -> Snapshot {
+        self.shared.snapshot()
+    }
+
+    /// Sends a command; never blocks.
+    pub fn send(&self, command: Command) {
+        // The inference thread only stops on Shutdown, after which nothing is sent.
+        let _ = self.commands.send(command);
+    }
+
+    /// The effects that happened since the last call.
+    pub fn take_effects(&mut self) -> Vec<EffectAt> {
+        self.effects.pop_iter().collect()
+    }
+
+    /// Frames the inference thread was too busy for (replaced in the slot before being taken).
+    pub fn frames_dropped(&self) -> u64 {
+        self.slot.replaced()
+    }
+
+    /// Whether a replay source has played to its end (or could not be read).
+    pub fn source_finished(&self) -> bool {
+        matches!(
+            self.shared.snapshot().phase,
+            Phase::Ended | Phase::Broken { .. }
+        )
+    }
+
+    /// Stops both threads and waits for them.
+    pub fn stop(&mut self) {
+        self.send(Command::Shutdown);
+        self.slot.close();
+        for handle in [self.inference.take(), self.capture.take()]
+            .into_iter()
+            .flatten()
+        {
+            if handle.join().is_err() {
+                tracing::error!("a pipeline thread panicked");
+            }
+        }
+    }
+}
+
+impl Drop for Live {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_files_when_they_look_like_files() {
+        assert_eq!(
+            SourceSpec::parse("0"),
+            SourceSpec::Camera(CameraChoice::Index(0))
+        );
+        assert_eq!(
+            SourceSpec::parse("Logitech"),
+            SourceSpec::Camera(CameraChoice::Name("Logitech".into()))
+        );
+        assert!(matches!(SourceSpec::parse("clip.mp4"), SourceSpec::Path(_)));
+        assert!(matches!(SourceSpec::parse("./frames"), SourceSpec::Path(_)));
+    }
+}

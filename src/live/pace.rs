@@ -1,0 +1,187 @@
+//! How often the live pipeline looks, and when it need not look again: the adaptive frame
+//! rate and the "has the picture changed?" test that lets a still scene skip the model.
+//! Pure functions; the inference thread applies them.
+
+use image::RgbImage;
+
+/// Seconds between analysed frames while posture is steady (about 2 fps).
+pub const STEADY_INTERVAL_S: f64 = 0.5;
+/// Seconds between analysed frames while something is changing, a slouch is building, a
+/// nudge is up, or calibration is running (5 fps).
+pub const ACTIVE_INTERVAL_S: f64 = 0.2;
+/// A still picture reuses the last pose for at most this long before the model runs again.
+pub const MAX_REUSE_S: f64 = 3.0;
+/// Score movement (points) between two readings that counts as change.
+const SCORE_CHANGE_POINTS: f32 = 4.0;
+
+/// Grid of the thumbnail the change test compares.
+const GRID_W: u32 = 32;
+const GRID_H: u32 = 24;
+/// A block whose mean grey level moved by more than this has changed (sensor noise averages
+/// out over a block's pixels; a moving head or shoulder does not).
+const BLOCK_CHANGE_LEVELS: f32 = 6.0;
+/// Or the whole picture drifted by this much on average (light, exposure).
+const MEAN_CHANGE_LEVELS: f32 = 2.0;
+
+/// A 32×24 grid of mean grey levels: the picture's coarse content.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Thumbnail {
+    blocks: Vec<f32>,
+    width: u32,
+    height: u32,
+}
+
+impl Thumbnail {
+    /// Averages every second pixel of every second row into the grid's blocks.
+    pub fn of(rgb: &RgbImage) -> Thumbnail {
+        let (w, h) = rgb.dimensions();
+        let mut sums = vec![0u32; (GRID_W * GRID_H) as usize];
+        let mut counts = vec![0u32; sums.len()];
+        for y in (0..h).step_by(2) {
+            let gy = (y * GRID_H / h.max(1)).min(GRID_H - 1);
+            for x in (0..w).step_by(2) {
+                let gx = (x * GRID_W / w.max(1)).min(GRID_W - 1);
+                let [r, g, b] = rgb.get_pixel(x, y).0;
+                let i = (gy * GRID_W + gx) as usize;
+                sums[i] += (u32::from(r) * 77 + u32::from(g) * 150 + u32::from(b) * 29) >> 8;
+                counts[i] += 1;
+            }
+        }
+        let blocks = sums
+            .iter()
+            .zip(&counts)
+            .map(|(&s, &c)| if c > 0 { s as f32 / c as f32 } else { 0.0 })
+            .collect();
+        Thumbnail {
+            blocks,
+            width: w,
+            height: h,
+        }
+    }
+
+    /// Whether `other` shows a different picture (or a picture of another size).
+    pub fn differs_from(&self, other: &Thumbnail) -> bool {
+        if (self.width, self.height) != (other.width, other.height) {
+            return true;
+        }
+        let mut max = 0.0f32;
+        let mut sum = 0.0f32;
+        for (a, b) in self.blocks.iter().zip(&other.blocks) {
+            let d = (a - b).abs();
+            max = max.max(d);
+            sum += d;
+        }
+        max > BLOCK_CHANGE_LEVELS || sum / self.blocks.len() as f32 > MEAN_CHANGE_LEVELS
+    }
+}
+
+/// What decides the pace.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PaceInputs {
+    pub calibrating: bool,
+    /// A slouch episode has started (the dwell bar is filling) or a nudge is up.
+    pub slouch_building: bool,
+    /// The picture changed since the last analysed frame.
+    pub picture_changed: bool,
+    /// The score moved noticeably between the last two readings.
+    pub score_moving: bool,
+}
+
+/// Seconds until the next frame worth analysing.
+pub fn next_interval(inputs: PaceInputs) -> f64 {
+    if inputs.calibrating || inputs.slouch_building || inputs.picture_changed || inputs.score_moving
+    {
+        ACTIVE_INTERVAL_S
+    } else {
+        STEADY_INTERVAL_S
+    }
+}
+
+/// Whether two consecutive scores differ enough to count as movement.
+pub fn score_moving(previous: Option<f32>, current: Option<f32>) -> bool {
+    match (previous, current) {
+        (Some(a), Some(b)) => (a - b).abs() > SCORE_CHANGE_POINTS,
+        (None, None) => false,
+        _ => true,
+    }
+}
+
+/// Whether the model must run on a frame at `t_s`, or the last pose (from `last_run_t_s`)
+/// still stands because the picture has not changed.
+pub fn must_run_model(picture_changed: bool, t_s: f64, last_run_t_s: Option<f64>) -> bool {
+    match last_run_t_s {
+        None => true,
+        Some(last) => picture_changed || t_s - last >= MAX_REUSE_S || t_s < last,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flat(level: u8) -> RgbImage {
+        RgbImage::from_pixel(640, 480, image::Rgb([level, level, level]))
+    }
+
+    #[test]
+    fn a_still_picture_with_sensor_noise_has_not_changed() {
+        let base = flat(120);
+        let mut noisy = base.clone();
+        for (i, p) in noisy.pixels_mut().enumerate() {
+            // ±3 levels of pseudo-random noise on every pixel.
+            let n = ((i as u32).wrapping_mul(2_654_435_761) >> 29) as u8;
+            p.0 = [117 + n, 117 + n, 117 + n];
+        }
+        assert!(!Thumbnail::of(&base).differs_from(&Thumbnail::of(&noisy)));
+    }
+
+    #[test]
+    fn a_moving_head_sized_patch_is_a_change() {
+        let base = flat(120);
+        let mut moved = base.clone();
+        // A 60×60 px patch (about a head at desk distance) turns darker.
+        for y in 100..160 {
+            for x in 300..360 {
+                moved.put_pixel(x, y, image::Rgb([60, 60, 60]));
+            }
+        }
+        assert!(Thumbnail::of(&base).differs_from(&Thumbnail::of(&moved)));
+        assert!(Thumbnail::of(&base).differs_from(&Thumbnail::of(&flat(124))));
+    }
+
+    #[test]
+    fn pace_is_quick_only_while_something_happens() {
+        assert_eq!(next_interval(PaceInputs::default()), STEADY_INTERVAL_S);
+        for inputs in [
+            PaceInputs {
+                calibrating: true,
+                ..PaceInputs::default()
+            },
+            PaceInputs {
+                slouch_building: true,
+                ..PaceInputs::default()
+            },
+            PaceInputs {
+                picture_changed: true,
+                ..PaceInputs::default()
+            },
+            PaceInputs {
+                score_moving: true,
+                ..PaceInputs::default()
+            },
+        ] {
+            assert_eq!(next_interval(inputs), ACTIVE_INTERVAL_S);
+        }
+        assert!(score_moving(Some(80.0), Some(70.0)));
+        assert!(!score_moving(Some(80.0), Some(78.0)));
+        assert!(score_moving(None, Some(78.0)));
+    }
+
+    #[test]
+    fn the_model_reruns_on_change_or_when_the_pose_is_stale() {
+        assert!(must_run_model(false, 0.0, None));
+        assert!(!must_run_model(false, 1.0, Some(0.0)));
+        assert!(must_run_model(true, 1.0, Some(0.0)));
+        assert!(must_run_model(false, MAX_REUSE_S, Some(0.0)));
+    }
+}

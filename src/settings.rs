@@ -1,0 +1,351 @@
+//! User settings: a TOML file in the XDG config directory, written by the settings panel and
+//! overridden by command-line flags. A broken file never stops Sitwell: it runs on defaults,
+//! says which line is wrong, and leaves the file as it is.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::coach::EngineConfig;
+use crate::coach::engine::DWELL_RANGE_S;
+use crate::pose::LandmarkModel;
+use crate::posture::JudgeConfig;
+
+/// Allowed judge sensitivity (2 flags half the deviation, 0.5 twice it).
+pub const SENSITIVITY_RANGE: std::ops::RangeInclusive<f32> = 0.25..=4.0;
+
+/// Everything a user can set. Missing keys take their defaults, so a file with one line works.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Camera index (`"0"`) or part of its name (`"Logitech"`).
+    pub camera: String,
+    /// Landmark model: `"lite"` (lighter) or `"full"`.
+    pub model: String,
+    /// Seconds a slouch lasts before a nudge (10–600).
+    pub dwell_s: f64,
+    /// How strict the judge is (0.25–4; 1 is the validated default).
+    pub sensitivity: f32,
+    /// Minutes between two nudges.
+    pub cooldown_min: f64,
+    /// Minutes of continuous sitting before a movement break is suggested.
+    pub break_interval_min: f64,
+    /// Opacity of the overlay panel, 0.3–1.
+    pub overlay_opacity: f32,
+    /// Let clicks pass through the overlay to the window below (cards still take clicks).
+    pub click_through: bool,
+    /// Also show nudges and breaks as desktop notifications.
+    pub notifications: bool,
+    /// Start with monitoring paused (camera off) until resumed.
+    pub start_paused: bool,
+    /// Start Sitwell when you log in (an autostart entry in `~/.config/autostart`).
+    pub start_at_login: bool,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        let engine = EngineConfig::default();
+        Settings {
+            camera: "0".into(),
+            model: "lite".into(),
+            dwell_s: engine.dwell_s,
+            sensitivity: 1.0,
+            cooldown_min: engine.cooldown_s / 60.0,
+            break_interval_min: engine.break_interval_s / 60.0,
+            overlay_opacity: 0.92,
+            click_through: false,
+            notifications: true,
+            start_paused: false,
+            start_at_login: false,
+        }
+    }
+}
+
+/// A settings file that could not be used, with the place to look.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read settings {path}: {cause}")]
+    Read {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+    #[error("settings {path}, line {line}: {message}")]
+    Syntax {
+        path: PathBuf,
+        line: usize,
+        message: String,
+    },
+    #[error("settings {path}: {message}")]
+    Value { path: PathBuf, message: String },
+    #[error("cannot write settings {path}: {cause}")]
+    Write {
+        path: PathBuf,
+        cause: std::io::Error,
+    },
+}
+
+/// The result of reading the settings: what to run with, and what to tell the user.
+#[derive(Debug)]
+pub struct Loaded {
+    pub settings: Settings,
+    /// Set when the file was broken and defaults are in use (the file is left untouched).
+    pub problem: Option<SettingsError>,
+}
+
+impl Settings {
+    /// Reads `path`; a missing file gives the defaults quietly, a broken one gives the defaults
+    /// and the reason.
+    pub fn load_or_default(path: &Path) -> Loaded {
+        match Settings::load(path) {
+            Ok(settings) => Loaded {
+                settings: settings.unwrap_or_default(),
+                problem: None,
+            },
+            Err(problem) => Loaded {
+                settings: Settings::default(),
+                problem: Some(problem),
+            },
+        }
+    }
+
+    /// Reads `path`: `Ok(None)` when there is no such file.
+    pub fn load(path: &Path) -> Result<Option<Settings>, SettingsError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(cause) => {
+                return Err(SettingsError::Read {
+                    path: path.to_path_buf(),
+                    cause,
+                });
+            }
+        };
+        let settings: Settings = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|span| text[..span.start.min(text.len())].lines().count().max(1))
+                .unwrap_or(1);
+            SettingsError::Syntax {
+                path: path.to_path_buf(),
+                line,
+                message: e.message().trim().to_owned(),
+            }
+        })?;
+        settings
+            .validate()
+            .map_err(|message| SettingsError::Value {
+                path: path.to_path_buf(),
+                message,
+            })?;
+        Ok(Some(settings))
+    }
+
+    /// Checks ranges; the message names the key.
+    pub fn validate(&self) -> Result<(), String> {
+        if self.landmark_model().is_none() {
+            return Err(format!(
+                "model = \"{}\": use \"lite\" or \"full\"",
+                self.model
+            ));
+        }
+        if !DWELL_RANGE_S.contains(&self.dwell_s) {
+            return Err(format!(
+                "dwell_s = {}: must be between 10 and 600 seconds",
+                self.dwell_s
+            ));
+        }
+        if !SENSITIVITY_RANGE.contains(&self.sensitivity) {
+            return Err(format!(
+                "sensitivity = {}: must be between 0.25 and 4",
+                self.sensitivity
+            ));
+        }
+        if !(1.0..=240.0).contains(&self.cooldown_min) {
+            return Err(format!(
+                "cooldown_min = {}: must be between 1 and 240 minutes",
+                self.cooldown_min
+            ));
+        }
+        if !(10.0..=240.0).contains(&self.break_interval_min) {
+            return Err(format!(
+                "break_interval_min = {}: must be between 10 and 240 minutes",
+                self.break_interval_min
+            ));
+        }
+        if !(0.3..=1.0).contains(&self.overlay_opacity) {
+            return Err(format!(
+                "overlay_opacity = {}: must be between 0.3 and 1",
+                self.overlay_opacity
+            ));
+        }
+        Ok(())
+    }
+
+    /// Writes the file atomically (a temporary file renamed over it).
+    pub fn save(&self, path: &Path) -> Result<(), SettingsError> {
+        let write_err = |cause| SettingsError::Write {
+            path: path.to_path_buf(),
+            cause,
+        };
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).map_err(write_err)?;
+        }
+        let body = toml::to_string(self).map_err(|e| write_err(std::io::Error::other(e)))?;
+        let text =
+            format!("# Sitwell settings (written by the settings panel; edit freely)\n{body}");
+        let tmp = path.with_extension("toml.tmp");
+        std::fs::write(&tmp, text).map_err(write_err)?;
+        std::fs::rename(&tmp, path).map_err(write_err)
+    }
+
+    pub fn landmark_model(&self) -> Option<LandmarkModel> {
+        match self.model.as_str() {
+            "lite" => Some(LandmarkModel::Lite),
+            "full" => Some(LandmarkModel::Full),
+            _ => None,
+        }
+    }
+
+    pub fn judge_config(&self) -> JudgeConfig {
+        JudgeConfig {
+            sensitivity: self.sensitivity,
+            ..JudgeConfig::default()
+        }
+    }
+
+    pub fn engine_config(&self) -> EngineConfig {
+        EngineConfig {
+            cooldown_s: self.cooldown_min * 60.0,
+            break_interval_s: self.break_interval_min * 60.0,
+            ..EngineConfig::default()
+        }
+        .with_dwell(self.dwell_s)
+    }
+}
+
+fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
+    std::env::var_os(var)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(fallback)))
+}
+
+/// `$XDG_CONFIG_HOME/sitwell/settings.toml` (or `~/.config/sitwell/settings.toml`).
+pub fn default_path() -> Option<PathBuf> {
+    Some(xdg_dir("XDG_CONFIG_HOME", ".config")?.join("sitwell/settings.toml"))
+}
+
+/// `$XDG_DATA_HOME/sitwell` (or `~/.local/share/sitwell`): baseline and window state.
+pub fn data_dir() -> Option<PathBuf> {
+    Some(xdg_dir("XDG_DATA_HOME", ".local/share")?.join("sitwell"))
+}
+
+/// The autostart entry that starts Sitwell at login.
+pub fn autostart_path() -> Option<PathBuf> {
+    Some(xdg_dir("XDG_CONFIG_HOME", ".config")?.join("autostart/sitwell.desktop"))
+}
+
+/// Writes or removes the autostart entry so it matches `enabled`.
+pub fn apply_autostart(enabled: bool, path: &Path, exe: &Path) -> std::io::Result<()> {
+    if enabled {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let entry = format!(
+            "[Desktop Entry]\nType=Application\nName=Sitwell\n\
+             Comment=Webcam posture monitor\nExec=\"{}\"\nTerminal=false\n\
+             X-GNOME-Autostart-enabled=true\n",
+            exe.display()
+        );
+        std::fs::write(path, entry)
+    } else {
+        match std::fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_dir(name: &str) -> PathBuf {
+        let dir =
+            std::env::temp_dir().join(format!("sitwell-settings-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).ok();
+        dir
+    }
+
+    #[test]
+    fn missing_file_gives_defaults_quietly() {
+        let loaded = Settings::load_or_default(Path::new("/nonexistent/sitwell/settings.toml"));
+        assert_eq!(loaded.settings, Settings::default());
+        assert!(loaded.problem.is_none());
+    }
+
+    #[test]
+    fn one_line_file_keeps_other_defaults() {
+        let dir = temp_dir("one-line");
+        let path = dir.join("settings.toml");
+        std::fs::write(&path, "dwell_s = 120\n").ok();
+        let loaded = Settings::load_or_default(&path);
+        assert!(loaded.problem.is_none(), "{:?}", loaded.problem);
+        assert_eq!(loaded.settings.dwell_s, 120.0);
+        assert_eq!(loaded.settings.engine_config().dwell_s, 120.0);
+        assert_eq!(loaded.settings.model, "lite");
+    }
+
+    #[test]
+    fn broken_file_names_the_line_and_is_left_untouched() {
+        let dir = temp_dir("broken");
+        let path = dir.join("settings.toml");
+        let text = "model = \"lite\"\ndwell_s = 90\nsensitivity = = 2\n";
+        std::fs::write(&path, text).ok();
+        let loaded = Settings::load_or_default(&path);
+        assert_eq!(loaded.settings, Settings::default());
+        let message = loaded.problem.map(|p| p.to_string()).unwrap_or_default();
+        assert!(message.contains("line 3"), "{message}");
+        assert_eq!(std::fs::read_to_string(&path).ok().as_deref(), Some(text));
+    }
+
+    #[test]
+    fn out_of_range_and_unknown_keys_are_refused_by_name() {
+        let dir = temp_dir("range");
+        let path = dir.join("settings.toml");
+        std::fs::write(&path, "dwell_s = 5\n").ok();
+        let message = Settings::load(&path).err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("dwell_s")));
+        std::fs::write(&path, "dwel_s = 60\n").ok();
+        let message = Settings::load(&path).err().map(|e| e.to_string());
+        assert!(message.is_some_and(|m| m.contains("line 1") && m.contains("dwel_s")));
+    }
+
+    #[test]
+    fn save_then_load_round_trips() {
+        let dir = temp_dir("round-trip");
+        let path = dir.join("sub/settings.toml");
+        let settings = Settings {
+            camera: "Logitech".into(),
+            dwell_s: 45.0,
+            click_through: true,
+            ..Settings::default()
+        };
+        settings.save(&path).ok();
+        assert_eq!(Settings::load(&path).ok().flatten(), Some(settings));
+    }
+
+    #[test]
+    fn autostart_entry_is_written_and_removed() {
+        let dir = temp_dir("autostart");
+        let path = dir.join("autostart/sitwell.desktop");
+        apply_autostart(true, &path, Path::new("/usr/bin/sitwell")).ok();
+        let entry = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(entry.contains("Exec=\"/usr/bin/sitwell\""));
+        apply_autostart(false, &path, Path::new("/usr/bin/sitwell")).ok();
+        assert!(!path.exists());
+        // Removing twice is fine.
+        assert!(apply_autostart(false, &path, Path::new("/usr/bin/sitwell")).is_ok());
+    }
+}

@@ -1,0 +1,480 @@
+//! The overlay application: draws the newest snapshot, turns clicks, keys and menu choices
+//! into commands for the pipeline, shows desktop notifications, and keeps the window small,
+//! on top and where the user put it. It never waits on the pipeline.
+
+use eframe::egui;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use egui::{Color32, Key, RichText, ViewportCommand};
+
+use crate::coach::{Effect, EffectAt, UserAction};
+use crate::launch::LiveArgs;
+use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot};
+use crate::settings::Settings;
+use crate::watch::WatchReport;
+
+use super::notify;
+use super::settings_panel::{self, SettingsPanel};
+use super::view::{self, Countdown, UiAction, View};
+use super::window_state::WindowState;
+
+/// How the app was started.
+pub struct AppSetup {
+    pub live: LiveOptions,
+    pub settings: Settings,
+    pub settings_path: Option<PathBuf>,
+    /// Shown once, e.g. "settings line 3: ...; running on defaults".
+    pub startup_note: Option<String>,
+    pub exit_after: Option<Duration>,
+    /// Save a screenshot of the overlay here just before `exit_after` ends the run.
+    pub screenshot: Option<PathBuf>,
+    /// Print the run's CPU / memory figures at exit.
+    pub print_stats: bool,
+    pub config_arg: Option<PathBuf>,
+}
+
+/// A card's countdown, tied to the card it belongs to.
+struct Timer {
+    card: String,
+    started: Instant,
+    duration_s: f64,
+}
+
+pub struct SitwellApp {
+    live: Option<Live>,
+    settings: Settings,
+    settings_path: Option<PathBuf>,
+    panel: Option<SettingsPanel>,
+    note: Option<String>,
+    timer: Option<Timer>,
+    frames: u64,
+    started: Instant,
+    cpu_at_start: Duration,
+    exit_after: Option<Duration>,
+    screenshot: Option<PathBuf>,
+    screenshot_rx: Option<Receiver<Arc<egui::ColorImage>>>,
+    print_stats: bool,
+    config_arg: Option<PathBuf>,
+    preview: Option<(u64, egui::TextureHandle)>,
+    size: egui::Vec2,
+    window: WindowState,
+    nudges: usize,
+    passthrough: bool,
+}
+
+impl SitwellApp {
+    pub fn new(setup: AppSetup, ctx: &egui::Context) -> SitwellApp {
+        let mut app = SitwellApp {
+            live: None,
+            settings: setup.settings,
+            settings_path: setup.settings_path,
+            panel: None,
+            note: setup.startup_note,
+            timer: None,
+            frames: 0,
+            started: Instant::now(),
+            cpu_at_start: crate::stats::process_cpu_time(),
+            exit_after: setup.exit_after,
+            screenshot: setup.screenshot,
+            screenshot_rx: None,
+            print_stats: setup.print_stats,
+            config_arg: setup.config_arg,
+            preview: None,
+            size: view::COMPACT_SIZE,
+            window: WindowState::load(),
+            nudges: 0,
+            passthrough: false,
+        };
+        app.start_live(setup.live, ctx);
+        app
+    }
+
+    fn start_live(&mut self, options: LiveOptions, ctx: &egui::Context) {
+        if let Some(mut old) = self.live.take() {
+            old.stop();
+        }
+        let repaint = ctx.clone();
+        match Live::start(options, Box::new(move || repaint.request_repaint())) {
+            Ok(live) => self.live = Some(live),
+            Err(e) => self.note = Some(e.to_string()),
+        }
+    }
+
+    fn send(&self, command: Command) {
+        if let Some(live) = &self.live {
+            live.send(command);
+        }
+    }
+
+    fn snapshot(&self) -> Snapshot {
+        self.live.as_ref().map(Live::snapshot).unwrap_or_default()
+    }
+
+    /// The card the user sees now, as a key for its countdown.
+    fn card_key(snapshot: &Snapshot) -> Option<String> {
+        match (&snapshot.nudge, snapshot.break_due) {
+            (Some(n), _) => Some(format!("nudge:{}:{}", n.move_id, n.shown_at)),
+            (None, Some(b)) => Some(format!("break:{b}")),
+            _ => None,
+        }
+    }
+
+    fn countdown(&mut self, snapshot: &Snapshot) -> Option<Countdown> {
+        let key = Self::card_key(snapshot);
+        if self.timer.as_ref().map(|t| Some(&t.card)) != Some(key.as_ref()) {
+            self.timer = None;
+        }
+        self.timer.as_ref().map(|t| Countdown {
+            left_s: (t.duration_s - t.started.elapsed().as_secs_f64()).max(0.0),
+        })
+    }
+
+    fn handle(&mut self, action: UiAction, ctx: &egui::Context, snapshot: &Snapshot) {
+        match action {
+            UiAction::Act(user_action) => self.send(Command::Act(user_action)),
+            UiAction::StartCountdown => {
+                let move_id = snapshot.nudge.map(|n| n.move_id).or(snapshot.break_due);
+                let duration = move_id
+                    .and_then(crate::coach::moves::by_id)
+                    .map_or(60.0, |m| f64::from(m.duration_s));
+                if let Some(card) = Self::card_key(snapshot) {
+                    self.timer = Some(Timer {
+                        card,
+                        started: Instant::now(),
+                        duration_s: duration,
+                    });
+                }
+            }
+            UiAction::Recalibrate => self.send(Command::Recalibrate),
+            UiAction::OpenSettings => {
+                self.panel = Some(SettingsPanel::new(self.settings.clone()));
+            }
+            UiAction::PlayDemo => {
+                let args = LiveArgs {
+                    demo: true,
+                    config: self.config_arg.clone(),
+                    ..LiveArgs::default()
+                };
+                match args.resolve(Pacing::Realtime) {
+                    Ok(launch) => self.start_live(launch.live, ctx),
+                    Err(e) => self.note = Some(e.to_string()),
+                }
+            }
+            UiAction::Quit => ctx.send_viewport_cmd(ViewportCommand::Close),
+        }
+    }
+
+    fn on_effects(&mut self, effects: Vec<EffectAt>, snapshot: &Snapshot) {
+        for effect in effects {
+            if matches!(effect.effect, Effect::ShowNudge { .. }) {
+                self.nudges += 1;
+            }
+            if self.settings.notifications && !snapshot.in_call {
+                notify::effect(&effect.effect);
+            }
+        }
+    }
+
+    /// Keyboard shortcuts while the overlay has focus.
+    fn keys(&mut self, ctx: &egui::Context, snapshot: &Snapshot) -> Option<UiAction> {
+        let pressed = |key| ctx.input(|i| i.key_pressed(key) && i.modifiers.is_none());
+        let card = snapshot.nudge.is_some();
+        if card && pressed(Key::D) {
+            return Some(UiAction::Act(UserAction::Done));
+        }
+        if card && pressed(Key::S) {
+            return Some(UiAction::Act(UserAction::Snooze));
+        }
+        if card && pressed(Key::N) {
+            return Some(UiAction::Act(UserAction::NotNow));
+        }
+        if pressed(Key::P) {
+            return Some(UiAction::Act(if snapshot.paused.is_some() {
+                UserAction::Resume
+            } else {
+                UserAction::Pause {
+                    seconds: Some(15.0 * 60.0),
+                }
+            }));
+        }
+        if pressed(Key::C) {
+            return Some(UiAction::Recalibrate);
+        }
+        if pressed(Key::Comma) {
+            return Some(UiAction::OpenSettings);
+        }
+        None
+    }
+
+    /// Exit after `--exit-after`, taking the screenshot first when one was asked for.
+    fn maybe_exit(&mut self, ctx: &egui::Context) {
+        let Some(limit) = self.exit_after else {
+            return;
+        };
+        let elapsed = self.started.elapsed();
+        if elapsed < limit {
+            ctx.request_repaint_after(limit - elapsed);
+            return;
+        }
+        if let Some(path) = self.screenshot.clone() {
+            match &self.screenshot_rx {
+                None => {
+                    let (tx, rx) = channel();
+                    ctx.request_screenshot(move |image| {
+                        let _ = tx.send(image);
+                    });
+                    self.screenshot_rx = Some(rx);
+                    ctx.request_repaint();
+                    return;
+                }
+                Some(rx) => match rx.try_recv() {
+                    Ok(image) => {
+                        if let Err(e) = save_png(&image, &path) {
+                            eprintln!("cannot save the screenshot {}: {e}", path.display());
+                        }
+                        self.screenshot = None;
+                    }
+                    Err(_) if elapsed < limit + Duration::from_secs(5) => {
+                        ctx.request_repaint_after(Duration::from_millis(50));
+                        return;
+                    }
+                    Err(_) => eprintln!("no screenshot arrived; exiting without it"),
+                },
+            }
+        }
+        ctx.send_viewport_cmd(ViewportCommand::Close);
+    }
+
+    fn panel_fill(&self, ui: &egui::Ui) -> Color32 {
+        let base = ui.visuals().panel_fill;
+        let alpha = (self.settings.overlay_opacity.clamp(0.3, 1.0) * 255.0) as u8;
+        Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha)
+    }
+
+    fn calibration_picture(&mut self, ui: &mut egui::Ui, snapshot: &Snapshot) {
+        let Some(preview) = &snapshot.preview else {
+            return;
+        };
+        let stale = self
+            .preview
+            .as_ref()
+            .is_none_or(|(s, _)| *s != preview.serial);
+        if stale {
+            let image = egui::ColorImage::from_rgb(
+                [
+                    preview.image.width() as usize,
+                    preview.image.height() as usize,
+                ],
+                preview.image.as_raw(),
+            );
+            let texture = ui
+                .ctx()
+                .load_texture("calibration", image, egui::TextureOptions::LINEAR);
+            self.preview = Some((preview.serial, texture));
+        }
+        if let Some((_, texture)) = &self.preview {
+            let width = ui.available_width();
+            let size = texture.size_vec2() * (width / texture.size_vec2().x.max(1.0));
+            ui.add(egui::Image::new((texture.id(), size)));
+        }
+    }
+
+    fn menu(&mut self, ui: &mut egui::Ui, snapshot: &Snapshot) -> Option<UiAction> {
+        let mut action = None;
+        ui.menu_button("☰", |ui| {
+            if snapshot.paused.is_some() {
+                if ui.button("Resume").clicked() {
+                    action = Some(UiAction::Act(UserAction::Resume));
+                }
+            } else {
+                for (label, minutes) in [("Pause 15 min", 15.0), ("Pause 60 min", 60.0)] {
+                    if ui.button(label).clicked() {
+                        action = Some(UiAction::Act(UserAction::Pause {
+                            seconds: Some(minutes * 60.0),
+                        }));
+                    }
+                }
+                if ui.button("Pause until I resume").clicked() {
+                    action = Some(UiAction::Act(UserAction::Pause { seconds: None }));
+                }
+            }
+            let mut in_call = snapshot.in_call;
+            if ui.checkbox(&mut in_call, "In a call (quiet)").changed() {
+                action = Some(UiAction::Act(UserAction::InCall(in_call)));
+            }
+            ui.separator();
+            if ui.button("Recalibrate").clicked() {
+                action = Some(UiAction::Recalibrate);
+            }
+            if ui.button("Settings…").clicked() {
+                action = Some(UiAction::OpenSettings);
+            }
+            if ui.button("Quit").clicked() {
+                action = Some(UiAction::Quit);
+            }
+        });
+        action
+    }
+
+    fn report(&self) -> WatchReport {
+        let snapshot = self.snapshot();
+        let seconds = self.started.elapsed().as_secs_f64();
+        let cpu = (crate::stats::process_cpu_time() - self.cpu_at_start).as_secs_f64();
+        WatchReport {
+            seconds,
+            cpu_percent: 100.0 * cpu / seconds.max(1e-9),
+            peak_rss_mb: crate::stats::peak_rss_mb(),
+            frames_analysed: snapshot.frames_analysed,
+            model_runs: snapshot.model_runs,
+            frames_dropped: self.live.as_ref().map_or(0, Live::frames_dropped),
+            nudges: self.nudges,
+        }
+    }
+}
+
+impl eframe::App for SitwellApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.frames += 1;
+        if self.frames == 3 {
+            // eframe creates the window hidden and X11 window managers drop "above" on hidden
+            // windows: ask again once it is shown.
+            ctx.send_viewport_cmd(ViewportCommand::WindowLevel(egui::WindowLevel::AlwaysOnTop));
+        }
+        let snapshot = self.snapshot();
+        let effects = self
+            .live
+            .as_mut()
+            .map(Live::take_effects)
+            .unwrap_or_default();
+        self.on_effects(effects, &snapshot);
+        let countdown = self.countdown(&snapshot);
+        let view = View::of(&snapshot, countdown);
+
+        let size = if self.panel.is_some() {
+            view::SETTINGS_SIZE
+        } else {
+            view.size()
+        };
+        if size != self.size {
+            self.size = size;
+            ctx.send_viewport_cmd(ViewportCommand::InnerSize(size));
+        }
+        let passthrough = self.settings.click_through
+            && self.panel.is_none()
+            && matches!(view, View::Live { .. } | View::Away);
+        if passthrough != self.passthrough {
+            self.passthrough = passthrough;
+            ctx.send_viewport_cmd(ViewportCommand::MousePassthrough(passthrough));
+        }
+
+        let fill = self.panel_fill(ui);
+        let mut action = None;
+        let frame = egui::Frame::new()
+            .fill(fill)
+            .corner_radius(10.0)
+            .inner_margin(10.0)
+            .stroke(ui.visuals().window_stroke);
+        let response = frame
+            .show(ui, |ui| {
+                ui.set_min_size(ui.available_size());
+                if let Some(panel) = &mut self.panel {
+                    match panel.show(ui) {
+                        Some(settings_panel::Outcome::Save(settings)) => {
+                            self.note =
+                                settings_panel::apply(&settings, self.settings_path.as_deref())
+                                    .err();
+                            self.send(Command::Configure {
+                                judge: settings.judge_config(),
+                                engine: settings.engine_config(),
+                            });
+                            self.settings = *settings;
+                            self.panel = None;
+                        }
+                        Some(settings_panel::Outcome::Cancel) => self.panel = None,
+                        None => {}
+                    }
+                    return;
+                }
+                ui.horizontal(|ui| {
+                    ui.label(RichText::new("Sitwell").small().weak());
+                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                        if let Some(a) = self.menu(ui, &snapshot) {
+                            action = Some(a);
+                        }
+                    });
+                });
+                if matches!(
+                    view,
+                    View::Calibrating { .. } | View::CalibrationRefused { .. }
+                ) {
+                    self.calibration_picture(ui, &snapshot);
+                }
+                if let Some(a) = view::show(ui, &view) {
+                    action = Some(a);
+                }
+                if let Some(note) = &self.note {
+                    ui.label(
+                        RichText::new(note)
+                            .small()
+                            .color(ui.visuals().warn_fg_color),
+                    );
+                }
+            })
+            .response;
+        // Drag the panel anywhere that is not a button.
+        let drag = ui.interact(
+            response.rect,
+            egui::Id::unique("sitwell-drag"),
+            egui::Sense::drag(),
+        );
+        if drag.drag_started() {
+            ctx.send_viewport_cmd(ViewportCommand::StartDrag);
+        }
+        if action.is_none() && self.panel.is_none() {
+            action = self.keys(&ctx, &snapshot);
+        }
+        if let Some(action) = action {
+            self.handle(action, &ctx, &snapshot);
+        }
+        if let Some(rect) = ctx.input(|i| i.viewport().outer_rect) {
+            self.window.remember(rect.min);
+        }
+        if view.ticks() {
+            ctx.request_repaint_after(Duration::from_millis(250));
+        }
+        self.maybe_exit(&ctx);
+    }
+
+    fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
+        [0.0; 4]
+    }
+
+    fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
+        self.window.save();
+        if let Some(mut live) = self.live.take() {
+            live.stop();
+            self.live = Some(live);
+        }
+        if self.print_stats {
+            let report = self.report();
+            eprintln!("{}", report.to_text());
+            eprintln!("{}", report.to_json());
+        }
+        self.live = None;
+    }
+}
+
+fn save_png(image: &egui::ColorImage, path: &std::path::Path) -> Result<(), image::ImageError> {
+    let [w, h] = image.size;
+    let pixels: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let rgba = image::RgbaImage::from_raw(w as u32, h as u32, pixels).ok_or_else(|| {
+        image::ImageError::Parameter(image::error::ParameterError::from_kind(
+            image::error::ParameterErrorKind::DimensionMismatch,
+        ))
+    })?;
+    rgba.save(path)
+}

@@ -1,0 +1,100 @@
+//! Stage 5, the *UI*: the always-on-top egui overlay (eframe, glow). [`view`] turns a
+//! pipeline snapshot into what is drawn; [`app`] is the eframe application around it.
+
+use eframe::egui;
+pub mod app;
+pub mod notify;
+pub mod settings_panel;
+pub mod view;
+pub mod window_state;
+
+use std::path::PathBuf;
+
+use crate::launch::Launch;
+
+pub use app::{AppSetup, SitwellApp};
+
+/// Errors starting the window.
+#[derive(Debug, thiserror::Error)]
+pub enum UiError {
+    #[error(
+        "no display to open the overlay on (neither DISPLAY nor WAYLAND_DISPLAY is set); \
+         try `sitwell watch --headless`"
+    )]
+    NoDisplay,
+    #[error("cannot open the overlay window: {0}")]
+    Window(String),
+}
+
+/// On Wayland a window cannot keep itself above others; XWayland can. Prefer X11 when both
+/// are there. Returns a note for the user when only Wayland is available.
+///
+/// Must run before any other thread starts (it edits the environment).
+fn prefer_x11() -> Result<Option<String>, UiError> {
+    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some();
+    let x11 = std::env::var_os("DISPLAY").is_some();
+    match (wayland, x11) {
+        (false, false) => Err(UiError::NoDisplay),
+        (true, true) => {
+            // SAFETY: called on the main thread before eframe or the pipeline start threads.
+            unsafe { std::env::remove_var("WAYLAND_DISPLAY") };
+            Ok(None)
+        }
+        (true, false) => Ok(Some(
+            "Wayland without XWayland: the panel cannot stay above other windows".to_owned(),
+        )),
+        (false, true) => Ok(None),
+    }
+}
+
+/// Opens the overlay and runs until the user quits (or `--exit-after`).
+pub fn run(
+    launch: Launch,
+    print_stats: bool,
+    screenshot: Option<PathBuf>,
+    config_arg: Option<PathBuf>,
+) -> Result<(), UiError> {
+    let wayland_note = prefer_x11()?;
+    let window = window_state::WindowState::load();
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("Sitwell")
+        .with_app_id("sitwell")
+        .with_inner_size(view::COMPACT_SIZE)
+        .with_always_on_top()
+        .with_decorations(false)
+        .with_transparent(true)
+        .with_resizable(false);
+    viewport = match window.position {
+        Some([x, y]) => viewport.with_position([x, y]),
+        None => viewport.with_position([24.0, 24.0]),
+    };
+    let options = eframe::NativeOptions {
+        viewport,
+        renderer: eframe::Renderer::Glow,
+        ..eframe::NativeOptions::default()
+    };
+    let startup_note = launch
+        .settings_problem
+        .as_ref()
+        .map(|p| format!("{p}; running on defaults"))
+        .or(wayland_note);
+    if let Some(note) = &startup_note {
+        eprintln!("{note}");
+    }
+    let setup = AppSetup {
+        live: launch.live,
+        settings: launch.settings,
+        settings_path: launch.settings_path,
+        startup_note,
+        exit_after: launch.exit_after,
+        screenshot,
+        print_stats,
+        config_arg,
+    };
+    eframe::run_native(
+        "Sitwell",
+        options,
+        Box::new(move |cc| Ok(Box::new(SitwellApp::new(setup, &cc.egui_ctx)))),
+    )
+    .map_err(|e| UiError::Window(e.to_string()))
+}

@@ -1,0 +1,441 @@
+//! What the overlay shows, as data ([`View`], derived from a pipeline snapshot) and as egui
+//! drawing (`show`). Drawing is a function of the view: no threads, no pipeline, so every
+//! state can be rendered in tests and snapshotted.
+
+use eframe::egui;
+use egui::{Align, Color32, Layout, RichText, Ui, vec2};
+
+use crate::coach::moves::{self, Move, SAFETY_NOTE};
+use crate::coach::{ActiveNudge, UserAction};
+use crate::live::{Phase, Snapshot};
+use crate::posture::Pattern;
+
+/// Logical size of the compact panel, and of the panel with a card or the calibration view.
+pub const COMPACT_SIZE: egui::Vec2 = vec2(240.0, 100.0);
+pub const CARD_SIZE: egui::Vec2 = vec2(300.0, 290.0);
+pub const CALIBRATION_SIZE: egui::Vec2 = vec2(340.0, 380.0);
+pub const SETTINGS_SIZE: egui::Vec2 = vec2(340.0, 520.0);
+
+/// A running countdown on a card.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Countdown {
+    /// Seconds left (0 when finished).
+    pub left_s: f64,
+}
+
+/// Everything the overlay can show; one per state a user must be able to tell apart.
+#[derive(Debug, Clone, PartialEq)]
+pub enum View {
+    Starting,
+    /// The model or ONNX Runtime is missing, or the source cannot be read.
+    Broken {
+        message: String,
+    },
+    NoCamera {
+        message: String,
+    },
+    CameraBusy {
+        message: String,
+        retry_in_s: f64,
+    },
+    Calibrating {
+        progress: f32,
+        note: Option<String>,
+    },
+    CalibrationRefused {
+        reason: String,
+    },
+    Live {
+        score: Option<f32>,
+        pattern: Option<Pattern>,
+        dwell_progress: f32,
+        in_call: bool,
+    },
+    Nudge {
+        nudge: ActiveNudge,
+        countdown: Option<Countdown>,
+        in_call: bool,
+    },
+    Break {
+        move_id: &'static str,
+        countdown: Option<Countdown>,
+    },
+    Paused {
+        left_s: Option<f64>,
+    },
+    Away,
+    /// A replay (the demo) has played to its end.
+    Ended,
+}
+
+/// What the user did on the overlay.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum UiAction {
+    Act(UserAction),
+    StartCountdown,
+    Recalibrate,
+    OpenSettings,
+    PlayDemo,
+    Quit,
+}
+
+impl View {
+    /// The view for a snapshot; `countdown` is the card's timer, if the user started it.
+    pub fn of(snapshot: &Snapshot, countdown: Option<Countdown>) -> View {
+        match &snapshot.phase {
+            Phase::Starting => View::Starting,
+            Phase::Broken { message } => View::Broken {
+                message: message.clone(),
+            },
+            Phase::NoCamera { message } => View::NoCamera {
+                message: message.clone(),
+            },
+            Phase::CameraBusy {
+                message,
+                retry_in_s,
+            } => View::CameraBusy {
+                message: message.clone(),
+                retry_in_s: *retry_in_s,
+            },
+            Phase::Calibrating { progress } => View::Calibrating {
+                progress: *progress,
+                note: snapshot.note.clone(),
+            },
+            Phase::CalibrationRefused { reason } => View::CalibrationRefused {
+                reason: reason.clone(),
+            },
+            Phase::Ended => View::Ended,
+            Phase::Monitoring => {
+                if snapshot.paused.is_some() {
+                    View::Paused {
+                        left_s: snapshot.pause_left_s(),
+                    }
+                } else if let Some(nudge) = snapshot.nudge {
+                    View::Nudge {
+                        nudge,
+                        countdown,
+                        in_call: snapshot.in_call,
+                    }
+                } else if let Some(move_id) = snapshot.break_due {
+                    View::Break { move_id, countdown }
+                } else if snapshot.away {
+                    View::Away
+                } else {
+                    View::Live {
+                        score: snapshot.score,
+                        pattern: snapshot.pattern,
+                        dwell_progress: snapshot.dwell_progress,
+                        in_call: snapshot.in_call,
+                    }
+                }
+            }
+        }
+    }
+
+    /// The window size this view needs.
+    pub fn size(&self) -> egui::Vec2 {
+        match self {
+            View::Nudge { .. } | View::Break { .. } => CARD_SIZE,
+            View::Calibrating { .. } | View::CalibrationRefused { .. } => CALIBRATION_SIZE,
+            _ => COMPACT_SIZE,
+        }
+    }
+
+    /// Whether the view runs a clock the user watches (it must be redrawn every second).
+    pub fn ticks(&self) -> bool {
+        matches!(
+            self,
+            View::Paused { left_s: Some(_) }
+                | View::CameraBusy { .. }
+                | View::Nudge {
+                    countdown: Some(_),
+                    ..
+                }
+                | View::Break {
+                    countdown: Some(_),
+                    ..
+                }
+        )
+    }
+}
+
+/// A word for a pattern, as the overlay says it.
+pub fn pattern_word(pattern: Option<Pattern>) -> &'static str {
+    match pattern {
+        Some(Pattern::Upright) => "upright",
+        Some(Pattern::ForwardHead) => "forward head",
+        Some(Pattern::RoundedShoulders) => "rounded shoulders",
+        Some(Pattern::UpperCrossed) => "forward head + shoulders",
+        Some(Pattern::LookDown) => "looking down",
+        Some(Pattern::Away) => "away",
+        Some(Pattern::Unknown) => "can't see you well",
+        None => "looking for you…",
+    }
+}
+
+/// The score's colour, readable on light and dark panels.
+pub fn score_colour(score: f32, dark: bool) -> Color32 {
+    match (score >= 80.0, score >= 60.0, dark) {
+        (true, _, true) => Color32::from_rgb(0x5c, 0xd6, 0x7a),
+        (true, _, false) => Color32::from_rgb(0x1b, 0x7f, 0x3b),
+        (false, true, true) => Color32::from_rgb(0xf2, 0xb8, 0x4b),
+        (false, true, false) => Color32::from_rgb(0x9a, 0x5b, 0x00),
+        (false, false, true) => Color32::from_rgb(0xff, 0x7b, 0x6b),
+        (false, false, false) => Color32::from_rgb(0xb4, 0x23, 0x18),
+    }
+}
+
+fn clock(seconds: f64) -> String {
+    let s = seconds.max(0.0).ceil() as u64;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Draws `view`; returns what the user clicked.
+pub fn show(ui: &mut Ui, view: &View) -> Option<UiAction> {
+    let mut action = None;
+    match view {
+        View::Starting => {
+            title(ui, "Sitwell", None);
+            ui.label("Starting: loading the pose model…");
+        }
+        View::Broken { message } => {
+            title(ui, "Sitwell can't run", Some(ui.visuals().error_fg_color));
+            ui.label(RichText::new(message).small());
+            if ui.button("Quit").clicked() {
+                action = Some(UiAction::Quit);
+            }
+        }
+        View::NoCamera { message } => {
+            title(ui, "No camera", Some(ui.visuals().warn_fg_color));
+            ui.label(RichText::new(message).small());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("Retrying…").small().weak());
+                if ui.small_button("Play the demo").clicked() {
+                    action = Some(UiAction::PlayDemo);
+                }
+            });
+        }
+        View::CameraBusy {
+            message,
+            retry_in_s,
+        } => {
+            title(ui, "Camera busy", Some(ui.visuals().warn_fg_color));
+            ui.label(RichText::new(message).small());
+            ui.label(
+                RichText::new(format!("Paused; trying again every {}", clock(*retry_in_s)))
+                    .small()
+                    .weak(),
+            );
+        }
+        View::Calibrating { progress, note } => {
+            title(ui, "Calibrating", None);
+            ui.label("Sit tall, shoulders relaxed, and look at your screen.");
+            if let Some(note) = note {
+                ui.label(RichText::new(note).small().weak());
+            }
+            ui.add(egui::ProgressBar::new(*progress).show_percentage());
+        }
+        View::CalibrationRefused { reason } => {
+            title(
+                ui,
+                "Calibration didn't work",
+                Some(ui.visuals().warn_fg_color),
+            );
+            ui.label(RichText::new(reason).small());
+            if ui.button("Try again").clicked() {
+                action = Some(UiAction::Recalibrate);
+            }
+        }
+        View::Live {
+            score,
+            pattern,
+            dwell_progress,
+            in_call,
+        } => {
+            let dark = ui.visuals().dark_mode;
+            ui.horizontal(|ui| {
+                match score {
+                    Some(score) => ui.label(
+                        RichText::new(format!("{score:.0}"))
+                            .size(34.0)
+                            .strong()
+                            .color(score_colour(*score, dark)),
+                    ),
+                    None => ui.label(RichText::new("–").size(34.0).weak()),
+                };
+                ui.vertical(|ui| {
+                    ui.add_space(6.0);
+                    ui.label(RichText::new(pattern_word(*pattern)).size(15.0).strong());
+                    if *in_call {
+                        ui.label(RichText::new("in a call · quiet").small().weak());
+                    }
+                });
+            });
+            let bar = egui::ProgressBar::new(*dwell_progress)
+                .desired_height(5.0)
+                .fill(score_colour(40.0, dark));
+            ui.add(bar)
+                .on_hover_text("Fills while you slouch; a move is suggested when it is full");
+        }
+        View::Nudge {
+            nudge,
+            countdown,
+            in_call,
+        } => {
+            let mv = moves::by_id(nudge.move_id);
+            let why = match nudge.pattern {
+                Pattern::RoundedShoulders => "Your shoulders have rounded forward for a while.",
+                Pattern::UpperCrossed => "Head forward and shoulders rounded for a while.",
+                _ => "Your head has drifted forward for a while.",
+            };
+            ui.label(RichText::new(why).small().weak());
+            if let Some(mv) = mv {
+                action = move_card(ui, mv, *countdown);
+            }
+            if *in_call {
+                ui.label(
+                    RichText::new("Call-safe: seated and silent.")
+                        .small()
+                        .weak(),
+                );
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Done").clicked() {
+                    action = Some(UiAction::Act(UserAction::Done));
+                }
+                if ui.button("Snooze 30 min").clicked() {
+                    action = Some(UiAction::Act(UserAction::Snooze));
+                }
+                if ui.button("Not now").clicked() {
+                    action = Some(UiAction::Act(UserAction::NotNow));
+                }
+            });
+        }
+        View::Break { move_id, countdown } => {
+            ui.label(
+                RichText::new("You've been sitting for a while: time to stand up.")
+                    .small()
+                    .weak(),
+            );
+            if let Some(mv) = moves::by_id(move_id) {
+                action = move_card(ui, mv, *countdown);
+            }
+            ui.horizontal(|ui| {
+                if ui.button("Took a break").clicked() {
+                    action = Some(UiAction::Act(UserAction::BreakTaken));
+                }
+                if ui.button("Later").clicked() {
+                    action = Some(UiAction::Act(UserAction::BreakLater));
+                }
+            });
+        }
+        View::Paused { left_s } => {
+            title(ui, "Paused", None);
+            let text = match left_s {
+                Some(left) => format!("Camera off · back in {}", clock(*left)),
+                None => "Camera off until you resume.".to_owned(),
+            };
+            ui.label(RichText::new(text).small());
+            if ui.button("Resume").clicked() {
+                action = Some(UiAction::Act(UserAction::Resume));
+            }
+        }
+        View::Away => {
+            title(ui, "Away", None);
+            ui.label(
+                RichText::new("No one at the desk: paused until you're back.")
+                    .small()
+                    .weak(),
+            );
+        }
+        View::Ended => {
+            title(ui, "Replay finished", None);
+            ui.label(RichText::new("The clip has played to its end.").small());
+            if ui.button("Quit").clicked() {
+                action = Some(UiAction::Quit);
+            }
+        }
+    }
+    action
+}
+
+fn title(ui: &mut Ui, text: &str, colour: Option<Color32>) {
+    let mut rich = RichText::new(text).size(16.0).strong();
+    if let Some(colour) = colour {
+        rich = rich.color(colour);
+    }
+    ui.label(rich);
+}
+
+/// A move: name and dose, steps, the countdown (or its start button), the safety note.
+fn move_card(ui: &mut Ui, mv: &Move, countdown: Option<Countdown>) -> Option<UiAction> {
+    let mut action = None;
+    ui.horizontal(|ui| {
+        ui.label(RichText::new(mv.name).size(17.0).strong());
+        ui.label(RichText::new(format!("— {}", mv.dose)).size(15.0));
+    });
+    for (i, step) in mv.steps.iter().enumerate() {
+        ui.label(RichText::new(format!("{}. {step}", i + 1)).small());
+    }
+    ui.with_layout(Layout::left_to_right(Align::Center), |ui| match countdown {
+        Some(Countdown { left_s }) if left_s > 0.0 => {
+            ui.label(RichText::new(clock(left_s)).size(20.0).monospace().strong());
+            let total = f64::from(mv.duration_s.max(1));
+            ui.add(egui::ProgressBar::new((1.0 - left_s / total) as f32).desired_width(140.0));
+        }
+        Some(_) => {
+            ui.label(RichText::new("Well done.").strong());
+        }
+        None => {
+            if ui
+                .button(format!("Start ▶ {}", clock(f64::from(mv.duration_s))))
+                .clicked()
+            {
+                action = Some(UiAction::StartCountdown);
+            }
+        }
+    });
+    ui.label(RichText::new(SAFETY_NOTE).small().weak())
+        .on_hover_text(mv.cautions);
+    action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshot_states_map_to_views() {
+        let mut snapshot = Snapshot {
+            phase: Phase::Monitoring,
+            score: Some(91.0),
+            pattern: Some(Pattern::Upright),
+            ..Snapshot::default()
+        };
+        assert!(matches!(View::of(&snapshot, None), View::Live { .. }));
+        snapshot.away = true;
+        assert_eq!(View::of(&snapshot, None), View::Away);
+        snapshot.nudge = Some(ActiveNudge {
+            pattern: Pattern::ForwardHead,
+            move_id: "chin_tuck",
+            shown_at: 3.0,
+        });
+        assert!(matches!(View::of(&snapshot, None), View::Nudge { .. }));
+        snapshot.paused = Some(Some(snapshot.t + 90.0));
+        assert_eq!(
+            View::of(&snapshot, None),
+            View::Paused { left_s: Some(90.0) }
+        );
+        assert_eq!(View::of(&snapshot, None).size(), COMPACT_SIZE);
+    }
+
+    #[test]
+    fn colours_and_words() {
+        assert_ne!(score_colour(90.0, true), score_colour(50.0, true));
+        assert_eq!(
+            pattern_word(Some(Pattern::UpperCrossed)),
+            "forward head + shoulders"
+        );
+        assert_eq!(clock(61.2), "1:02");
+    }
+}

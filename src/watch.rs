@@ -1,0 +1,153 @@
+//! `sitwell watch --headless`: the live pipeline without a window — for scripts, for
+//! measuring what Sitwell costs (`--stats`), and for the end-to-end tests.
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serde_json::json;
+
+use crate::coach::{Effect, EffectAt, moves};
+use crate::live::{Live, LiveOptions, Phase};
+use crate::stats;
+
+/// What a run cost and did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WatchReport {
+    /// Wall-clock seconds from start to stop.
+    pub seconds: f64,
+    /// Process CPU time over wall time, in % of one core (all threads, decoding included).
+    pub cpu_percent: f64,
+    pub peak_rss_mb: f64,
+    /// Frames decoded and judged.
+    pub frames_analysed: u64,
+    /// Of those, frames the pose model ran on (the rest were unchanged pictures).
+    pub model_runs: u64,
+    /// Frames decoded but replaced before the inference thread took them.
+    pub frames_dropped: u64,
+    pub nudges: usize,
+}
+
+impl WatchReport {
+    /// The one JSON line tools read: `{"watch_stats": {...}}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let r1 = |x: f64| (x * 10.0).round() / 10.0;
+        json!({"watch_stats": {
+            "seconds": r1(self.seconds),
+            "cpu_percent": (self.cpu_percent * 100.0).round() / 100.0,
+            "peak_rss_mb": r1(self.peak_rss_mb),
+            "frames_analysed": self.frames_analysed,
+            "model_runs": self.model_runs,
+            "frames_dropped": self.frames_dropped,
+            "nudges": self.nudges,
+        }})
+    }
+
+    /// The same for people.
+    pub fn to_text(&self) -> String {
+        format!(
+            "watched {:.1} s: {:.2} % of one core on average, peak memory {:.1} MB, \
+             {} frames analysed ({} by the model, the rest unchanged), {} dropped, {} nudge(s)",
+            self.seconds,
+            self.cpu_percent,
+            self.peak_rss_mb,
+            self.frames_analysed,
+            self.model_runs,
+            self.frames_dropped,
+            self.nudges
+        )
+    }
+}
+
+/// Errors that end a headless run.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error(transparent)]
+    Start(#[from] crate::live::LiveError),
+    #[error("{0}")]
+    Broken(String),
+}
+
+/// One line for a person reading the terminal.
+pub fn describe(effect: &EffectAt) -> String {
+    let minutes = (effect.t / 60.0).floor();
+    let seconds = effect.t - minutes * 60.0;
+    let what = match effect.effect {
+        Effect::ShowNudge { pattern, move_id } => format!(
+            "nudge ({}): {}",
+            pattern.as_str().replace('_', " "),
+            moves::by_id(move_id).map_or(move_id, |m| m.name)
+        ),
+        Effect::BreakDue { move_id } => format!(
+            "time for a break: {}",
+            moves::by_id(move_id).map_or(move_id, |m| m.name)
+        ),
+        other => other.kind().replace('_', " "),
+    };
+    format!("{minutes:02.0}:{seconds:04.1}  {what}")
+}
+
+/// Runs the pipeline until the source ends or `exit_after` has passed, printing effects to
+/// `log` as they happen.
+pub fn run(
+    options: LiveOptions,
+    exit_after: Option<Duration>,
+    log: &mut dyn Write,
+) -> Result<WatchReport, WatchError> {
+    let started = Instant::now();
+    let cpu_before = stats::process_cpu_time();
+    let mut live = Live::start(options, Box::new(|| {}))?;
+    let mut nudges = 0;
+    let mut last_problem: Option<String> = None;
+    loop {
+        std::thread::sleep(Duration::from_millis(100));
+        for effect in live.take_effects() {
+            if matches!(effect.effect, Effect::ShowNudge { .. }) {
+                nudges += 1;
+            }
+            let _ = writeln!(log, "{}", describe(&effect));
+        }
+        let snapshot = live.snapshot();
+        let problem = match &snapshot.phase {
+            Phase::NoCamera { message } | Phase::CameraBusy { message, .. } => {
+                Some(message.clone())
+            }
+            Phase::CalibrationRefused { reason } => Some(format!("calibration refused: {reason}")),
+            _ => snapshot.note.clone(),
+        };
+        if problem.is_some() && problem != last_problem {
+            let _ = writeln!(log, "{}", problem.as_deref().unwrap_or_default());
+        }
+        last_problem = problem;
+        match snapshot.phase {
+            Phase::Broken { message } => return Err(WatchError::Broken(message)),
+            Phase::Ended => break,
+            _ => {}
+        }
+        if exit_after.is_some_and(|limit| started.elapsed() >= limit) {
+            break;
+        }
+    }
+    live.stop();
+    for effect in live.take_effects() {
+        if matches!(effect.effect, Effect::ShowNudge { .. }) {
+            nudges += 1;
+        }
+        let _ = writeln!(log, "{}", describe(&effect));
+    }
+    let snapshot = live.snapshot();
+    let seconds = started.elapsed().as_secs_f64();
+    let cpu = (stats::process_cpu_time() - cpu_before).as_secs_f64();
+    Ok(WatchReport {
+        seconds,
+        cpu_percent: if seconds > 0.0 {
+            100.0 * cpu / seconds
+        } else {
+            0.0
+        },
+        peak_rss_mb: stats::peak_rss_mb(),
+        frames_analysed: snapshot.frames_analysed,
+        model_runs: snapshot.model_runs,
+        frames_dropped: live.frames_dropped(),
+        nudges,
+    })
+}
