@@ -107,6 +107,8 @@ struct Inference {
     last_pose: Option<Pose>,
     away_since: Option<f64>,
     preview_serial: u64,
+    /// Time of the last analysed frame.
+    last_frame_t: Option<f64>,
     /// The last analysed frame differed from the last one the model saw.
     picture_changed: bool,
     /// The score moved noticeably with the last frame.
@@ -169,6 +171,7 @@ pub fn run(
         last_pose: None,
         away_since: None,
         preview_serial: 0,
+        last_frame_t: None,
         picture_changed: false,
         score_moving: false,
         clock,
@@ -333,6 +336,7 @@ impl Inference {
                 self.snapshot.source_name = name.clone();
                 self.source = Some((name, live));
                 self.source_checked = false;
+                self.last_frame_t = None;
                 self.estimator.reset();
                 self.last_thumb = None;
                 self.last_model_t = None;
@@ -379,6 +383,7 @@ impl Inference {
         let t = frame.t_s;
         let (width, height) = frame.rgb.dimensions();
         self.snapshot.frames_analysed += 1;
+        self.last_frame_t = Some(t);
         let tag = SourceTag {
             camera: self
                 .source
@@ -543,7 +548,8 @@ impl Inference {
             picture_changed: self.picture_changed,
             score_moving: self.score_moving,
         });
-        control.want_from(t + interval);
+        // From the last analysed frame, not from now: idle ticks must not push it away.
+        control.want_from(self.last_frame_t.unwrap_or(t) + interval);
     }
 
     /// Logs effects and streams them to the UI.

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
-use egui::{Color32, Key, RichText, ViewportCommand};
+use egui::{Key, ViewportCommand};
 
 use crate::coach::{Effect, EffectAt, UserAction};
 use crate::launch::LiveArgs;
@@ -248,21 +248,17 @@ impl SitwellApp {
         ctx.send_viewport_cmd(ViewportCommand::Close);
     }
 
-    fn panel_fill(&self, ui: &egui::Ui) -> Color32 {
-        let base = ui.visuals().panel_fill;
-        let alpha = (self.settings.overlay_opacity.clamp(0.3, 1.0) * 255.0) as u8;
-        Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha)
-    }
-
-    fn calibration_picture(&mut self, ui: &mut egui::Ui, snapshot: &Snapshot) {
+    /// Uploads the calibration picture when a new one arrived; drops it otherwise.
+    fn update_picture(&mut self, ctx: &egui::Context, snapshot: &Snapshot) {
         let Some(preview) = &snapshot.preview else {
+            self.preview = None;
             return;
         };
-        let stale = self
+        if self
             .preview
             .as_ref()
-            .is_none_or(|(s, _)| *s != preview.serial);
-        if stale {
+            .is_none_or(|(s, _)| *s != preview.serial)
+        {
             let image = egui::ColorImage::from_rgb(
                 [
                     preview.image.width() as usize,
@@ -270,53 +266,9 @@ impl SitwellApp {
                 ],
                 preview.image.as_raw(),
             );
-            let texture = ui
-                .ctx()
-                .load_texture("calibration", image, egui::TextureOptions::LINEAR);
+            let texture = ctx.load_texture("calibration", image, egui::TextureOptions::LINEAR);
             self.preview = Some((preview.serial, texture));
         }
-        if let Some((_, texture)) = &self.preview {
-            let width = ui.available_width();
-            let size = texture.size_vec2() * (width / texture.size_vec2().x.max(1.0));
-            ui.add(egui::Image::new((texture.id(), size)));
-        }
-    }
-
-    fn menu(&mut self, ui: &mut egui::Ui, snapshot: &Snapshot) -> Option<UiAction> {
-        let mut action = None;
-        ui.menu_button("☰", |ui| {
-            if snapshot.paused.is_some() {
-                if ui.button("Resume").clicked() {
-                    action = Some(UiAction::Act(UserAction::Resume));
-                }
-            } else {
-                for (label, minutes) in [("Pause 15 min", 15.0), ("Pause 60 min", 60.0)] {
-                    if ui.button(label).clicked() {
-                        action = Some(UiAction::Act(UserAction::Pause {
-                            seconds: Some(minutes * 60.0),
-                        }));
-                    }
-                }
-                if ui.button("Pause until I resume").clicked() {
-                    action = Some(UiAction::Act(UserAction::Pause { seconds: None }));
-                }
-            }
-            let mut in_call = snapshot.in_call;
-            if ui.checkbox(&mut in_call, "In a call (quiet)").changed() {
-                action = Some(UiAction::Act(UserAction::InCall(in_call)));
-            }
-            ui.separator();
-            if ui.button("Recalibrate").clicked() {
-                action = Some(UiAction::Recalibrate);
-            }
-            if ui.button("Settings…").clicked() {
-                action = Some(UiAction::OpenSettings);
-            }
-            if ui.button("Quit").clicked() {
-                action = Some(UiAction::Quit);
-            }
-        });
-        action
     }
 
     fn report(&self) -> WatchReport {
@@ -371,60 +323,44 @@ impl eframe::App for SitwellApp {
             ctx.send_viewport_cmd(ViewportCommand::MousePassthrough(passthrough));
         }
 
-        let fill = self.panel_fill(ui);
         let mut action = None;
-        let frame = egui::Frame::new()
-            .fill(fill)
-            .corner_radius(10.0)
-            .inner_margin(10.0)
-            .stroke(ui.visuals().window_stroke);
-        let response = frame
-            .show(ui, |ui| {
-                ui.set_min_size(ui.available_size());
-                if let Some(panel) = &mut self.panel {
-                    match panel.show(ui) {
-                        Some(settings_panel::Outcome::Save(settings)) => {
-                            self.note =
-                                settings_panel::apply(&settings, self.settings_path.as_deref())
-                                    .err();
-                            self.send(Command::Configure {
-                                judge: settings.judge_config(),
-                                engine: settings.engine_config(),
-                            });
-                            self.settings = *settings;
-                            self.panel = None;
-                        }
-                        Some(settings_panel::Outcome::Cancel) => self.panel = None,
-                        None => {}
-                    }
-                    return;
-                }
-                ui.horizontal(|ui| {
-                    ui.label(RichText::new("Sitwell").small().weak());
-                    ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                        if let Some(a) = self.menu(ui, &snapshot) {
-                            action = Some(a);
-                        }
+        let response = if let Some(panel) = &mut self.panel {
+            let response = egui::Frame::new()
+                .fill(ui.visuals().panel_fill)
+                .corner_radius(10.0)
+                .inner_margin(10.0)
+                .show(ui, |ui| panel.show(ui));
+            match response.inner {
+                Some(settings_panel::Outcome::Save(settings)) => {
+                    self.note =
+                        settings_panel::apply(&settings, self.settings_path.as_deref()).err();
+                    self.send(Command::Configure {
+                        judge: settings.judge_config(),
+                        engine: settings.engine_config(),
                     });
-                });
-                if matches!(
-                    view,
-                    View::Calibrating { .. } | View::CalibrationRefused { .. }
-                ) {
-                    self.calibration_picture(ui, &snapshot);
+                    self.settings = *settings;
+                    self.panel = None;
                 }
-                if let Some(a) = view::show(ui, &view) {
-                    action = Some(a);
-                }
-                if let Some(note) = &self.note {
-                    ui.label(
-                        RichText::new(note)
-                            .small()
-                            .color(ui.visuals().warn_fg_color),
-                    );
-                }
-            })
-            .response;
+                Some(settings_panel::Outcome::Cancel) => self.panel = None,
+                None => {}
+            }
+            response.response
+        } else {
+            self.update_picture(&ctx, &snapshot);
+            let (clicked, response) = view::panel(
+                ui,
+                &view::Panel {
+                    view: &view,
+                    picture: self.preview.as_ref().map(|(_, t)| t),
+                    note: self.note.as_deref(),
+                    paused: snapshot.paused.is_some(),
+                    in_call: snapshot.in_call,
+                    opacity: self.settings.overlay_opacity,
+                },
+            );
+            action = clicked;
+            response
+        };
         // Drag the panel anywhere that is not a button.
         let drag = ui.interact(
             response.rect,

