@@ -48,6 +48,9 @@ pub struct LiveArgs {
     /// Start paused (camera off) until resumed.
     #[arg(long)]
     pub paused: bool,
+    /// Save a PNG of the overlay just before --exit-after ends the run (the overlay only).
+    #[arg(long, value_name = "FILE", requires = "exit_after")]
+    pub screenshot: Option<PathBuf>,
     /// Play the bundled demo clip (no camera needed): calibration, a slouch and a nudge.
     #[arg(long, conflicts_with_all = ["source", "baseline"])]
     pub demo: bool,

@@ -28,9 +28,6 @@ struct Cli {
     /// With no command: the overlay (calibrating first if there is no baseline).
     #[command(flatten)]
     live: LiveArgs,
-    /// Save a PNG of the overlay just before --exit-after ends the run.
-    #[arg(long, value_name = "FILE", requires = "exit_after", global = true)]
-    screenshot: Option<PathBuf>,
 }
 
 #[derive(Subcommand)]
@@ -164,8 +161,8 @@ fn main() -> ExitCode {
             stats,
             live,
         }) => run_watch(&live, realtime, stats),
-        Some(Command::Watch { live, stats, .. }) => run_overlay(&live, stats, cli.screenshot),
-        None => run_overlay(&cli.live, false, cli.screenshot),
+        Some(Command::Watch { live, stats, .. }) => run_overlay(&live, stats),
+        None => run_overlay(&cli.live, false),
     };
     result.unwrap_or_else(|e| {
         eprintln!("error: {e:#}");
@@ -277,13 +274,14 @@ fn run_watch(args: &LiveArgs, realtime: bool, print_stats: bool) -> anyhow::Resu
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_overlay(
-    args: &LiveArgs,
-    print_stats: bool,
-    screenshot: Option<PathBuf>,
-) -> anyhow::Result<ExitCode> {
+fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<ExitCode> {
     let launch = args.resolve(Pacing::Realtime)?;
-    sitwell::ui::run(launch, print_stats, screenshot, args.config.clone())?;
+    sitwell::ui::run(
+        launch,
+        print_stats,
+        args.screenshot.clone(),
+        args.config.clone(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -149,11 +149,9 @@ pub fn run(
         }
     };
     let judging = match setup.baseline.clone() {
-        Some(baseline) => Judging::Monitoring(Box::new(Monitor::new(
-            baseline,
-            setup.judge,
-            setup.engine.clone(),
-        ))),
+        Some(baseline) => {
+            Judging::Monitoring(Box::new(Monitor::new(baseline, setup.judge, setup.engine)))
+        }
         None => Judging::Calibrating(Calibration {
             started_t: None,
             cues: Vec::new(),
@@ -304,7 +302,7 @@ impl Inference {
             Command::Configure { judge, engine } => {
                 if let Judging::Monitoring(monitor) = &mut self.judging {
                     monitor.judge = judge;
-                    monitor.engine_config = engine.clone();
+                    monitor.engine_config = engine;
                 }
                 self.setup.judge = judge;
                 self.setup.engine = engine;
@@ -489,12 +487,12 @@ impl Inference {
             "t": round_ms(t),
             "frames": baseline.frames,
         }));
-        if let Some(path) = &self.setup.baseline_save {
-            if let Err(e) = baseline.save(path) {
-                self.snapshot.note = Some(format!("{e}; this calibration lasts until you quit"));
-            }
+        if let Some(path) = &self.setup.baseline_save
+            && let Err(e) = baseline.save(path)
+        {
+            self.snapshot.note = Some(format!("{e}; this calibration lasts until you quit"));
         }
-        let mut monitor = Monitor::new(baseline, self.setup.judge, self.setup.engine.clone());
+        let mut monitor = Monitor::new(baseline, self.setup.judge, self.setup.engine);
         monitor.engine.in_call = self.snapshot.in_call;
         self.judging = Judging::Monitoring(Box::new(monitor));
         self.source_checked = true;
