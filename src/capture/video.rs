@@ -45,6 +45,8 @@ impl VideoFile {
             reason,
         };
         ffmpeg::init().map_err(|e| bad(format!("FFmpeg failed to start: {e}")))?;
+        // Errors reach the user through ours; FFmpeg's own notices would only be noise.
+        ffmpeg::util::log::set_level(ffmpeg::util::log::Level::Fatal);
         let input = ffmpeg::format::input(path).map_err(|e| bad(e.to_string()))?;
         let stream = input
             .streams()

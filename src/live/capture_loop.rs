@@ -105,7 +105,7 @@ pub fn run(
     let mut camera_offset_s = 0.0;
     let mut backoff_s = 1.0;
     // A replay source's (wall instant, source time) of its first frame, for real-time pacing.
-    let mut origin: Option<(Instant, f64)> = None;
+    let origin: std::cell::Cell<Option<(Instant, f64)>> = std::cell::Cell::new(None);
     let mut live_source = false;
     while !slot.is_closed() {
         if live_source && !control.camera_wanted() {
@@ -155,18 +155,28 @@ pub fn run(
             return;
         }
         let offset = camera_offset_s;
-        let wanted = |t: f64| control.wants(t + offset);
-        match current.grab(&wanted) {
+        let realtime_file = pacing == Pacing::Realtime && !live_source;
+        // A file played in real time waits for each frame's moment *before* deciding whether
+        // it is wanted, so the decision sees the inference thread's latest wish.
+        let wanted = |t: f64| {
+            if realtime_file {
+                let (wall, first_t) = origin.get().unwrap_or((Instant::now(), t));
+                origin.set(Some((wall, first_t)));
+                let due = wall + Duration::from_secs_f64((t - first_t).max(0.0));
+                let wait = due.saturating_duration_since(Instant::now());
+                if !wait.is_zero() && slot.wait_closed(wait) {
+                    return false;
+                }
+            }
+            control.wants(t + offset)
+        };
+        let grabbed = current.grab(&wanted);
+        if slot.is_closed() {
+            return;
+        }
+        match grabbed {
             Ok(Some(grabbed)) => {
                 let t = grabbed.t_s() + offset;
-                if pacing == Pacing::Realtime && !live_source {
-                    let (wall, first_t) = *origin.get_or_insert((Instant::now(), t));
-                    let due = wall + Duration::from_secs_f64((t - first_t).max(0.0));
-                    let wait = due.saturating_duration_since(Instant::now());
-                    if !wait.is_zero() && slot.wait_closed(wait) {
-                        return;
-                    }
-                }
                 control.saw(t);
                 if let Grabbed::Frame(mut frame) = grabbed {
                     frame.t_s = t;

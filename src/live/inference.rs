@@ -27,7 +27,7 @@ use super::status::{Command, Phase, Preview, Snapshot};
 
 /// Seconds of upright sitting a calibration measures.
 pub const CALIBRATION_S: f64 = 5.0;
-/// Fewest frames a calibration accepts (5 s at 5 fps gives 25).
+/// Fewest frames a calibration accepts (5 s at 4 fps gives 20).
 const CALIBRATION_MIN_FRAMES: usize = 8;
 /// Away this long, the camera is released; it looks again for [`PEEK_FOR_S`] every
 /// [`PEEK_EVERY_S`] to notice the user's return.
@@ -109,10 +109,8 @@ struct Inference {
     preview_serial: u64,
     /// Time of the last analysed frame.
     last_frame_t: Option<f64>,
-    /// The last analysed frame differed from the last one the model saw.
-    picture_changed: bool,
-    /// The score moved noticeably with the last frame.
-    score_moving: bool,
+    /// The posture changed with the last frame.
+    posture_changed: bool,
     clock: Instant,
 }
 
@@ -170,8 +168,7 @@ pub fn run(
         away_since: None,
         preview_serial: 0,
         last_frame_t: None,
-        picture_changed: false,
-        score_moving: false,
+        posture_changed: false,
         clock,
     };
     if me.setup.start_paused {
@@ -467,16 +464,18 @@ impl Inference {
                 let observed = monitor.observe(self.last_pose.as_ref(), width, height, t);
                 self.snapshot.phase = Phase::Monitoring;
                 self.snapshot.preview = None;
-                let moving = pace::score_moving(self.snapshot.score, observed.score);
+                let posture_changed = pace::posture_changed(
+                    (self.snapshot.pattern, self.snapshot.score),
+                    (observed.reading.as_ref().map(|r| r.pattern), observed.score),
+                );
                 self.snapshot.score = observed.score;
                 self.snapshot.pattern = observed.reading.as_ref().map(|r| r.pattern);
                 self.snapshot.confidence = observed.reading.as_ref().map_or(0.0, |r| r.confidence);
-                self.score_moving = moving;
+                self.posture_changed = posture_changed;
                 effects = observed.effects;
             }
         }
         self.refresh_snapshot(t);
-        self.picture_changed = changed;
         effects
     }
 
@@ -543,8 +542,7 @@ impl Inference {
         let interval = pace::next_interval(PaceInputs {
             calibrating: matches!(self.judging, Judging::Calibrating(_)),
             slouch_building,
-            picture_changed: self.picture_changed,
-            score_moving: self.score_moving,
+            posture_changed: self.posture_changed,
         });
         // From the last analysed frame, not from now: idle ticks must not push it away.
         control.want_from(self.last_frame_t.unwrap_or(t) + interval);

@@ -4,15 +4,18 @@
 
 use image::RgbImage;
 
+use crate::posture::Pattern;
+
 /// Seconds between analysed frames while posture is steady (about 2 fps).
 pub const STEADY_INTERVAL_S: f64 = 0.5;
-/// Seconds between analysed frames while something is changing, a slouch is building, a
-/// nudge is up, or calibration is running (5 fps).
-pub const ACTIVE_INTERVAL_S: f64 = 0.2;
+/// Seconds between analysed frames while the score is moving, a slouch is building, a nudge
+/// is up, or calibration is running (4 fps).
+pub const ACTIVE_INTERVAL_S: f64 = 0.25;
 /// A still picture reuses the last pose for at most this long before the model runs again.
 pub const MAX_REUSE_S: f64 = 3.0;
-/// Score movement (points) between two readings that counts as change.
-const SCORE_CHANGE_POINTS: f32 = 4.0;
+/// Score movement (points) between two readings that counts as a change of posture even when
+/// the pattern stays the same. Real footage jitters by 5–10 points from frame to frame.
+const SCORE_CHANGE_POINTS: f32 = 15.0;
 
 /// Grid of the thumbnail the change test compares.
 const GRID_W: u32 = 32;
@@ -75,35 +78,36 @@ impl Thumbnail {
     }
 }
 
-/// What decides the pace.
+/// What decides the pace. (A changed picture alone does not: people talk and nod all day;
+/// what matters is whether their posture moves.)
 #[derive(Debug, Clone, Copy, Default)]
 pub struct PaceInputs {
     pub calibrating: bool,
     /// A slouch episode has started (the dwell bar is filling) or a nudge is up.
     pub slouch_building: bool,
-    /// The picture changed since the last analysed frame.
-    pub picture_changed: bool,
-    /// The score moved noticeably between the last two readings.
-    pub score_moving: bool,
+    /// The posture changed between the last two readings (pattern, or a large score jump).
+    pub posture_changed: bool,
 }
 
 /// Seconds until the next frame worth analysing.
 pub fn next_interval(inputs: PaceInputs) -> f64 {
-    if inputs.calibrating || inputs.slouch_building || inputs.picture_changed || inputs.score_moving
-    {
+    if inputs.calibrating || inputs.slouch_building || inputs.posture_changed {
         ACTIVE_INTERVAL_S
     } else {
         STEADY_INTERVAL_S
     }
 }
 
-/// Whether two consecutive scores differ enough to count as movement.
-pub fn score_moving(previous: Option<f32>, current: Option<f32>) -> bool {
-    match (previous, current) {
-        (Some(a), Some(b)) => (a - b).abs() > SCORE_CHANGE_POINTS,
-        (None, None) => false,
-        _ => true,
-    }
+/// Whether two consecutive readings (pattern, smoothed score) show a change of posture.
+pub fn posture_changed(
+    previous: (Option<Pattern>, Option<f32>),
+    current: (Option<Pattern>, Option<f32>),
+) -> bool {
+    previous.0 != current.0
+        || match (previous.1, current.1) {
+            (Some(a), Some(b)) => (a - b).abs() > SCORE_CHANGE_POINTS,
+            _ => false,
+        }
 }
 
 /// Whether the model must run on a frame at `t_s`, or the last pose (from `last_run_t_s`)
@@ -162,19 +166,20 @@ mod tests {
                 ..PaceInputs::default()
             },
             PaceInputs {
-                picture_changed: true,
-                ..PaceInputs::default()
-            },
-            PaceInputs {
-                score_moving: true,
+                posture_changed: true,
                 ..PaceInputs::default()
             },
         ] {
             assert_eq!(next_interval(inputs), ACTIVE_INTERVAL_S);
         }
-        assert!(score_moving(Some(80.0), Some(70.0)));
-        assert!(!score_moving(Some(80.0), Some(78.0)));
-        assert!(score_moving(None, Some(78.0)));
+        let upright = Some(Pattern::Upright);
+        assert!(!posture_changed((upright, Some(80.0)), (upright, Some(72.0))));
+        assert!(posture_changed((upright, Some(80.0)), (upright, Some(60.0))));
+        assert!(posture_changed(
+            (upright, Some(80.0)),
+            (Some(Pattern::ForwardHead), Some(75.0))
+        ));
+        assert!(posture_changed((None, None), (upright, Some(90.0))));
     }
 
     #[test]
