@@ -36,6 +36,11 @@ pub struct EngineConfig {
     pub break_later_s: f64,
     /// Once slouching, the slouch level must fall below this to count as upright again.
     pub exit_level: f32,
+    /// When the dwell time is up, a nudge needs a clear slouch (level ≥ 1) in at least this
+    /// share of the episode's judged time; otherwise the episode was a borderline wobble
+    /// around the threshold and starts over. Real webcam footage of an upright user hovers
+    /// near the exit level with short spikes; a real slouch is slouched nearly throughout.
+    pub min_slouch_share: f64,
 }
 
 /// Bounds of the dwell time.
@@ -55,6 +60,7 @@ impl Default for EngineConfig {
             break_reset_away_s: 120.0,
             break_later_s: 600.0,
             exit_level: 0.7,
+            min_slouch_share: 0.6,
         }
     }
 }
@@ -177,6 +183,10 @@ pub struct EngineState {
     pub slouch_pattern: Option<Pattern>,
     last_slouch_seen: Option<f64>,
     upright_since: Option<f64>,
+    /// Judged time in this episode, and the part of it with a clear slouch (seconds).
+    episode_judged_s: f64,
+    episode_slouched_s: f64,
+    last_judged_at: Option<f64>,
     pub nudge: Option<ActiveNudge>,
     last_nudge_at: Option<f64>,
     pub snoozed_until: Option<f64>,
@@ -208,6 +218,18 @@ impl EngineState {
         self.slouch_pattern = None;
         self.last_slouch_seen = None;
         self.upright_since = None;
+        self.episode_judged_s = 0.0;
+        self.episode_slouched_s = 0.0;
+        self.last_judged_at = None;
+    }
+
+    /// Share of this episode's judged time with a clear slouch (1 before any time has passed).
+    pub fn slouch_share(&self) -> f64 {
+        if self.episode_judged_s > 0.0 {
+            self.episode_slouched_s / self.episode_judged_s
+        } else {
+            1.0
+        }
     }
 
     fn in_cooldown(&self, t: f64, config: &EngineConfig) -> bool {
@@ -312,9 +334,25 @@ pub fn step(
         }
     }
 
+    if s.slouch_since.is_some() && !glance {
+        // Time since the last judged frame, capped so a gap in frames is not all one verdict.
+        let dt = s
+            .last_judged_at
+            .map_or(0.0, |last| (t - last).clamp(0.0, 1.0));
+        s.episode_judged_s += dt;
+        if pattern.is_slouch() {
+            s.episode_slouched_s += dt;
+        }
+        s.last_judged_at = Some(t);
+    }
     let dwell_done = s
         .slouch_since
         .is_some_and(|since| t - since >= config.dwell_s);
+    if dwell_done && s.nudge.is_none() && s.slouch_share() < config.min_slouch_share {
+        // A wobble around the threshold, not a sustained slouch: start over.
+        s.end_episode();
+    }
+    let dwell_done = dwell_done && s.slouch_since.is_some();
     if slouching && dwell_done && s.nudge.is_none() && !s.in_cooldown(t, config) {
         let pattern = s.slouch_pattern.unwrap_or(Pattern::ForwardHead);
         let chosen = moves::choose(pattern, Context::AtDesk, s.last_move);
@@ -550,7 +588,11 @@ mod tests {
         let since = s.slouch_since;
         assert!(since.is_some());
         let near = reading(Pattern::Upright, 0.8);
-        let effects = run(&mut s, Some(&near), 3.0, 15.0, &cfg);
+        let effects = run(&mut s, Some(&near), 3.0, 6.0, &cfg);
+        assert_eq!(s.slouch_since, since);
+        assert!(effects.is_empty());
+        // ... and the slouch that goes on is nudged on time.
+        let effects = run(&mut s, Some(&slouched()), 6.0, 15.0, &cfg);
         assert_eq!(s.slouch_since, since);
         assert_eq!(nudges(&effects).len(), 1);
         // Below the exit level for the recover time, it ends.
@@ -562,6 +604,27 @@ mod tests {
             &cfg,
         );
         assert_eq!(s.slouch_since, None);
+    }
+
+    #[test]
+    fn a_wobble_around_the_threshold_with_short_spikes_never_nudges() {
+        // What real footage of an upright user looks like: the level hovers near the exit
+        // level, with a clear "slouch" spike of a few seconds now and then.
+        let cfg = cfg();
+        let mut s = EngineState::default();
+        let mut all = Vec::new();
+        for cycle in 0..10 {
+            let t0 = f64::from(cycle) * 30.0;
+            all.extend(run(&mut s, Some(&slouched()), t0, t0 + 4.0, &cfg));
+            all.extend(run(
+                &mut s,
+                Some(&reading(Pattern::Upright, 0.8)),
+                t0 + 4.0,
+                t0 + 30.0,
+                &cfg,
+            ));
+        }
+        assert!(nudges(&all).is_empty(), "{all:?}");
     }
 
     #[test]

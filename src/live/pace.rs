@@ -173,8 +173,14 @@ mod tests {
             assert_eq!(next_interval(inputs), ACTIVE_INTERVAL_S);
         }
         let upright = Some(Pattern::Upright);
-        assert!(!posture_changed((upright, Some(80.0)), (upright, Some(72.0))));
-        assert!(posture_changed((upright, Some(80.0)), (upright, Some(60.0))));
+        assert!(!posture_changed(
+            (upright, Some(80.0)),
+            (upright, Some(72.0))
+        ));
+        assert!(posture_changed(
+            (upright, Some(80.0)),
+            (upright, Some(60.0))
+        ));
         assert!(posture_changed(
             (upright, Some(80.0)),
             (Some(Pattern::ForwardHead), Some(75.0))
