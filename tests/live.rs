@@ -270,7 +270,7 @@ fn overlay_window_runs_the_demo_and_exits_on_its_own() {
         "xvfb-run is missing: install xvfb and xauth (scripts/test.sh does)"
     );
     let script = format!(
-        "\"{exe}\" --demo --events \"{log}\" --exit-after 36 --screenshot \"{shot}\" & pid=$!; \
+        "\"{exe}\" --demo --events \"{log}\" --exit-after 40 --screenshot \"{shot}\" & pid=$!; \
          sleep 12; xwininfo -name Sitwell > \"{home}/xwininfo.txt\" 2>&1; wait $pid",
         exe = env!("CARGO_BIN_EXE_sitwell"),
         log = log.display(),

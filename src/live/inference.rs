@@ -535,8 +535,14 @@ impl Inference {
             !paused && !refused
         };
         control.set_camera_wanted(wanted);
+        // A slouch is building while an episode runs and the user is clearly slouched now
+        // (not while the level merely hovers near the threshold), or a nudge is up.
         let slouch_building = match &self.judging {
-            Judging::Monitoring(m) => m.engine.slouch_since.is_some() || m.engine.nudge.is_some(),
+            Judging::Monitoring(m) => {
+                m.engine.nudge.is_some()
+                    || (m.engine.slouch_since.is_some()
+                        && self.snapshot.pattern.is_some_and(|p| p.is_slouch()))
+            }
             _ => false,
         };
         let interval = pace::next_interval(PaceInputs {

@@ -89,7 +89,7 @@ pub fn environment() -> Result<&'static Environment, PoseError> {
 }
 
 /// A CPU session for a model held in memory: one intra-op thread, no spin-waiting (on a
-/// 2-core laptop, spinning doubles CPU for nothing), all graph optimisations.
+/// 2-core laptop, spinning doubles CPU for nothing), all graph optimisations, no memory arena.
 pub fn session_from_bytes(model: &[u8], name: &str) -> Result<Session, PoseError> {
     let env = environment()?;
     let build = || -> ort::Result<Session> {
@@ -99,6 +99,12 @@ pub fn session_from_bytes(model: &[u8], name: &str) -> Result<Session, PoseError
             .with_intra_op_spinning(false)?
             .with_inter_op_spinning(false)?
             .with_optimization_level(GraphOptimizationLevel::All)?
+            // Plain allocations instead of an arena that keeps its peak: Sitwell runs all day
+            // beside other apps, and these models are small enough that it costs no speed.
+            .with_memory_pattern(false)?
+            .with_execution_providers([ort::ep::CPU::default()
+                .with_arena_allocator(false)
+                .build()])?
             .commit_from_memory(model)?;
         Ok(session)
     };

@@ -537,7 +537,7 @@ mod tests {
         assert_ne!(score_colour(90.0, true), score_colour(50.0, true));
         assert_eq!(
             pattern_word(Some(Pattern::UpperCrossed)),
-            "forward head + shoulders"
+            "head & shoulders"
         );
         assert_eq!(clock(61.2), "1:02");
     }
