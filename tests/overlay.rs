@@ -220,13 +220,7 @@ fn calibration_view_shows_the_camera_picture_with_the_skeleton() {
     let drawn = sitwell::annotate::draw_pose(&rgb, pose.as_ref());
     let small = image::imageops::resize(&drawn, 320, 320, image::imageops::FilterType::Triangle);
 
-    let mut h = harness(
-        state(View::Calibrating {
-            progress: 0.4,
-            note: None,
-        }),
-        true,
-    );
+    let mut h = harness(state(View::Calibrating { progress: 0.4 }), true);
     let picture = egui::ColorImage::from_rgb([320, 320], small.as_raw());
     let texture = |h: &Harness<'_, State>| {
         h.ctx

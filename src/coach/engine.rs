@@ -205,7 +205,11 @@ impl EngineState {
     pub fn dwell_progress(&self, t: f64, config: &EngineConfig) -> f32 {
         match self.slouch_since {
             Some(since) if self.nudge.is_none() => {
-                ((t - since) / config.dwell_s).clamp(0.0, 1.0) as f32
+                // Both conditions of a nudge: the dwell time, and enough clearly slouched time.
+                let by_time = (t - since) / config.dwell_s;
+                let by_share =
+                    self.episode_slouched_s / (config.min_slouch_share * config.dwell_s).max(1e-9);
+                by_time.min(by_share).clamp(0.0, 1.0) as f32
             }
             Some(_) => 1.0,
             None => 0.0,

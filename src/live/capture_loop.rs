@@ -35,6 +35,8 @@ pub enum Item {
 
 /// Longest wait between two attempts to open a camera.
 pub const MAX_BACKOFF_S: f64 = 30.0;
+/// A file whose timestamps jump by more than this is replayed on from the jump, not waited for.
+const MAX_TIME_JUMP_S: f64 = 2.0;
 
 /// How the capture thread and the inference thread steer each other, lock-free.
 #[derive(Debug)]
@@ -47,17 +49,16 @@ pub struct Control {
     camera_wanted: AtomicBool,
 }
 
-impl Default for Control {
-    fn default() -> Self {
+impl Control {
+    /// `camera_on`: whether the camera may be opened at the start (not when starting paused).
+    pub fn new(camera_on: bool) -> Control {
         Control {
             next_wanted_t: AtomicU64::new(0f64.to_bits()),
             latest_t: AtomicU64::new(0f64.to_bits()),
-            camera_wanted: AtomicBool::new(true),
+            camera_wanted: AtomicBool::new(camera_on),
         }
     }
-}
 
-impl Control {
     pub fn wants(&self, t_s: f64) -> bool {
         self.camera_wanted() && t_s >= f64::from_bits(self.next_wanted_t.load(Ordering::Acquire))
     }
@@ -92,9 +93,11 @@ pub enum Pacing {
 /// and again whenever a camera has to be reopened.
 pub type Opener = Box<dyn FnMut() -> Result<Box<dyn FrameSource>, CaptureError> + Send>;
 
-/// Runs until the slot is closed or a replay source ends.
+/// Runs until the slot is closed or a replay source ends. `expect_live`: the source is a
+/// camera (so it is not even opened while the camera is not wanted).
 pub fn run(
     mut open: Opener,
+    expect_live: bool,
     pacing: Pacing,
     slot: Arc<LatestSlot<Item>>,
     control: Arc<Control>,
@@ -108,7 +111,7 @@ pub fn run(
     let origin: std::cell::Cell<Option<(Instant, f64)>> = std::cell::Cell::new(None);
     let mut live_source = false;
     while !slot.is_closed() {
-        if live_source && !control.camera_wanted() {
+        if (live_source || expect_live) && !control.camera_wanted() {
             // Paused or long away: release the camera so its light goes off.
             if source.take().is_some() {
                 tracing::info!("camera released");
@@ -125,8 +128,7 @@ pub fn run(
                     } else {
                         0.0
                     };
-                    backoff_s = 1.0;
-                    slot.put(Item::Opened {
+                    slot.push(Item::Opened {
                         name: opened.name().to_owned(),
                         live: live_source,
                     });
@@ -137,7 +139,7 @@ pub fn run(
                     | error @ (CaptureError::CameraOpen { .. } | CaptureError::CameraLost { .. }),
                 ) => {
                     live_source = true;
-                    slot.put(Item::CameraProblem {
+                    slot.push(Item::CameraProblem {
                         error,
                         retry_in_s: backoff_s,
                     });
@@ -145,7 +147,7 @@ pub fn run(
                     backoff_s = (backoff_s * 2.0).min(MAX_BACKOFF_S);
                 }
                 Err(error) => {
-                    slot.put(Item::Unreadable(error));
+                    slot.push(Item::Unreadable(error));
                     return;
                 }
             }
@@ -159,8 +161,13 @@ pub fn run(
         // A file played in real time waits for each frame's moment *before* deciding whether
         // it is wanted, so the decision sees the inference thread's latest wish.
         let wanted = |t: f64| {
-            if realtime_file {
-                let (wall, first_t) = origin.get().unwrap_or((Instant::now(), t));
+            if realtime_file && t.is_finite() {
+                let (mut wall, mut first_t) = origin.get().unwrap_or((Instant::now(), t));
+                let ahead = t - first_t - wall.elapsed().as_secs_f64();
+                if !(-MAX_TIME_JUMP_S..=MAX_TIME_JUMP_S).contains(&ahead) {
+                    // A jump in the file's timestamps: play on from here, don't wait for it.
+                    (wall, first_t) = (Instant::now(), t);
+                }
                 origin.set(Some((wall, first_t)));
                 let due = wall + Duration::from_secs_f64((t - first_t).max(0.0));
                 let wait = due.saturating_duration_since(Instant::now());
@@ -181,6 +188,8 @@ pub fn run(
                 if let Grabbed::Frame(mut frame) = grabbed {
                     frame.t_s = t;
                     slot.put(Item::Frame(frame));
+                    // Only a camera that delivers counts as recovered.
+                    backoff_s = 1.0;
                 }
             }
             Ok(None) if live_source => {
@@ -190,20 +199,22 @@ pub fn run(
                 if pacing == Pacing::LockStep {
                     slot.wait_idle();
                 }
-                slot.put(Item::Ended);
+                slot.push(Item::Ended);
                 return;
             }
             Err(error @ CaptureError::CameraLost { .. }) => {
                 source = None;
-                slot.put(Item::CameraProblem {
+                slot.push(Item::CameraProblem {
                     error,
                     retry_in_s: backoff_s,
                 });
+                slot.wait_closed(Duration::from_secs_f64(backoff_s));
+                backoff_s = (backoff_s * 2.0).min(MAX_BACKOFF_S);
             }
             Err(error) => {
                 // A corrupt frame or file in a folder: the source moves on past it.
                 tracing::warn!("{error}");
-                slot.put(Item::Skipped(error));
+                slot.push(Item::Skipped(error));
             }
         }
     }

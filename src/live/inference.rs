@@ -34,6 +34,8 @@ const CALIBRATION_MIN_FRAMES: usize = 8;
 pub const RELEASE_AFTER_AWAY_S: f64 = 120.0;
 pub const PEEK_EVERY_S: f64 = 30.0;
 pub const PEEK_FOR_S: f64 = 4.0;
+/// How long a note (a skipped frame, a baseline that could not be saved) stays on screen.
+const NOTE_FOR_S: f64 = 30.0;
 /// Width of the calibration view's picture.
 const PREVIEW_WIDTH: u32 = 320;
 
@@ -62,6 +64,8 @@ pub struct Setup {
     /// The event log (JSON lines), already open for appending.
     pub events: Option<Box<dyn Write + Send>>,
     pub start_paused: bool,
+    /// The source is a camera (engine time is the clock, not the file's timestamps).
+    pub live: bool,
 }
 
 /// State shared with the UI.
@@ -107,6 +111,10 @@ struct Inference {
     last_pose: Option<Pose>,
     away_since: Option<f64>,
     preview_serial: u64,
+    /// Started paused without a baseline: pause as soon as calibration is done.
+    pause_after_calibration: bool,
+    /// Engine time after which the current note is dropped.
+    note_until: f64,
     /// Time of the last analysed frame.
     last_frame_t: Option<f64>,
     /// The posture changed with the last frame.
@@ -167,13 +175,19 @@ pub fn run(
         last_pose: None,
         away_since: None,
         preview_serial: 0,
+        pause_after_calibration: false,
+        note_until: 0.0,
         last_frame_t: None,
         posture_changed: false,
         clock,
     };
     if me.setup.start_paused {
-        let effects = me.act(UserAction::Pause { seconds: None }, 0.0);
-        me.emit(&effects, &mut effects_out);
+        if matches!(me.judging, Judging::Monitoring(_)) {
+            let effects = me.act(UserAction::Pause { seconds: None }, 0.0);
+            me.emit(&effects, &mut effects_out);
+        } else {
+            me.pause_after_calibration = true;
+        }
     }
     me.refresh_snapshot(0.0);
     publish(&shared, me.snapshot.clone());
@@ -202,18 +216,21 @@ pub fn run(
         let ended = matches!(item, Some(Item::Ended | Item::Unreadable(_)));
         match item {
             Some(item) => {
+                // Want nothing new until this frame is judged and the next wish is set.
+                control.want_from(f64::INFINITY);
                 let effects = me.item(item, &control);
-                slot.done();
                 me.emit(&effects, &mut effects_out);
+                me.steer(&control);
+                slot.done();
             }
             None => {
                 let t = me.now(&control);
                 let effects = me.tick(t);
                 me.emit(&effects, &mut effects_out);
                 me.refresh_snapshot(t);
+                me.steer(&control);
             }
         }
-        me.steer(&control);
         let changed = {
             let mut current = shared
                 .snapshot
@@ -272,9 +289,10 @@ fn glance(s: &Snapshot) -> impl PartialEq + use<> {
 impl Inference {
     /// Engine time now: a camera's clock, or the newest frame of a file.
     fn now(&self, control: &Control) -> f64 {
-        match &self.source {
-            Some((_, true)) => self.clock.elapsed().as_secs_f64(),
-            _ => control.latest_t(),
+        if self.setup.live {
+            self.clock.elapsed().as_secs_f64()
+        } else {
+            control.latest_t()
         }
     }
 
@@ -317,7 +335,16 @@ impl Inference {
         self.estimator.reset();
         self.last_thumb = None;
         self.last_model_t = None;
+        self.away_since = None;
         self.snapshot.note = None;
+        // Nothing of the old time line shows while measuring.
+        self.snapshot.score = None;
+        self.snapshot.pattern = None;
+        self.snapshot.dwell_progress = 0.0;
+        self.snapshot.nudge = None;
+        self.snapshot.break_due = None;
+        self.snapshot.paused = None;
+        self.snapshot.away = false;
     }
 
     fn tick(&mut self, t: f64) -> Vec<EffectAt> {
@@ -332,6 +359,7 @@ impl Inference {
                 self.source = Some((name, live));
                 self.source_checked = false;
                 self.last_frame_t = None;
+                self.away_since = None;
                 self.estimator.reset();
                 self.last_thumb = None;
                 self.last_model_t = None;
@@ -358,7 +386,7 @@ impl Inference {
                 Vec::new()
             }
             Item::Skipped(error) => {
-                self.snapshot.note = Some(error.to_string());
+                self.note(error.to_string());
                 Vec::new()
             }
             Item::Unreadable(error) => {
@@ -383,7 +411,7 @@ impl Inference {
             camera: self
                 .source
                 .as_ref()
-                .filter(|(_, live)| *live)
+                .filter(|_| self.setup.live)
                 .map(|(name, _)| name.clone()),
             width,
             height,
@@ -395,7 +423,7 @@ impl Inference {
             if let Err(e) = monitor.check_source(&tag) {
                 // Another camera or resolution: measure again rather than judge wrongly.
                 self.start_calibration();
-                self.snapshot.note = Some(e.to_string());
+                self.note(e.to_string());
             }
         }
         let calibrating = matches!(self.judging, Judging::Calibrating(_));
@@ -409,7 +437,7 @@ impl Inference {
                 Ok(pose) => pose,
                 Err(e) => {
                     tracing::warn!("pose estimation failed: {e}");
-                    self.snapshot.note = Some(format!("pose estimation failed: {e}"));
+                    self.note(format!("pose estimation failed: {e}"));
                     None
                 }
             };
@@ -489,19 +517,38 @@ impl Inference {
         if let Some(path) = &self.setup.baseline_save
             && let Err(e) = baseline.save(path)
         {
-            self.snapshot.note = Some(format!("{e}; this calibration lasts until you quit"));
+            self.note(format!("{e}; this calibration lasts until you quit"));
         }
         let mut monitor = Monitor::new(baseline, self.setup.judge, self.setup.engine);
         monitor.engine.in_call = self.snapshot.in_call;
+        if std::mem::take(&mut self.pause_after_calibration) {
+            // Started paused with no baseline: calibrated first, now the pause applies.
+            let (engine, _) = crate::coach::step_action(
+                &monitor.engine,
+                UserAction::Pause { seconds: None },
+                t,
+                &monitor.engine_config,
+            );
+            monitor.engine = engine;
+        }
         self.judging = Judging::Monitoring(Box::new(monitor));
         self.source_checked = true;
         self.snapshot.phase = Phase::Monitoring;
         self.snapshot.preview = None;
     }
 
+    /// Shows `text` to the user for [`NOTE_FOR_S`].
+    fn note(&mut self, text: String) {
+        self.snapshot.note = Some(text);
+        self.note_until = self.snapshot.t + NOTE_FOR_S;
+    }
+
     /// Copies the engine's state into the snapshot.
     fn refresh_snapshot(&mut self, t: f64) {
         self.snapshot.t = t;
+        if self.snapshot.note.is_some() && t > self.note_until {
+            self.snapshot.note = None;
+        }
         let Judging::Monitoring(monitor) = &self.judging else {
             return;
         };
@@ -526,7 +573,7 @@ impl Inference {
             Judging::Refused => (false, true),
             Judging::Calibrating(_) => (false, false),
         };
-        let live = self.source.as_ref().is_some_and(|(_, live)| *live);
+        let live = self.setup.live;
         let away_for = self.away_since.map(|since| t - since);
         let wanted = if live {
             camera_wanted(paused, refused, away_for)
@@ -573,7 +620,7 @@ impl Inference {
         if let Some(log) = self.setup.events.as_mut() {
             let written = writeln!(log, "{event}").and_then(|()| log.flush());
             if let Err(e) = written {
-                self.snapshot.note = Some(format!("cannot write the event log: {e}"));
+                self.note(format!("cannot write the event log: {e}"));
                 self.setup.events = None;
             }
         }

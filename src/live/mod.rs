@@ -107,6 +107,33 @@ pub struct Live {
     inference: Option<JoinHandle<()>>,
 }
 
+/// Closes the slot when a pipeline thread ends, however it ends, so the other thread stops
+/// too and the camera is released; after a panic of the inference thread the overlay says so.
+struct StopOnExit {
+    slot: Arc<slot::LatestSlot<capture_loop::Item>>,
+    shared: Option<Arc<inference::Shared>>,
+}
+
+impl Drop for StopOnExit {
+    fn drop(&mut self) {
+        self.slot.close();
+        if std::thread::panicking()
+            && let Some(shared) = &self.shared
+        {
+            let mut snapshot = shared
+                .snapshot
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            snapshot.phase = Phase::Broken {
+                message: "Sitwell's monitoring stopped after an internal error; please restart it"
+                    .into(),
+            };
+            drop(snapshot);
+            (shared.notify)();
+        }
+    }
+}
+
 /// Effects buffered for the UI between two frames it draws.
 const EFFECT_BUFFER: usize = 256;
 
@@ -133,7 +160,11 @@ impl Live {
         };
         let clock = Instant::now();
         let slot = Arc::new(slot::LatestSlot::default());
-        let control = Arc::new(capture_loop::Control::default());
+        // Starting paused with a baseline: the camera stays off from the first moment. (Without
+        // a baseline calibration comes first, and the pause is applied once it is done.)
+        let camera_on = !(options.start_paused && options.baseline.is_some());
+        let control = Arc::new(capture_loop::Control::new(camera_on));
+        let live = options.source.is_camera();
         let shared = Arc::new(inference::Shared {
             snapshot: std::sync::Mutex::new(Snapshot::default()),
             notify,
@@ -154,7 +185,13 @@ impl Live {
             let pacing = options.pacing;
             std::thread::Builder::new()
                 .name("sitwell-capture".into())
-                .spawn(move || capture_loop::run(opener, pacing, slot, control, clock))
+                .spawn(move || {
+                    let _guard = StopOnExit {
+                        slot: Arc::clone(&slot),
+                        shared: None,
+                    };
+                    capture_loop::run(opener, live, pacing, slot, control, clock)
+                })
                 .map_err(LiveError::Thread)?
         };
         let setup = inference::Setup {
@@ -165,6 +202,7 @@ impl Live {
             engine: options.engine,
             events,
             start_paused: options.start_paused,
+            live,
         };
         let inference = {
             let (slot, control, shared) =
@@ -172,9 +210,20 @@ impl Live {
             std::thread::Builder::new()
                 .name("sitwell-inference".into())
                 .spawn(move || {
+                    let _guard = StopOnExit {
+                        slot: Arc::clone(&slot),
+                        shared: Some(Arc::clone(&shared)),
+                    };
                     inference::run(setup, slot, control, shared, command_rx, effects_tx, clock)
                 })
-                .map_err(LiveError::Thread)?
+        };
+        let inference = match inference {
+            Ok(handle) => handle,
+            Err(e) => {
+                // Stop the capture thread (and the camera) already started.
+                slot.close();
+                return Err(LiveError::Thread(e));
+            }
         };
         Ok(Live {
             shared,

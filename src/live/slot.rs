@@ -1,13 +1,22 @@
 //! The hand-off from the capture thread to the inference thread: one slot holding only the
-//! newest item. A new item replaces one not yet taken, so the queue can never grow; a
+//! newest frame. A new frame replaces one not yet taken, so the queue can never grow; a
 //! file played as fast as possible waits instead ("lock-step"), so no frame it wants is lost.
+//! Notices (source opened, camera problems, end of file) travel beside the frame in a short
+//! queue, in order, and are never replaced by a frame.
 
+use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
+/// Notices kept at most (the oldest is dropped beyond it; they come seconds apart).
+const MAX_NOTICES: usize = 32;
+
 #[derive(Debug)]
 struct State<T> {
-    item: Option<T>,
+    /// The newest frame and its sequence number.
+    item: Option<(u64, T)>,
+    notices: VecDeque<(u64, T)>,
+    next_seq: u64,
     /// The consumer took an item and has not yet said it is done with it.
     busy: bool,
     closed: bool,
@@ -26,6 +35,8 @@ impl<T> Default for LatestSlot<T> {
         LatestSlot {
             state: Mutex::new(State {
                 item: None,
+                notices: VecDeque::new(),
+                next_seq: 0,
                 busy: false,
                 closed: false,
                 replaced: 0,
@@ -43,12 +54,26 @@ impl<T> LatestSlot<T> {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Puts `item`, replacing an item not yet taken (the newest wins).
+    /// Puts a frame, replacing a frame not yet taken (the newest wins).
     pub fn put(&self, item: T) {
         let mut state = self.lock();
-        if state.item.replace(item).is_some() {
+        let seq = state.next_seq;
+        state.next_seq += 1;
+        if state.item.replace((seq, item)).is_some() {
             state.replaced += 1;
         }
+        self.changed.notify_all();
+    }
+
+    /// Queues a notice: it is taken in order with the frames and never replaced.
+    pub fn push(&self, item: T) {
+        let mut state = self.lock();
+        let seq = state.next_seq;
+        state.next_seq += 1;
+        if state.notices.len() >= MAX_NOTICES {
+            state.notices.pop_front();
+        }
+        state.notices.push_back((seq, item));
         self.changed.notify_all();
     }
 
@@ -56,7 +81,7 @@ impl<T> LatestSlot<T> {
     /// the slot was closed meanwhile.
     pub fn wait_idle(&self) -> bool {
         let mut state = self.lock();
-        while (state.item.is_some() || state.busy) && !state.closed {
+        while (state.item.is_some() || !state.notices.is_empty() || state.busy) && !state.closed {
             state = self
                 .changed
                 .wait(state)
@@ -75,15 +100,27 @@ impl<T> LatestSlot<T> {
         true
     }
 
-    /// Takes the newest item, waiting up to `timeout`; marks the consumer busy until
-    /// [`LatestSlot::done`].
+    /// Takes the oldest notice or the newest frame, whichever was put first, waiting up to
+    /// `timeout`; marks the consumer busy until [`LatestSlot::done`].
     pub fn take(&self, timeout: Duration) -> Option<T> {
         let state = self.lock();
         let (mut state, _) = self
             .changed
-            .wait_timeout_while(state, timeout, |s| s.item.is_none() && !s.closed)
+            .wait_timeout_while(state, timeout, |s| {
+                s.item.is_none() && s.notices.is_empty() && !s.closed
+            })
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        let item = state.item.take();
+        let notice_first = match (state.notices.front(), &state.item) {
+            (Some((n, _)), Some((f, _))) => n < f,
+            (Some(_), None) => true,
+            _ => false,
+        };
+        let item = if notice_first {
+            state.notices.pop_front()
+        } else {
+            state.item.take()
+        }
+        .map(|(_, item)| item);
         state.busy = item.is_some();
         item
     }
@@ -95,7 +132,7 @@ impl<T> LatestSlot<T> {
         self.changed.notify_all();
     }
 
-    /// Wakes both sides for good: puts are refused, takes return what is left.
+    /// Wakes both sides for good: waits end, takes return what is left.
     pub fn close(&self) {
         let mut state = self.lock();
         state.closed = true;
@@ -137,6 +174,21 @@ mod tests {
         slot.done();
         assert_eq!(slot.take(Duration::from_millis(1)), None);
         assert_eq!(slot.replaced(), 99);
+    }
+
+    #[test]
+    fn notices_keep_their_order_and_are_never_replaced_by_frames() {
+        let slot = LatestSlot::default();
+        slot.push("opened");
+        slot.put("frame 1");
+        slot.put("frame 2");
+        slot.push("ended");
+        let mut seen = Vec::new();
+        while let Some(item) = slot.take(Duration::ZERO) {
+            seen.push(item);
+            slot.done();
+        }
+        assert_eq!(seen, ["opened", "frame 2", "ended"]);
     }
 
     #[test]

@@ -93,8 +93,14 @@ impl SitwellApp {
     }
 
     fn start_live(&mut self, options: LiveOptions, ctx: &egui::Context) {
-        if let Some(mut old) = self.live.take() {
-            old.stop();
+        if let Some(old) = self.live.take() {
+            // Stopping joins the threads (a model pass, a camera read): not on the UI thread.
+            let stopped = std::thread::Builder::new()
+                .name("sitwell-stop".into())
+                .spawn(move || drop(old));
+            if let Err(e) = stopped {
+                tracing::warn!("cannot stop the old pipeline in the background: {e}");
+            }
         }
         let repaint = ctx.clone();
         match Live::start(options, Box::new(move || repaint.request_repaint())) {
@@ -352,7 +358,7 @@ impl eframe::App for SitwellApp {
                 &view::Panel {
                     view: &view,
                     picture: self.preview.as_ref().map(|(_, t)| t),
-                    note: self.note.as_deref(),
+                    note: self.note.as_deref().or(snapshot.note.as_deref()),
                     paused: snapshot.paused.is_some(),
                     in_call: snapshot.in_call,
                     opacity: self.settings.overlay_opacity,

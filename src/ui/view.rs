@@ -41,7 +41,6 @@ pub enum View {
     },
     Calibrating {
         progress: f32,
-        note: Option<String>,
     },
     CalibrationRefused {
         reason: String,
@@ -100,7 +99,6 @@ impl View {
             },
             Phase::Calibrating { progress } => View::Calibrating {
                 progress: *progress,
-                note: snapshot.note.clone(),
             },
             Phase::CalibrationRefused { reason } => View::CalibrationRefused {
                 reason: reason.clone(),
@@ -296,7 +294,7 @@ pub fn show(ui: &mut Ui, view: &View) -> Option<UiAction> {
     match view {
         View::Starting => {
             title(ui, "Sitwell", None);
-            ui.label("Starting: loading the pose model…");
+            ui.label("Starting: opening the camera and the pose model…");
         }
         View::Broken { message } => {
             title(ui, "Sitwell can't run", Some(ui.visuals().error_fg_color));
@@ -322,17 +320,17 @@ pub fn show(ui: &mut Ui, view: &View) -> Option<UiAction> {
             title(ui, "Camera busy", Some(ui.visuals().warn_fg_color));
             ui.label(RichText::new(message).small());
             ui.label(
-                RichText::new(format!("Paused; trying again every {}", clock(*retry_in_s)))
-                    .small()
-                    .weak(),
+                RichText::new(format!(
+                    "Monitoring waits; trying again in {}",
+                    clock(*retry_in_s)
+                ))
+                .small()
+                .weak(),
             );
         }
-        View::Calibrating { progress, note } => {
+        View::Calibrating { progress } => {
             title(ui, "Calibrating", None);
             ui.label("Sit tall, shoulders relaxed, and look at your screen.");
-            if let Some(note) = note {
-                ui.label(RichText::new(note).small().weak());
-            }
             ui.add(egui::ProgressBar::new(*progress).show_percentage());
         }
         View::CalibrationRefused { reason } => {
