@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # One-time set-up on Debian/Ubuntu: system libraries for the build, then ONNX Runtime.
 # Idempotent; safe to run again. Needs root or sudo for apt.
+#   --tests   also the packages the tests need (a virtual X server for the window test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # libclang: nokhwa's V4L2 bindings; libav*: video files (the default `ffmpeg` feature).
 packages=(libclang-dev pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
           libavdevice-dev libavfilter-dev libswresample-dev)
+if [ "${1:-}" = "--tests" ]; then
+  packages+=(xvfb xauth x11-utils)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

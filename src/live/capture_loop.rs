@@ -139,12 +139,7 @@ pub fn run(
                     | error @ (CaptureError::CameraOpen { .. } | CaptureError::CameraLost { .. }),
                 ) => {
                     live_source = true;
-                    slot.push(Item::CameraProblem {
-                        error,
-                        retry_in_s: backoff_s,
-                    });
-                    slot.wait_closed(Duration::from_secs_f64(backoff_s));
-                    backoff_s = (backoff_s * 2.0).min(MAX_BACKOFF_S);
+                    backoff_s = report_and_wait(&slot, error, backoff_s);
                 }
                 Err(error) => {
                     slot.push(Item::Unreadable(error));
@@ -204,12 +199,7 @@ pub fn run(
             }
             Err(error @ CaptureError::CameraLost { .. }) => {
                 source = None;
-                slot.push(Item::CameraProblem {
-                    error,
-                    retry_in_s: backoff_s,
-                });
-                slot.wait_closed(Duration::from_secs_f64(backoff_s));
-                backoff_s = (backoff_s * 2.0).min(MAX_BACKOFF_S);
+                backoff_s = report_and_wait(&slot, error, backoff_s);
             }
             Err(error) => {
                 // A corrupt frame or file in a folder: the source moves on past it.
@@ -218,4 +208,15 @@ pub fn run(
             }
         }
     }
+}
+
+/// Tells the inference thread about a camera problem, waits `backoff_s` (or until closed) and
+/// returns the next, longer wait.
+fn report_and_wait(slot: &LatestSlot<Item>, error: CaptureError, backoff_s: f64) -> f64 {
+    slot.push(Item::CameraProblem {
+        error,
+        retry_in_s: backoff_s,
+    });
+    slot.wait_closed(Duration::from_secs_f64(backoff_s));
+    (backoff_s * 2.0).min(MAX_BACKOFF_S)
 }
