@@ -80,6 +80,10 @@ pub struct Launch {
     pub settings_problem: Option<SettingsError>,
     pub exit_after: Option<Duration>,
     pub demo: bool,
+    /// Dwell and sensitivity set by flags (or the demo) for this run: they stay in force when
+    /// the settings panel saves new settings.
+    pub dwell_override: Option<f64>,
+    pub sensitivity_override: Option<f32>,
 }
 
 /// Finds a bundled asset: beside the executable (`assets/`), else in the source tree.
@@ -180,6 +184,8 @@ impl LiveArgs {
             settings_problem: loaded.problem,
             exit_after,
             demo: self.demo,
+            dwell_override: self.dwell.or(self.demo.then_some(DEMO_DWELL_S)),
+            sensitivity_override: self.sensitivity,
         })
     }
 }

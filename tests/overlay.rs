@@ -346,3 +346,52 @@ fn a_snapshot_becomes_the_view_the_user_expects() {
     };
     assert!(matches!(View::of(&busy, None), View::CameraBusy { .. }));
 }
+
+#[test]
+fn settings_panel_edits_a_draft_and_saves_or_cancels() {
+    use sitwell::settings::Settings;
+    use sitwell::ui::settings_panel::{Outcome, SettingsPanel};
+
+    struct PanelState {
+        panel: SettingsPanel,
+        outcome: Option<Outcome>,
+    }
+    let build = || {
+        Harness::builder()
+            .with_size(view::SETTINGS_SIZE)
+            .wgpu()
+            .build_ui_state(
+                |ui, s: &mut PanelState| {
+                    if let Some(outcome) = s.panel.show(ui) {
+                        s.outcome = Some(outcome);
+                    }
+                },
+                PanelState {
+                    panel: SettingsPanel::new(Settings::default()),
+                    outcome: None,
+                },
+            )
+    };
+    let mut h = build();
+    h.run();
+    h.snapshot("settings_panel");
+    h.get_by_label("Start paused (camera off)").click();
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    let expected = Settings {
+        start_paused: true,
+        ..Settings::default()
+    };
+    assert_eq!(h.state().outcome, Some(Outcome::Save(Box::new(expected))));
+    let mut results = SnapshotResults::new();
+    results.extend_harness(&mut h);
+
+    let mut h = build();
+    h.run();
+    h.get_by_label("Cancel").click();
+    h.run();
+    assert_eq!(h.state().outcome, Some(Outcome::Cancel));
+    results.extend_harness(&mut h);
+    results.unwrap();
+}

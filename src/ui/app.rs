@@ -34,6 +34,9 @@ pub struct AppSetup {
     /// Print the run's CPU / memory figures at exit.
     pub print_stats: bool,
     pub config_arg: Option<PathBuf>,
+    /// Flags that outrank the settings for this run (see [`crate::launch::Launch`]).
+    pub dwell_override: Option<f64>,
+    pub sensitivity_override: Option<f32>,
 }
 
 /// A card's countdown, tied to the card it belongs to.
@@ -63,6 +66,8 @@ pub struct SitwellApp {
     window: WindowState,
     nudges: usize,
     passthrough: bool,
+    dwell_override: Option<f64>,
+    sensitivity_override: Option<f32>,
 }
 
 impl SitwellApp {
@@ -87,6 +92,8 @@ impl SitwellApp {
             window: WindowState::load(),
             nudges: 0,
             passthrough: false,
+            dwell_override: setup.dwell_override,
+            sensitivity_override: setup.sensitivity_override,
         };
         app.start_live(setup.live, ctx);
         app
@@ -165,7 +172,11 @@ impl SitwellApp {
                     ..LiveArgs::default()
                 };
                 match args.resolve(Pacing::Realtime) {
-                    Ok(launch) => self.start_live(launch.live, ctx),
+                    Ok(launch) => {
+                        self.dwell_override = launch.dwell_override;
+                        self.sensitivity_override = launch.sensitivity_override;
+                        self.start_live(launch.live, ctx);
+                    }
                     Err(e) => self.note = Some(e.to_string()),
                 }
             }
@@ -340,10 +351,14 @@ impl eframe::App for SitwellApp {
                 Some(settings_panel::Outcome::Save(settings)) => {
                     self.note =
                         settings_panel::apply(&settings, self.settings_path.as_deref()).err();
-                    self.send(Command::Configure {
-                        judge: settings.judge_config(),
-                        engine: settings.engine_config(),
-                    });
+                    let mut judge = settings.judge_config();
+                    if let Some(sensitivity) = self.sensitivity_override {
+                        judge.sensitivity = sensitivity;
+                    }
+                    let engine = settings
+                        .engine_config()
+                        .with_dwell(self.dwell_override.unwrap_or(settings.dwell_s));
+                    self.send(Command::Configure { judge, engine });
                     self.settings = *settings;
                     self.panel = None;
                 }

@@ -90,6 +90,8 @@ pub fn run(
         screenshot,
         print_stats,
         config_arg,
+        dwell_override: launch.dwell_override,
+        sensitivity_override: launch.sensitivity_override,
     };
     eframe::run_native(
         "Sitwell",

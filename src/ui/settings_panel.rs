@@ -34,36 +34,45 @@ impl SettingsPanel {
             .num_columns(2)
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
-                ui.label("Camera");
+                // Each control is labelled by its grid label, for screen readers (AccessKit).
+                let label = ui.label("Camera");
                 ui.text_edit_singleline(&mut d.camera)
+                    .labelled_by(label.id)
                     .on_hover_text("Index (0, 1, …) or part of the name; see `sitwell devices`");
                 ui.end_row();
-                ui.label("Model");
+                let label = ui.label("Model");
                 egui::ComboBox::from_id_salt("model")
                     .selected_text(d.model.clone())
                     .show_ui(ui, |ui| {
                         ui.selectable_value(&mut d.model, "lite".to_owned(), "lite (lighter)");
                         ui.selectable_value(&mut d.model, "full".to_owned(), "full");
-                    });
+                    })
+                    .response
+                    .labelled_by(label.id);
                 ui.end_row();
-                ui.label("Nudge after");
-                ui.add(egui::Slider::new(&mut d.dwell_s, 10.0..=600.0).suffix(" s"));
+                let label = ui.label("Nudge after");
+                ui.add(egui::Slider::new(&mut d.dwell_s, 10.0..=600.0).suffix(" s"))
+                    .labelled_by(label.id);
                 ui.end_row();
-                ui.label("Strictness");
-                ui.add(egui::Slider::new(&mut d.sensitivity, 0.25..=4.0).logarithmic(true));
+                let label = ui.label("Strictness");
+                ui.add(egui::Slider::new(&mut d.sensitivity, 0.25..=4.0).logarithmic(true))
+                    .labelled_by(label.id);
                 ui.end_row();
-                ui.label("Between nudges");
-                ui.add(egui::Slider::new(&mut d.cooldown_min, 1.0..=240.0).suffix(" min"));
+                let label = ui.label("Between nudges");
+                ui.add(egui::Slider::new(&mut d.cooldown_min, 1.0..=240.0).suffix(" min"))
+                    .labelled_by(label.id);
                 ui.end_row();
-                ui.label("Break every");
-                ui.add(egui::Slider::new(&mut d.break_interval_min, 10.0..=240.0).suffix(" min"));
+                let label = ui.label("Break every");
+                ui.add(egui::Slider::new(&mut d.break_interval_min, 10.0..=240.0).suffix(" min"))
+                    .labelled_by(label.id);
                 ui.end_row();
-                ui.label("Opacity");
-                ui.add(egui::Slider::new(&mut d.overlay_opacity, 0.3..=1.0));
+                let label = ui.label("Opacity");
+                ui.add(egui::Slider::new(&mut d.overlay_opacity, 0.3..=1.0))
+                    .labelled_by(label.id);
                 ui.end_row();
             });
         ui.checkbox(&mut d.click_through, "Clicks pass through the panel")
-            .on_hover_text("Cards still take clicks; use the keyboard or the tray for the menu");
+            .on_hover_text("Cards still take clicks; the menu is then reached through a card or by turning this off in settings.toml");
         ui.checkbox(
             &mut d.notifications,
             "Desktop notifications (never during calls)",
