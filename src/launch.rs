@@ -88,15 +88,7 @@ pub struct Launch {
 
 /// Finds a bundled asset: beside the executable (`assets/`), else in the source tree.
 pub fn asset_path(relative: &str) -> PathBuf {
-    let beside_exe = std::env::current_exe()
-        .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join("assets").join(relative)));
-    match beside_exe {
-        Some(path) if path.exists() => path,
-        _ => Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("assets")
-            .join(relative),
-    }
+    crate::files::bundled(&Path::new("assets").join(relative))
 }
 
 impl LiveArgs {

@@ -10,6 +10,7 @@ pub mod annotate;
 pub mod calibrate;
 pub mod capture;
 pub mod coach;
+pub mod files;
 pub mod launch;
 pub mod live;
 pub mod monitor;

@@ -15,6 +15,7 @@ use sitwell::launch::LiveArgs;
 use sitwell::live::Pacing;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
 use sitwell::posture::{Baseline, JudgeConfig};
+use sitwell::settings::SENSITIVITY_RANGE;
 
 #[derive(Parser)]
 #[command(
@@ -214,7 +215,7 @@ fn load_judging(
     if !DWELL_RANGE_S.contains(&dwell) {
         anyhow::bail!("--dwell must be between 10 and 600 seconds (got {dwell})");
     }
-    if !(0.25..=4.0).contains(&sensitivity) {
+    if !SENSITIVITY_RANGE.contains(&sensitivity) {
         anyhow::bail!("--sensitivity must be between 0.25 and 4 (got {sensitivity})");
     }
     Ok(Some(Judging {
@@ -268,8 +269,7 @@ fn run_watch(args: &LiveArgs, realtime: bool, print_stats: bool) -> anyhow::Resu
     let mut log = std::io::stderr();
     let report = sitwell::watch::run(launch.live, launch.exit_after, &mut log)?;
     if print_stats {
-        eprintln!("{}", report.to_text());
-        eprintln!("{}", report.to_json());
+        report.print();
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::coach::EngineConfig;
 use crate::coach::engine::DWELL_RANGE_S;
+use crate::files;
 use crate::pose::LandmarkModel;
 use crate::posture::JudgeConfig;
 
@@ -187,15 +188,10 @@ impl Settings {
             path: path.to_path_buf(),
             cause,
         };
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(write_err)?;
-        }
         let body = toml::to_string(self).map_err(|e| write_err(std::io::Error::other(e)))?;
         let text =
             format!("# Sitwell settings (written by the settings panel; edit freely)\n{body}");
-        let tmp = path.with_extension("toml.tmp");
-        std::fs::write(&tmp, text).map_err(write_err)?;
-        std::fs::rename(&tmp, path).map_err(write_err)
+        crate::files::write_atomic(path, text.as_bytes()).map_err(write_err)
     }
 
     pub fn landmark_model(&self) -> Option<LandmarkModel> {
@@ -223,41 +219,26 @@ impl Settings {
     }
 }
 
-fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(fallback)))
-}
-
 /// `$XDG_CONFIG_HOME/sitwell/settings.toml` (or `~/.config/sitwell/settings.toml`).
 pub fn default_path() -> Option<PathBuf> {
-    Some(xdg_dir("XDG_CONFIG_HOME", ".config")?.join("sitwell/settings.toml"))
-}
-
-/// `$XDG_DATA_HOME/sitwell` (or `~/.local/share/sitwell`): baseline and window state.
-pub fn data_dir() -> Option<PathBuf> {
-    Some(xdg_dir("XDG_DATA_HOME", ".local/share")?.join("sitwell"))
+    Some(files::config_home()?.join("sitwell/settings.toml"))
 }
 
 /// The autostart entry that starts Sitwell at login.
 pub fn autostart_path() -> Option<PathBuf> {
-    Some(xdg_dir("XDG_CONFIG_HOME", ".config")?.join("autostart/sitwell.desktop"))
+    Some(files::config_home()?.join("autostart/sitwell.desktop"))
 }
 
 /// Writes or removes the autostart entry so it matches `enabled`.
 pub fn apply_autostart(enabled: bool, path: &Path, exe: &Path) -> std::io::Result<()> {
     if enabled {
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir)?;
-        }
         let entry = format!(
             "[Desktop Entry]\nType=Application\nName=Sitwell\n\
              Comment=Webcam posture monitor\nExec=\"{}\"\nTerminal=false\n\
              X-GNOME-Autostart-enabled=true\n",
             exe.display()
         );
-        std::fs::write(path, entry)
+        files::write_atomic(path, entry.as_bytes())
     } else {
         match std::fs::remove_file(path) {
             Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),

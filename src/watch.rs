@@ -42,6 +42,12 @@ impl WatchReport {
         }})
     }
 
+    /// Both forms on stderr: the sentence, then the JSON line.
+    pub fn print(&self) {
+        eprintln!("{}", self.to_text());
+        eprintln!("{}", self.to_json());
+    }
+
     /// The same for people.
     pub fn to_text(&self) -> String {
         format!(
@@ -55,6 +61,58 @@ impl WatchReport {
             self.frames_dropped,
             self.nudges
         )
+    }
+}
+
+/// Measures a run of the pipeline from its start: wall time, CPU time, nudges shown.
+#[derive(Debug, Clone)]
+pub struct RunMeter {
+    started: Instant,
+    cpu_before: Duration,
+    nudges: usize,
+}
+
+impl Default for RunMeter {
+    fn default() -> Self {
+        RunMeter {
+            started: Instant::now(),
+            cpu_before: stats::process_cpu_time(),
+            nudges: 0,
+        }
+    }
+}
+
+impl RunMeter {
+    pub fn elapsed(&self) -> Duration {
+        self.started.elapsed()
+    }
+
+    /// Counts the nudges among `effects`.
+    pub fn count(&mut self, effects: &[EffectAt]) {
+        self.nudges += effects
+            .iter()
+            .filter(|e| matches!(e.effect, Effect::ShowNudge { .. }))
+            .count();
+    }
+
+    /// The figures so far, with the pipeline's own counts.
+    pub fn report(&self, live: &Live) -> WatchReport {
+        let snapshot = live.snapshot();
+        let seconds = self.started.elapsed().as_secs_f64();
+        let cpu = (stats::process_cpu_time() - self.cpu_before).as_secs_f64();
+        WatchReport {
+            seconds,
+            cpu_percent: if seconds > 0.0 {
+                100.0 * cpu / seconds
+            } else {
+                0.0
+            },
+            peak_rss_mb: stats::peak_rss_mb(),
+            frames_analysed: snapshot.frames_analysed,
+            model_runs: snapshot.model_runs,
+            frames_dropped: live.frames_dropped(),
+            nudges: self.nudges,
+        }
     }
 }
 
@@ -93,19 +151,12 @@ pub fn run(
     exit_after: Option<Duration>,
     log: &mut dyn Write,
 ) -> Result<WatchReport, WatchError> {
-    let started = Instant::now();
-    let cpu_before = stats::process_cpu_time();
+    let mut meter = RunMeter::default();
     let mut live = Live::start(options, Box::new(|| {}))?;
-    let mut nudges = 0;
     let mut last_problem: Option<String> = None;
     loop {
         std::thread::sleep(Duration::from_millis(100));
-        for effect in live.take_effects() {
-            if matches!(effect.effect, Effect::ShowNudge { .. }) {
-                nudges += 1;
-            }
-            let _ = writeln!(log, "{}", describe(&effect));
-        }
+        drain(&mut live, &mut meter, log);
         let snapshot = live.snapshot();
         let problem = match &snapshot.phase {
             Phase::NoCamera { message } | Phase::CameraBusy { message, .. } => {
@@ -123,31 +174,20 @@ pub fn run(
             Phase::Ended => break,
             _ => {}
         }
-        if exit_after.is_some_and(|limit| started.elapsed() >= limit) {
+        if exit_after.is_some_and(|limit| meter.elapsed() >= limit) {
             break;
         }
     }
     live.stop();
-    for effect in live.take_effects() {
-        if matches!(effect.effect, Effect::ShowNudge { .. }) {
-            nudges += 1;
-        }
-        let _ = writeln!(log, "{}", describe(&effect));
+    drain(&mut live, &mut meter, log);
+    Ok(meter.report(&live))
+}
+
+/// Counts and prints the effects since the last call.
+fn drain(live: &mut Live, meter: &mut RunMeter, log: &mut dyn Write) {
+    let effects = live.take_effects();
+    meter.count(&effects);
+    for effect in &effects {
+        let _ = writeln!(log, "{}", describe(effect));
     }
-    let snapshot = live.snapshot();
-    let seconds = started.elapsed().as_secs_f64();
-    let cpu = (stats::process_cpu_time() - cpu_before).as_secs_f64();
-    Ok(WatchReport {
-        seconds,
-        cpu_percent: if seconds > 0.0 {
-            100.0 * cpu / seconds
-        } else {
-            0.0
-        },
-        peak_rss_mb: stats::peak_rss_mb(),
-        frames_analysed: snapshot.frames_analysed,
-        model_runs: snapshot.model_runs,
-        frames_dropped: live.frames_dropped(),
-        nudges,
-    })
 }

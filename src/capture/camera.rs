@@ -146,10 +146,6 @@ impl FrameSource for CameraSource {
         SourceKind::Motion
     }
 
-    fn is_live(&self) -> bool {
-        true
-    }
-
     fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
         Ok(match self.grab(&|_| true)? {
             Some(Grabbed::Frame(frame)) => Some(frame),

@@ -42,11 +42,6 @@ pub trait FrameSource {
     /// Human-readable name for messages (a path, a camera name).
     fn name(&self) -> &str;
     fn kind(&self) -> SourceKind;
-    /// Whether frames arrive by themselves in real time (a camera), rather than on request
-    /// (a file, which a live run paces by its timestamps).
-    fn is_live(&self) -> bool {
-        false
-    }
     /// The next frame, `Ok(None)` at the end.
     fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError>;
     /// Moves on by one frame, decoding its pixels only when `wanted(t_s)` says so (`wanted`

@@ -17,7 +17,6 @@ pub enum Item {
     /// A source was opened (again).
     Opened {
         name: String,
-        live: bool,
     },
     Frame(Frame),
     /// A camera could not be opened or was lost; capture retries after `retry_in_s`.
@@ -93,11 +92,11 @@ pub enum Pacing {
 /// and again whenever a camera has to be reopened.
 pub type Opener = Box<dyn FnMut() -> Result<Box<dyn FrameSource>, CaptureError> + Send>;
 
-/// Runs until the slot is closed or a replay source ends. `expect_live`: the source is a
-/// camera (so it is not even opened while the camera is not wanted).
+/// Runs until the slot is closed or a replay source ends. `camera`: the source is a camera
+/// (it is not even opened while the camera is not wanted, and it is reopened when lost).
 pub fn run(
     mut open: Opener,
-    expect_live: bool,
+    camera: bool,
     pacing: Pacing,
     slot: Arc<LatestSlot<Item>>,
     control: Arc<Control>,
@@ -109,9 +108,8 @@ pub fn run(
     let mut backoff_s = 1.0;
     // A replay source's (wall instant, source time) of its first frame, for real-time pacing.
     let origin: std::cell::Cell<Option<(Instant, f64)>> = std::cell::Cell::new(None);
-    let mut live_source = false;
     while !slot.is_closed() {
-        if (live_source || expect_live) && !control.camera_wanted() {
+        if camera && !control.camera_wanted() {
             // Paused or long away: release the camera so its light goes off.
             if source.take().is_some() {
                 tracing::info!("camera released");
@@ -122,23 +120,22 @@ pub fn run(
         let Some(current) = source.as_mut() else {
             match open() {
                 Ok(opened) => {
-                    live_source = opened.is_live();
-                    camera_offset_s = if live_source {
+                    camera_offset_s = if camera {
                         clock.elapsed().as_secs_f64()
                     } else {
                         0.0
                     };
                     slot.push(Item::Opened {
                         name: opened.name().to_owned(),
-                        live: live_source,
                     });
                     source = Some(opened);
                 }
                 Err(
-                    error @ (CaptureError::NoCamera | CaptureError::CameraBusy { .. })
-                    | error @ (CaptureError::CameraOpen { .. } | CaptureError::CameraLost { .. }),
+                    error @ (CaptureError::NoCamera
+                    | CaptureError::CameraBusy { .. }
+                    | CaptureError::CameraOpen { .. }
+                    | CaptureError::CameraLost { .. }),
                 ) => {
-                    live_source = true;
                     backoff_s = report_and_wait(&slot, error, backoff_s);
                 }
                 Err(error) => {
@@ -148,11 +145,11 @@ pub fn run(
             }
             continue;
         };
-        if pacing == Pacing::LockStep && !current.is_live() && !slot.wait_idle() {
+        if pacing == Pacing::LockStep && !camera && !slot.wait_idle() {
             return;
         }
         let offset = camera_offset_s;
-        let realtime_file = pacing == Pacing::Realtime && !live_source;
+        let realtime_file = pacing == Pacing::Realtime && !camera;
         // A file played in real time waits for each frame's moment *before* deciding whether
         // it is wanted, so the decision sees the inference thread's latest wish.
         let wanted = |t: f64| {
@@ -187,7 +184,7 @@ pub fn run(
                     backoff_s = 1.0;
                 }
             }
-            Ok(None) if live_source => {
+            Ok(None) if camera => {
                 source = None;
             }
             Ok(None) => {

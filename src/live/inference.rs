@@ -85,6 +85,7 @@ impl Shared {
 }
 
 /// The measurements of an upright sitting in progress.
+#[derive(Default)]
 struct Calibration {
     started_t: Option<f64>,
     cues: Vec<Option<Cues>>,
@@ -103,8 +104,6 @@ struct Inference {
     estimator: PoseEstimator,
     judging: Judging,
     snapshot: Snapshot,
-    /// Source name and whether it is a camera, from the last `Opened`.
-    source: Option<(String, bool)>,
     source_checked: bool,
     last_thumb: Option<Thumbnail>,
     last_model_t: Option<f64>,
@@ -139,36 +138,29 @@ pub fn run(
             slot.close();
             publish(
                 &shared,
-                Snapshot {
+                &Snapshot {
                     phase: Phase::Broken {
                         message: e.to_string(),
                     },
                     ..Snapshot::default()
                 },
             );
-            while let Ok(command) = commands.recv() {
-                if command == Command::Shutdown {
-                    break;
-                }
-            }
+            wait_for_shutdown(&commands);
             return;
         }
     };
-    let judging = match setup.baseline.clone() {
+    let mut setup = setup;
+    let judging = match setup.baseline.take() {
         Some(baseline) => {
             Judging::Monitoring(Box::new(Monitor::new(baseline, setup.judge, setup.engine)))
         }
-        None => Judging::Calibrating(Calibration {
-            started_t: None,
-            cues: Vec::new(),
-        }),
+        None => Judging::Calibrating(Calibration::default()),
     };
     let mut me = Inference {
         setup,
         estimator,
         judging,
         snapshot: Snapshot::default(),
-        source: None,
         source_checked: false,
         last_thumb: None,
         last_model_t: None,
@@ -190,7 +182,7 @@ pub fn run(
         }
     }
     me.refresh_snapshot(0.0);
-    publish(&shared, me.snapshot.clone());
+    publish(&shared, &me.snapshot);
     loop {
         let mut shutdown = false;
         loop {
@@ -204,7 +196,7 @@ pub fn run(
                     let effects = me.command(command, t);
                     me.emit(&effects, &mut effects_out);
                     me.refresh_snapshot(t);
-                    publish(&shared, me.snapshot.clone());
+                    publish(&shared, &me.snapshot);
                 }
                 Err(std::sync::mpsc::TryRecvError::Empty) => break,
             }
@@ -231,18 +223,7 @@ pub fn run(
                 me.steer(&control);
             }
         }
-        let changed = {
-            let mut current = shared
-                .snapshot
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            let changed = glance(&current) != glance(&me.snapshot);
-            *current = me.snapshot.clone();
-            changed
-        };
-        if changed {
-            (shared.notify)();
-        }
+        publish(&shared, &me.snapshot);
         if ended {
             // Stay for the UI's commands (a retry is pointless; a shutdown will come).
             wait_for_shutdown(&commands);
@@ -261,19 +242,27 @@ fn wait_for_shutdown(commands: &Receiver<Command>) {
     }
 }
 
-fn publish(shared: &Shared, snapshot: Snapshot) {
-    *shared
-        .snapshot
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner()) = snapshot;
-    (shared.notify)();
+/// Hands the UI a copy of `snapshot`, asking for a redraw only when something a glance at the
+/// overlay would notice changed.
+fn publish(shared: &Shared, snapshot: &Snapshot) {
+    let changed = {
+        let mut current = shared
+            .snapshot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let changed = glance(&current) != glance(snapshot);
+        *current = snapshot.clone();
+        changed
+    };
+    if changed {
+        (shared.notify)();
+    }
 }
 
-/// The parts of a snapshot a glance at the overlay would notice; a redraw is asked for only
-/// when one of them changes.
-fn glance(s: &Snapshot) -> impl PartialEq + use<> {
+/// The parts of a snapshot a glance at the overlay would notice.
+fn glance(s: &Snapshot) -> impl PartialEq + '_ {
     (
-        format!("{:?}", s.phase),
+        &s.phase,
         s.score.map(|v| v.round() as i32),
         s.pattern,
         (s.dwell_progress * 50.0).round() as i32,
@@ -282,7 +271,7 @@ fn glance(s: &Snapshot) -> impl PartialEq + use<> {
         s.paused.map(|p| p.map(|u| u.round() as i64)),
         (s.away, s.in_call),
         s.preview.as_ref().map(|p| p.serial),
-        s.note.clone(),
+        s.note.as_deref(),
     )
 }
 
@@ -328,14 +317,8 @@ impl Inference {
     }
 
     fn start_calibration(&mut self) {
-        self.judging = Judging::Calibrating(Calibration {
-            started_t: None,
-            cues: Vec::new(),
-        });
-        self.estimator.reset();
-        self.last_thumb = None;
-        self.last_model_t = None;
-        self.away_since = None;
+        self.judging = Judging::Calibrating(Calibration::default());
+        self.forget_tracking();
         self.snapshot.note = None;
         // Nothing of the old time line shows while measuring.
         self.snapshot.score = None;
@@ -347,6 +330,14 @@ impl Inference {
         self.snapshot.away = false;
     }
 
+    /// A new source or a new calibration: nothing seen so far carries over.
+    fn forget_tracking(&mut self) {
+        self.estimator.reset();
+        self.last_thumb = None;
+        self.last_model_t = None;
+        self.away_since = None;
+    }
+
     fn tick(&mut self, t: f64) -> Vec<EffectAt> {
         self.monitor().map(|m| m.tick(t)).unwrap_or_default()
     }
@@ -354,15 +345,11 @@ impl Inference {
     fn item(&mut self, item: Item, control: &Control) -> Vec<EffectAt> {
         let t = self.now(control);
         match item {
-            Item::Opened { name, live } => {
-                self.snapshot.source_name = name.clone();
-                self.source = Some((name, live));
+            Item::Opened { name } => {
+                self.snapshot.source_name = name;
                 self.source_checked = false;
                 self.last_frame_t = None;
-                self.away_since = None;
-                self.estimator.reset();
-                self.last_thumb = None;
-                self.last_model_t = None;
+                self.forget_tracking();
                 if matches!(
                     self.snapshot.phase,
                     Phase::NoCamera { .. } | Phase::CameraBusy { .. }
@@ -408,11 +395,7 @@ impl Inference {
         self.snapshot.frames_analysed += 1;
         self.last_frame_t = Some(t);
         let tag = SourceTag {
-            camera: self
-                .source
-                .as_ref()
-                .filter(|_| self.setup.live)
-                .map(|(name, _)| name.clone()),
+            camera: self.setup.live.then(|| self.snapshot.source_name.clone()),
             width,
             height,
         };
@@ -472,7 +455,7 @@ impl Inference {
                 {
                     let model = self.setup.model.name();
                     match Baseline::calibrate(&calibration.cues, tag, model) {
-                        Ok(baseline) => self.calibrated(baseline, t),
+                        Ok(baseline) => effects = self.calibrated(baseline, t),
                         Err(refusal) => {
                             self.write_event(&json!({
                                 "kind": "calibration_refused",
@@ -507,8 +490,8 @@ impl Inference {
         effects
     }
 
-    /// A calibration succeeded: save it, log it, start judging.
-    fn calibrated(&mut self, baseline: Baseline, t: f64) {
+    /// A calibration succeeded: save it, log it, start judging (paused, if started paused).
+    fn calibrated(&mut self, baseline: Baseline, t: f64) -> Vec<EffectAt> {
         self.write_event(&json!({
             "kind": "calibrated",
             "t": round_ms(t),
@@ -521,20 +504,16 @@ impl Inference {
         }
         let mut monitor = Monitor::new(baseline, self.setup.judge, self.setup.engine);
         monitor.engine.in_call = self.snapshot.in_call;
-        if std::mem::take(&mut self.pause_after_calibration) {
-            // Started paused with no baseline: calibrated first, now the pause applies.
-            let (engine, _) = crate::coach::step_action(
-                &monitor.engine,
-                UserAction::Pause { seconds: None },
-                t,
-                &monitor.engine_config,
-            );
-            monitor.engine = engine;
-        }
+        let effects = if std::mem::take(&mut self.pause_after_calibration) {
+            monitor.act(UserAction::Pause { seconds: None }, t)
+        } else {
+            Vec::new()
+        };
         self.judging = Judging::Monitoring(Box::new(monitor));
         self.source_checked = true;
         self.snapshot.phase = Phase::Monitoring;
         self.snapshot.preview = None;
+        effects
     }
 
     /// Shows `text` to the user for [`NOTE_FOR_S`].

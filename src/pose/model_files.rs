@@ -60,13 +60,11 @@ pub fn model_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(MODEL_DIR_VAR) {
         return PathBuf::from(dir);
     }
-    let beside_exe = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(|d| d.join("models")));
-    match beside_exe {
-        Some(dir) if dir.join(DETECTOR.file_name).is_file() => dir,
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
-    }
+    // The folder that holds the detector, beside the executable or in this tree.
+    let detector = crate::files::bundled(&Path::new("models").join(DETECTOR.file_name));
+    detector
+        .parent()
+        .map_or_else(|| PathBuf::from("models"), Path::to_path_buf)
 }
 
 /// Reads a model file and checks its sha256, so a truncated or swapped file is reported as

@@ -246,25 +246,16 @@ impl Baseline {
             path: path.to_owned(),
             cause,
         };
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(write_err)?;
-        }
         let text =
             serde_json::to_string_pretty(self).map_err(|e| write_err(std::io::Error::other(e)))?;
-        let tmp = path.with_extension("json.tmp");
-        std::fs::write(&tmp, text + "\n").map_err(write_err)?;
-        std::fs::rename(&tmp, path).map_err(write_err)
+        crate::files::write_atomic(path, (text + "\n").as_bytes()).map_err(write_err)
     }
 }
 
 /// The default baseline file: `$XDG_DATA_HOME/sitwell/baseline.json`
 /// (or `~/.local/share/sitwell/baseline.json`).
 pub fn default_path() -> Option<PathBuf> {
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))?;
-    Some(data.join("sitwell").join("baseline.json"))
+    Some(crate::files::data_dir()?.join("baseline.json"))
 }
 
 #[cfg(test)]

@@ -10,11 +10,11 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, ViewportCommand};
 
-use crate::coach::{Effect, EffectAt, UserAction};
+use crate::coach::{EffectAt, UserAction};
 use crate::launch::LiveArgs;
 use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot};
 use crate::settings::Settings;
-use crate::watch::WatchReport;
+use crate::watch::RunMeter;
 
 use super::notify;
 use super::settings_panel::{self, SettingsPanel};
@@ -39,9 +39,40 @@ pub struct AppSetup {
     pub sensitivity_override: Option<f32>,
 }
 
+/// The card on screen, which a countdown belongs to.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Card {
+    Nudge {
+        move_id: &'static str,
+        shown_at: f64,
+    },
+    Break {
+        move_id: &'static str,
+    },
+}
+
+impl Card {
+    fn of(snapshot: &Snapshot) -> Option<Card> {
+        match (snapshot.nudge, snapshot.break_due) {
+            (Some(n), _) => Some(Card::Nudge {
+                move_id: n.move_id,
+                shown_at: n.shown_at,
+            }),
+            (None, Some(move_id)) => Some(Card::Break { move_id }),
+            (None, None) => None,
+        }
+    }
+
+    fn move_id(self) -> &'static str {
+        match self {
+            Card::Nudge { move_id, .. } | Card::Break { move_id } => move_id,
+        }
+    }
+}
+
 /// A card's countdown, tied to the card it belongs to.
 struct Timer {
-    card: String,
+    card: Card,
     started: Instant,
     duration_s: f64,
 }
@@ -54,8 +85,7 @@ pub struct SitwellApp {
     note: Option<String>,
     timer: Option<Timer>,
     frames: u64,
-    started: Instant,
-    cpu_at_start: Duration,
+    meter: RunMeter,
     exit_after: Option<Duration>,
     screenshot: Option<PathBuf>,
     screenshot_rx: Option<Receiver<Arc<egui::ColorImage>>>,
@@ -64,7 +94,6 @@ pub struct SitwellApp {
     preview: Option<(u64, egui::TextureHandle)>,
     size: egui::Vec2,
     window: WindowState,
-    nudges: usize,
     passthrough: bool,
     dwell_override: Option<f64>,
     sensitivity_override: Option<f32>,
@@ -80,8 +109,7 @@ impl SitwellApp {
             note: setup.startup_note,
             timer: None,
             frames: 0,
-            started: Instant::now(),
-            cpu_at_start: crate::stats::process_cpu_time(),
+            meter: RunMeter::default(),
             exit_after: setup.exit_after,
             screenshot: setup.screenshot,
             screenshot_rx: None,
@@ -90,7 +118,6 @@ impl SitwellApp {
             preview: None,
             size: view::COMPACT_SIZE,
             window: WindowState::load(),
-            nudges: 0,
             passthrough: false,
             dwell_override: setup.dwell_override,
             sensitivity_override: setup.sensitivity_override,
@@ -126,18 +153,9 @@ impl SitwellApp {
         self.live.as_ref().map(Live::snapshot).unwrap_or_default()
     }
 
-    /// The card the user sees now, as a key for its countdown.
-    fn card_key(snapshot: &Snapshot) -> Option<String> {
-        match (&snapshot.nudge, snapshot.break_due) {
-            (Some(n), _) => Some(format!("nudge:{}:{}", n.move_id, n.shown_at)),
-            (None, Some(b)) => Some(format!("break:{b}")),
-            _ => None,
-        }
-    }
-
+    /// The running countdown, dropped once its card is gone.
     fn countdown(&mut self, snapshot: &Snapshot) -> Option<Countdown> {
-        let key = Self::card_key(snapshot);
-        if self.timer.as_ref().map(|t| Some(&t.card)) != Some(key.as_ref()) {
+        if self.timer.as_ref().map(|t| t.card) != Card::of(snapshot) {
             self.timer = None;
         }
         self.timer.as_ref().map(|t| Countdown {
@@ -149,15 +167,13 @@ impl SitwellApp {
         match action {
             UiAction::Act(user_action) => self.send(Command::Act(user_action)),
             UiAction::StartCountdown => {
-                let move_id = snapshot.nudge.map(|n| n.move_id).or(snapshot.break_due);
-                let duration = move_id
-                    .and_then(crate::coach::moves::by_id)
-                    .map_or(60.0, |m| f64::from(m.duration_s));
-                if let Some(card) = Self::card_key(snapshot) {
+                if let Some(card) = Card::of(snapshot) {
+                    let duration_s = crate::coach::moves::by_id(card.move_id())
+                        .map_or(60.0, |m| f64::from(m.duration_s));
                     self.timer = Some(Timer {
                         card,
                         started: Instant::now(),
-                        duration_s: duration,
+                        duration_s,
                     });
                 }
             }
@@ -185,10 +201,8 @@ impl SitwellApp {
     }
 
     fn on_effects(&mut self, effects: Vec<EffectAt>, snapshot: &Snapshot) {
+        self.meter.count(&effects);
         for effect in effects {
-            if matches!(effect.effect, Effect::ShowNudge { .. }) {
-                self.nudges += 1;
-            }
             if self.settings.notifications && !snapshot.in_call {
                 notify::effect(&effect.effect);
             }
@@ -231,7 +245,7 @@ impl SitwellApp {
         let Some(limit) = self.exit_after else {
             return;
         };
-        let elapsed = self.started.elapsed();
+        let elapsed = self.meter.elapsed();
         if elapsed < limit {
             ctx.request_repaint_after(limit - elapsed);
             return;
@@ -285,21 +299,6 @@ impl SitwellApp {
             );
             let texture = ctx.load_texture("calibration", image, egui::TextureOptions::LINEAR);
             self.preview = Some((preview.serial, texture));
-        }
-    }
-
-    fn report(&self) -> WatchReport {
-        let snapshot = self.snapshot();
-        let seconds = self.started.elapsed().as_secs_f64();
-        let cpu = (crate::stats::process_cpu_time() - self.cpu_at_start).as_secs_f64();
-        WatchReport {
-            seconds,
-            cpu_percent: 100.0 * cpu / seconds.max(1e-9),
-            peak_rss_mb: crate::stats::peak_rss_mb(),
-            frames_analysed: snapshot.frames_analysed,
-            model_runs: snapshot.model_runs,
-            frames_dropped: self.live.as_ref().map_or(0, Live::frames_dropped),
-            nudges: self.nudges,
         }
     }
 }
@@ -412,14 +411,11 @@ impl eframe::App for SitwellApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.window.save();
-        if let Some(mut live) = self.live.take() {
+        if let Some(live) = self.live.as_mut() {
             live.stop();
-            self.live = Some(live);
-        }
-        if self.print_stats {
-            let report = self.report();
-            eprintln!("{}", report.to_text());
-            eprintln!("{}", report.to_json());
+            if self.print_stats {
+                self.meter.report(live).print();
+            }
         }
         self.live = None;
     }

@@ -14,7 +14,7 @@ pub struct WindowState {
 }
 
 fn path() -> Option<PathBuf> {
-    crate::settings::data_dir().map(|dir| dir.join("window.json"))
+    crate::files::data_dir().map(|dir| dir.join("window.json"))
 }
 
 impl WindowState {
