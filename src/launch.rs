@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use crate::coach::engine::DWELL_RANGE_S;
-use crate::live::{LiveOptions, Pacing, SourceSpec};
+use crate::history;
+use crate::live::{HistoryOptions, LiveOptions, Pacing, SourceSpec};
 use crate::pose::LandmarkModel;
 use crate::posture::{Baseline, BaselineError, baseline};
 use crate::settings::{self, SENSITIVITY_RANGE, Settings, SettingsError};
@@ -51,6 +52,10 @@ pub struct LiveArgs {
     /// Save a PNG of the overlay just before --exit-after ends the run (the overlay only).
     #[arg(long, value_name = "FILE", requires = "exit_after")]
     pub screenshot: Option<PathBuf>,
+    /// Keep the posture history in this SQLite file (default: $XDG_DATA_HOME/sitwell/
+    /// history.sqlite for a camera; a replayed file is remembered only with --db).
+    #[arg(long, value_name = "FILE")]
+    pub db: Option<PathBuf>,
     /// Play the bundled demo clip (no camera needed): calibration, a slouch and a nudge.
     #[arg(long, conflicts_with_all = ["source", "baseline"])]
     pub demo: bool,
@@ -150,6 +155,13 @@ impl LiveArgs {
             sensitivity,
             ..settings.judge_config()
         };
+        // A camera's history goes to the data directory (when kept); a replay only to --db, so
+        // that trying a clip never mixes into the user's own history.
+        let history_path = match &self.db {
+            Some(path) => Some(path.clone()),
+            None if source.is_camera() && settings.history => history::default_path(),
+            None => None,
+        };
         let model = self
             .model
             .or_else(|| settings.landmark_model())
@@ -170,6 +182,10 @@ impl LiveArgs {
                 engine,
                 events_path: self.events.clone(),
                 start_paused: self.paused || settings.start_paused,
+                history: history_path.map(|path| HistoryOptions {
+                    path,
+                    retention_days: settings.history_days,
+                }),
             },
             settings,
             settings_path,

@@ -11,6 +11,7 @@ pub mod calibrate;
 pub mod capture;
 pub mod coach;
 pub mod files;
+pub mod history;
 pub mod launch;
 pub mod live;
 pub mod monitor;

@@ -11,6 +11,9 @@ use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat};
 use sitwell::capture::camera;
 use sitwell::coach::EngineConfig;
 use sitwell::coach::engine::DWELL_RANGE_S;
+use sitwell::history::report::{self, Format};
+use sitwell::history::store::Opened;
+use sitwell::history::{self, InstanceLock, Store, summary};
 use sitwell::launch::LiveArgs;
 use sitwell::live::Pacing;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
@@ -109,6 +112,72 @@ enum Command {
         #[command(flatten)]
         live: LiveArgs,
     },
+    /// Summarise your posture history, one row per day (default: the last 7 days).
+    Report {
+        /// First day: YYYY-MM-DD, today, yesterday, or Nd (N days ago). Default: 6d.
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Last day (inclusive). Default: today.
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Write the history as CSV, one row per 10-second slice (columns: see the README).
+    Export {
+        /// The CSV file to write (`-` for standard output).
+        #[arg(long, value_name = "FILE")]
+        csv: PathBuf,
+        /// First day (default: the oldest in the history).
+        #[arg(long, value_name = "DATE")]
+        since: Option<String>,
+        /// Last day, inclusive (default: today).
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Delete your posture history.
+    Forget {
+        /// Everything: every slice and event, and any damaged copies moved aside.
+        #[arg(long, required = true)]
+        all: bool,
+        #[command(flatten)]
+        db: DbArg,
+    },
+    /// Open the history dashboard: today's timeline, time per pattern, moves, trends.
+    Dashboard {
+        /// The day to show (default: today).
+        #[arg(long, value_name = "DATE")]
+        day: Option<String>,
+        /// Quit after this many seconds.
+        #[arg(long, value_name = "SECONDS")]
+        exit_after: Option<f64>,
+        /// Save a PNG of the window just before --exit-after ends the run.
+        #[arg(long, value_name = "FILE", requires = "exit_after")]
+        screenshot: Option<PathBuf>,
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+/// The history database a command reads or writes.
+#[derive(clap::Args)]
+struct DbArg {
+    /// History database (default: $XDG_DATA_HOME/sitwell/history.sqlite).
+    #[arg(long, value_name = "FILE")]
+    db: Option<PathBuf>,
+}
+
+impl DbArg {
+    fn path(&self) -> anyhow::Result<PathBuf> {
+        self.db
+            .clone()
+            .or_else(history::default_path)
+            .context("no history location: set HOME or XDG_DATA_HOME, or pass --db FILE")
+    }
 }
 
 fn main() -> ExitCode {
@@ -163,6 +232,36 @@ fn main() -> ExitCode {
             live,
         }) => run_watch(&live, realtime, stats),
         Some(Command::Watch { live, stats, .. }) => run_overlay(&live, stats),
+        Some(Command::Report {
+            since,
+            until,
+            format,
+            db,
+        }) => db
+            .path()
+            .and_then(|db| run_report(&db, since.as_deref(), until.as_deref(), format)),
+        Some(Command::Export {
+            csv,
+            since,
+            until,
+            db,
+        }) => db
+            .path()
+            .and_then(|db| run_export(&db, &csv, since.as_deref(), until.as_deref())),
+        Some(Command::Forget { db, .. }) => db.path().and_then(|db| run_forget(&db)),
+        Some(Command::Dashboard {
+            day,
+            exit_after,
+            screenshot,
+            db,
+        }) => db.path().and_then(|db| {
+            let day = match day {
+                Some(text) => Some(parse_day(&text)?),
+                None => None,
+            };
+            sitwell::ui::dashboard::run_window(db, day, exit_after, screenshot)?;
+            Ok(ExitCode::SUCCESS)
+        }),
         None => run_overlay(&cli.live, false),
     };
     result.unwrap_or_else(|e| {
@@ -266,6 +365,10 @@ fn run_watch(args: &LiveArgs, realtime: bool, print_stats: bool) -> anyhow::Resu
     if let Some(problem) = &launch.settings_problem {
         eprintln!("{problem}; running on defaults (the file is left as it is)");
     }
+    let _lock = match lock_history(&launch.live) {
+        Ok(lock) => lock,
+        Err(refused) => return Ok(refused),
+    };
     let mut log = std::io::stderr();
     let report = sitwell::watch::run(launch.live, launch.exit_after, &mut log)?;
     if print_stats {
@@ -276,6 +379,13 @@ fn run_watch(args: &LiveArgs, realtime: bool, print_stats: bool) -> anyhow::Resu
 
 fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<ExitCode> {
     let launch = args.resolve(Pacing::Realtime)?;
+    let _lock = match lock_history(&launch.live) {
+        Ok(lock) => lock,
+        Err(refused) => {
+            sitwell::ui::notify::already_running();
+            return Ok(refused);
+        }
+    };
     sitwell::ui::run(
         launch,
         print_stats,
@@ -292,6 +402,166 @@ fn run_devices() -> anyhow::Result<ExitCode> {
     }
     for d in devices {
         println!("{}\t{}\t{}", d.index, d.name, d.description);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One Sitwell per history: the lock, or the polite refusal already printed (exit status 1).
+fn lock_history(live: &sitwell::live::LiveOptions) -> Result<Option<InstanceLock>, ExitCode> {
+    let Some(history) = &live.history else {
+        return Ok(None);
+    };
+    match InstanceLock::acquire(&history.path) {
+        Ok(lock) => Ok(Some(lock)),
+        Err(e @ history::lock::LockError::Held { .. }) => {
+            eprintln!("{e}");
+            Err(ExitCode::from(1))
+        }
+        Err(e) => {
+            // A lock file that cannot be made must not stop monitoring.
+            tracing::warn!("{e}; running without the one-instance check");
+            Ok(None)
+        }
+    }
+}
+
+fn today() -> chrono::NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+fn parse_day(text: &str) -> anyhow::Result<chrono::NaiveDate> {
+    report::parse_date(text, today()).map_err(anyhow::Error::msg)
+}
+
+/// Opens an existing history for a command, saying if it had to be moved aside.
+fn open_history(db: &std::path::Path) -> anyhow::Result<Option<Store>> {
+    match Store::open_existing(db) {
+        Ok((store, opened)) => {
+            if let Some(notice) = opened.notice(db) {
+                eprintln!("{notice}");
+            }
+            if matches!(opened, Opened::MovedAside { .. }) {
+                return Ok(None);
+            }
+            Ok(Some(store))
+        }
+        Err(history::HistoryError::Missing { .. }) => {
+            eprintln!(
+                "There is no history at {} yet. Sitwell keeps one while it watches your camera \
+                 (or: sitwell watch --headless --source CLIP --db {}).",
+                db.display(),
+                db.display()
+            );
+            Ok(None)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn run_report(
+    db: &std::path::Path,
+    since: Option<&str>,
+    until: Option<&str>,
+    format: Format,
+) -> anyhow::Result<ExitCode> {
+    let until = match until {
+        Some(text) => parse_day(text)?,
+        None => today(),
+    };
+    let since = match since {
+        Some(text) => parse_day(text)?,
+        None => until
+            .checked_sub_days(chrono::Days::new(6))
+            .unwrap_or(until),
+    };
+    if since > until {
+        anyhow::bail!("--since {since} is after --until {until}");
+    }
+    let Some(store) = open_history(db)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let days = summary::days(&store, since, until, &chrono::Local)?;
+    print!("{}", report::render_days(&days, format));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_export(
+    db: &std::path::Path,
+    csv: &std::path::Path,
+    since: Option<&str>,
+    until: Option<&str>,
+) -> anyhow::Result<ExitCode> {
+    let Some(store) = open_history(db)? else {
+        return Ok(ExitCode::from(1));
+    };
+    let until = match until {
+        Some(text) => parse_day(text)?,
+        None => today(),
+    };
+    let since = match since {
+        Some(text) => parse_day(text)?,
+        None => match store.span()? {
+            Some((oldest, _)) => summary::date_of(oldest, &chrono::Local),
+            None => until,
+        },
+    };
+    let rows = if csv == std::path::Path::new("-") {
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+        let rows = report::export_csv(&store, since, until, &chrono::Local, &mut out)?;
+        out.flush()?;
+        rows
+    } else {
+        let file = std::fs::File::create(csv)
+            .with_context(|| format!("cannot create {}", csv.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        let rows = report::export_csv(&store, since, until, &chrono::Local, &mut out)?;
+        out.flush()
+            .with_context(|| format!("cannot write {}", csv.display()))?;
+        eprintln!(
+            "{rows} slices ({since} to {until}) written to {}",
+            csv.display()
+        );
+        rows
+    };
+    let _ = rows;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_forget(db: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let mut removed_copies = 0;
+    if let (Some(dir), Some(stem)) = (db.parent(), db.file_stem()) {
+        let prefix = format!("{}.broken-", stem.to_string_lossy());
+        if let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
+            std::path::Path::new(".")
+        } else {
+            dir
+        }) {
+            for entry in entries.flatten() {
+                if entry.file_name().to_string_lossy().starts_with(&prefix)
+                    && std::fs::remove_file(entry.path()).is_ok()
+                {
+                    removed_copies += 1;
+                }
+            }
+        }
+    }
+    let forgotten = if db.exists() {
+        let (mut store, _) = Store::open(db)?;
+        let counts = store.counts()?;
+        store.forget_all()?;
+        Some(counts)
+    } else {
+        None
+    };
+    match forgotten {
+        Some((slices, events)) => println!(
+            "Forgot {slices} slices and {events} events; {} is empty now.",
+            db.display()
+        ),
+        None => println!("There was no history at {}.", db.display()),
+    }
+    if removed_copies > 0 {
+        println!("Also removed {removed_copies} damaged cop(ies) moved aside earlier.");
     }
     Ok(ExitCode::SUCCESS)
 }

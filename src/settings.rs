@@ -41,6 +41,10 @@ pub struct Settings {
     pub start_paused: bool,
     /// Start Sitwell when you log in (an autostart entry in `~/.config/autostart`).
     pub start_at_login: bool,
+    /// Keep a posture history (10-s aggregates, never pictures) for the dashboard and reports.
+    pub history: bool,
+    /// Days of history kept (1–3650).
+    pub history_days: u32,
 }
 
 impl Default for Settings {
@@ -58,6 +62,8 @@ impl Default for Settings {
             notifications: true,
             start_paused: false,
             start_at_login: false,
+            history: true,
+            history_days: crate::history::DEFAULT_RETENTION_DAYS,
         }
     }
 }
@@ -171,6 +177,12 @@ impl Settings {
             return Err(format!(
                 "break_interval_min = {}: must be between 10 and 240 minutes",
                 self.break_interval_min
+            ));
+        }
+        if !(1..=3650).contains(&self.history_days) {
+            return Err(format!(
+                "history_days = {}: must be between 1 and 3650 days",
+                self.history_days
             ));
         }
         if !(0.3..=1.0).contains(&self.overlay_opacity) {

@@ -152,6 +152,7 @@ pub fn run(
     log: &mut dyn Write,
 ) -> Result<WatchReport, WatchError> {
     let mut meter = RunMeter::default();
+    let history = options.history.as_ref().map(|h| h.path.clone());
     let mut live = Live::start(options, Box::new(|| {}))?;
     let mut last_problem: Option<String> = None;
     loop {
@@ -180,6 +181,20 @@ pub fn run(
     }
     live.stop();
     drain(&mut live, &mut meter, log);
+    if let (Some(written), Some(path)) = (live.snapshot().history_written, &history) {
+        let _ = writeln!(
+            log,
+            "history: {} slices and {} events saved to {}{}",
+            written.slices,
+            written.events,
+            path.display(),
+            if written.lost > 0 {
+                format!(" ({} could not be saved)", written.lost)
+            } else {
+                String::new()
+            }
+        );
+    }
     Ok(meter.report(&live))
 }
 

@@ -16,6 +16,8 @@ use serde_json::json;
 use crate::annotate;
 use crate::capture::{CaptureError, Frame};
 use crate::coach::{EffectAt, EngineConfig, UserAction};
+use crate::history::record::Sample;
+use crate::history::{Event, EventKind, Recorder, Slice, Writer};
 use crate::monitor::Monitor;
 use crate::pose::{LandmarkModel, Mode, Pose, PoseEstimator};
 use crate::posture::{Baseline, Cues, JudgeConfig, SourceTag};
@@ -66,6 +68,14 @@ pub struct Setup {
     pub start_paused: bool,
     /// The source is a camera (engine time is the clock, not the file's timestamps).
     pub live: bool,
+    /// Where the session is remembered.
+    pub history: Option<Remember>,
+}
+
+/// The history of this session: what to remember (pure) and the thread that writes it.
+pub struct Remember {
+    pub recorder: Recorder,
+    pub writer: Writer,
 }
 
 /// State shared with the UI.
@@ -225,12 +235,14 @@ pub fn run(
         }
         publish(&shared, &me.snapshot);
         if ended {
+            me.end_history(&shared);
             // Stay for the UI's commands (a retry is pointless; a shutdown will come).
             wait_for_shutdown(&commands);
             break;
         }
     }
     slot.close();
+    me.end_history(&shared);
 }
 
 fn wait_for_shutdown(commands: &Receiver<Command>) {
@@ -298,7 +310,14 @@ impl Inference {
 
     fn command(&mut self, command: Command, t: f64) -> Vec<EffectAt> {
         match command {
-            Command::Act(action) => self.act(action, t),
+            Command::Act(action) => {
+                if let Some(h) = self.setup.history.as_mut()
+                    && let Some(event) = h.recorder.action(action, t)
+                {
+                    h.writer.event(event);
+                }
+                self.act(action, t)
+            }
             Command::Recalibrate => {
                 self.start_calibration();
                 Vec::new()
@@ -317,6 +336,12 @@ impl Inference {
     }
 
     fn start_calibration(&mut self) {
+        if let Some(h) = self.setup.history.as_mut() {
+            let slice = h.recorder.finish();
+            if let Some(slice) = slice {
+                h.writer.slice(slice);
+            }
+        }
         self.judging = Judging::Calibrating(Calibration::default());
         self.forget_tracking();
         self.snapshot.note = None;
@@ -339,6 +364,8 @@ impl Inference {
     }
 
     fn tick(&mut self, t: f64) -> Vec<EffectAt> {
+        let slice = self.setup.history.as_mut().and_then(|h| h.recorder.tick(t));
+        self.remember_slice(slice);
         self.monitor().map(|m| m.tick(t)).unwrap_or_default()
     }
 
@@ -346,6 +373,15 @@ impl Inference {
         let t = self.now(control);
         match item {
             Item::Opened { name } => {
+                if self.snapshot.source_name.is_empty() {
+                    let at = self.setup.history.as_ref().map(|h| h.recorder.unix(t));
+                    if let Some(at) = at {
+                        self.remember(Event::new(at, EventKind::SessionStart).with_detail(&name));
+                    }
+                }
+                if let Some(h) = self.setup.history.as_mut() {
+                    h.recorder.break_frames();
+                }
                 self.snapshot.source_name = name;
                 self.source_checked = false;
                 self.last_frame_t = None;
@@ -362,6 +398,14 @@ impl Inference {
             Item::Frame(frame) => self.frame(frame),
             Item::CameraProblem { error, retry_in_s } => {
                 let message = error.to_string();
+                let event = self
+                    .setup
+                    .history
+                    .as_mut()
+                    .and_then(|h| h.recorder.camera_problem(t, &message));
+                if let Some(event) = event {
+                    self.remember(event);
+                }
                 self.snapshot.phase = match error {
                     CaptureError::CameraBusy { .. } => Phase::CameraBusy {
                         message,
@@ -457,6 +501,13 @@ impl Inference {
                     match Baseline::calibrate(&calibration.cues, tag, model) {
                         Ok(baseline) => effects = self.calibrated(baseline, t),
                         Err(refusal) => {
+                            let at = self.setup.history.as_ref().map(|h| h.recorder.unix(t));
+                            if let Some(at) = at {
+                                self.remember(
+                                    Event::new(at, EventKind::CalibrationRefused)
+                                        .with_detail(refusal.to_string()),
+                                );
+                            }
                             self.write_event(&json!({
                                 "kind": "calibration_refused",
                                 "t": round_ms(t),
@@ -479,6 +530,15 @@ impl Inference {
                     (self.snapshot.pattern, self.snapshot.score),
                     (observed.reading.as_ref().map(|r| r.pattern), observed.score),
                 );
+                if let Some(h) = self.setup.history.as_mut() {
+                    let sample = match &observed.reading {
+                        Some(reading) => Sample::judged(reading, observed.score),
+                        None => Sample::away(),
+                    };
+                    if let Some(slice) = h.recorder.sample(t, &sample) {
+                        h.writer.slice(slice);
+                    }
+                }
                 self.snapshot.score = observed.score;
                 self.snapshot.pattern = observed.reading.as_ref().map(|r| r.pattern);
                 self.snapshot.confidence = observed.reading.as_ref().map_or(0.0, |r| r.confidence);
@@ -492,6 +552,13 @@ impl Inference {
 
     /// A calibration succeeded: save it, log it, start judging (paused, if started paused).
     fn calibrated(&mut self, baseline: Baseline, t: f64) -> Vec<EffectAt> {
+        let at = self.setup.history.as_ref().map(|h| h.recorder.unix(t));
+        if let Some(at) = at {
+            self.remember(
+                Event::new(at, EventKind::Calibrated)
+                    .with_detail(format!("{} frames", baseline.frames)),
+            );
+        }
         self.write_event(&json!({
             "kind": "calibrated",
             "t": round_ms(t),
@@ -525,6 +592,14 @@ impl Inference {
     /// Copies the engine's state into the snapshot.
     fn refresh_snapshot(&mut self, t: f64) {
         self.snapshot.t = t;
+        let history_problem = self
+            .setup
+            .history
+            .as_ref()
+            .and_then(|h| h.writer.take_problem());
+        if let Some(problem) = history_problem {
+            self.note(problem);
+        }
         if self.snapshot.note.is_some() && t > self.note_until {
             self.snapshot.note = None;
         }
@@ -589,10 +664,47 @@ impl Inference {
                 _ => {}
             }
             self.write_event(&effect.to_json());
+            if let Some(h) = self.setup.history.as_mut()
+                && let Some(event) = h.recorder.effect(effect)
+            {
+                h.writer.event(event);
+            }
             if out.try_push(*effect).is_err() {
                 tracing::debug!("UI is not draining effects; dropped {:?}", effect.effect);
             }
         }
+    }
+
+    fn remember(&mut self, event: Event) {
+        if let Some(h) = &self.setup.history {
+            h.writer.event(event);
+        }
+    }
+
+    fn remember_slice(&mut self, slice: Option<Slice>) {
+        if let (Some(h), Some(slice)) = (&self.setup.history, slice) {
+            h.writer.slice(slice);
+        }
+    }
+
+    /// The session is over: the last slice and the end are written, and the writer commits
+    /// everything before this returns.
+    fn end_history(&mut self, shared: &Shared) {
+        let Some(mut h) = self.setup.history.take() else {
+            return;
+        };
+        if let Some(slice) = h.recorder.finish() {
+            h.writer.slice(slice);
+        }
+        let at = h.recorder.unix(self.snapshot.t);
+        h.writer.event(Event::new(at, EventKind::SessionEnd));
+        let written = h.writer.close();
+        let mut snapshot = shared
+            .snapshot
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        snapshot.history_written = Some(written);
+        self.snapshot.history_written = Some(written);
     }
 
     fn write_event(&mut self, event: &serde_json::Value) {

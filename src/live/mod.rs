@@ -83,6 +83,15 @@ pub struct LiveOptions {
     /// Append every engine effect (and calibrations) here as JSON lines.
     pub events_path: Option<PathBuf>,
     pub start_paused: bool,
+    /// Remember the session in this history database.
+    pub history: Option<HistoryOptions>,
+}
+
+/// Where and how long the history is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryOptions {
+    pub path: PathBuf,
+    pub retention_days: u32,
 }
 
 /// Errors starting the pipeline.
@@ -158,7 +167,16 @@ impl Live {
             }
             None => None,
         };
+        let history = match &options.history {
+            Some(h) => Some(
+                crate::history::Writer::start(h.path.clone(), h.retention_days)
+                    .map_err(LiveError::Thread)?,
+            ),
+            None => None,
+        };
         let clock = Instant::now();
+        // Engine time 0 in unix time: where the history places this session.
+        let origin = crate::history::unix_now();
         let slot = Arc::new(slot::LatestSlot::default());
         // Starting paused with a baseline: the camera stays off from the first moment. (Without
         // a baseline calibration comes first, and the pause is applied once it is done.)
@@ -203,6 +221,10 @@ impl Live {
             events,
             start_paused: options.start_paused,
             live,
+            history: history.map(|writer| inference::Remember {
+                recorder: crate::history::Recorder::new(origin),
+                writer,
+            }),
         };
         let inference = {
             let (slot, control, shared) =

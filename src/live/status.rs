@@ -69,6 +69,8 @@ pub struct Snapshot {
     pub frames_analysed: u64,
     /// Of those, frames on which the pose model ran (the others reused a still picture's pose).
     pub model_runs: u64,
+    /// Set when the session's history has been committed (at the end of a run).
+    pub history_written: Option<crate::history::writer::Written>,
 }
 
 impl Default for Snapshot {
@@ -90,6 +92,7 @@ impl Default for Snapshot {
             source_name: String::new(),
             frames_analysed: 0,
             model_runs: 0,
+            history_written: None,
         }
     }
 }

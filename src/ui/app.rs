@@ -4,8 +4,6 @@
 
 use eframe::egui;
 use std::path::PathBuf;
-use std::sync::Arc;
-use std::sync::mpsc::{Receiver, channel};
 use std::time::{Duration, Instant};
 
 use egui::{Key, ViewportCommand};
@@ -16,8 +14,10 @@ use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot};
 use crate::settings::Settings;
 use crate::watch::RunMeter;
 
+use super::dashboard::{self, DashboardPanel};
 use super::notify;
 use super::settings_panel::{self, SettingsPanel};
+use super::timed_exit::TimedExit;
 use super::view::{self, Countdown, UiAction, View};
 use super::window_state::WindowState;
 
@@ -86,9 +86,7 @@ pub struct SitwellApp {
     timer: Option<Timer>,
     frames: u64,
     meter: RunMeter,
-    exit_after: Option<Duration>,
-    screenshot: Option<PathBuf>,
-    screenshot_rx: Option<Receiver<Arc<egui::ColorImage>>>,
+    exit: TimedExit,
     print_stats: bool,
     config_arg: Option<PathBuf>,
     preview: Option<(u64, egui::TextureHandle)>,
@@ -97,6 +95,9 @@ pub struct SitwellApp {
     passthrough: bool,
     dwell_override: Option<f64>,
     sensitivity_override: Option<f32>,
+    /// The history the dashboard shows, and the dashboard window when open.
+    history_db: Option<PathBuf>,
+    history: Option<DashboardPanel>,
 }
 
 impl SitwellApp {
@@ -110,9 +111,7 @@ impl SitwellApp {
             timer: None,
             frames: 0,
             meter: RunMeter::default(),
-            exit_after: setup.exit_after,
-            screenshot: setup.screenshot,
-            screenshot_rx: None,
+            exit: TimedExit::new(setup.exit_after, setup.screenshot),
             print_stats: setup.print_stats,
             config_arg: setup.config_arg,
             preview: None,
@@ -121,6 +120,13 @@ impl SitwellApp {
             passthrough: false,
             dwell_override: setup.dwell_override,
             sensitivity_override: setup.sensitivity_override,
+            history_db: setup
+                .live
+                .history
+                .as_ref()
+                .map(|h| h.path.clone())
+                .or_else(crate::history::default_path),
+            history: None,
         };
         app.start_live(setup.live, ctx);
         app
@@ -153,6 +159,27 @@ impl SitwellApp {
         self.live.as_ref().map(Live::snapshot).unwrap_or_default()
     }
 
+    /// The dashboard, in its own ordinary window (not on top, not click-through).
+    fn show_history(&mut self, ctx: &egui::Context) {
+        let Some(panel) = &mut self.history else {
+            return;
+        };
+        let close = ctx.show_viewport_immediate(
+            egui::ViewportId::from_hash_of("sitwell-history"),
+            egui::ViewportBuilder::default()
+                .with_title("Sitwell — history")
+                .with_app_id("sitwell")
+                .with_inner_size(dashboard::WINDOW_SIZE),
+            |ui, _| {
+                panel.ui(ui);
+                ui.ctx().input(|i| i.viewport().close_requested())
+            },
+        );
+        if close {
+            self.history = None;
+        }
+    }
+
     /// The running countdown, dropped once its card is gone.
     fn countdown(&mut self, snapshot: &Snapshot) -> Option<Countdown> {
         if self.timer.as_ref().map(|t| t.card) != Card::of(snapshot) {
@@ -181,6 +208,10 @@ impl SitwellApp {
             UiAction::OpenSettings => {
                 self.panel = Some(SettingsPanel::new(self.settings.clone()));
             }
+            UiAction::OpenHistory => match &self.history_db {
+                Some(db) => self.history = Some(DashboardPanel::new(db.clone(), None)),
+                None => self.note = Some("no place for a history: set HOME or use --db".into()),
+            },
             UiAction::PlayDemo => {
                 let args = LiveArgs {
                     demo: true,
@@ -234,49 +265,13 @@ impl SitwellApp {
         if pressed(Key::C) {
             return Some(UiAction::Recalibrate);
         }
+        if pressed(Key::H) {
+            return Some(UiAction::OpenHistory);
+        }
         if pressed(Key::Comma) {
             return Some(UiAction::OpenSettings);
         }
         None
-    }
-
-    /// Exit after `--exit-after`, taking the screenshot first when one was asked for.
-    fn maybe_exit(&mut self, ctx: &egui::Context) {
-        let Some(limit) = self.exit_after else {
-            return;
-        };
-        let elapsed = self.meter.elapsed();
-        if elapsed < limit {
-            ctx.request_repaint_after(limit - elapsed);
-            return;
-        }
-        if let Some(path) = self.screenshot.clone() {
-            match &self.screenshot_rx {
-                None => {
-                    let (tx, rx) = channel();
-                    ctx.request_screenshot(move |image| {
-                        let _ = tx.send(image);
-                    });
-                    self.screenshot_rx = Some(rx);
-                    ctx.request_repaint();
-                    return;
-                }
-                Some(rx) => match rx.try_recv() {
-                    Ok(image) => {
-                        if let Err(e) = save_png(&image, &path) {
-                            eprintln!("cannot save the screenshot {}: {e}", path.display());
-                        }
-                        self.screenshot = None;
-                    }
-                    Err(_) if elapsed < limit + Duration::from_secs(5) => {
-                        ctx.request_repaint_after(Duration::from_millis(50));
-                        return;
-                    }
-                    Err(_) => eprintln!("no screenshot arrived; exiting without it"),
-                },
-            }
-        }
-        ctx.send_viewport_cmd(ViewportCommand::Close);
     }
 
     /// Uploads the calibration picture when a new one arrived; drops it otherwise.
@@ -402,7 +397,8 @@ impl eframe::App for SitwellApp {
         if view.ticks() {
             ctx.request_repaint_after(Duration::from_millis(250));
         }
-        self.maybe_exit(&ctx);
+        self.show_history(&ctx);
+        self.exit.update(&ctx);
     }
 
     fn clear_color(&self, _visuals: &egui::Visuals) -> [f32; 4] {
@@ -419,15 +415,4 @@ impl eframe::App for SitwellApp {
         }
         self.live = None;
     }
-}
-
-fn save_png(image: &egui::ColorImage, path: &std::path::Path) -> Result<(), image::ImageError> {
-    let [w, h] = image.size;
-    let pixels: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
-    let rgba = image::RgbaImage::from_raw(w as u32, h as u32, pixels).ok_or_else(|| {
-        image::ImageError::Parameter(image::error::ParameterError::from_kind(
-            image::error::ParameterErrorKind::DimensionMismatch,
-        ))
-    })?;
-    rgba.save(path)
 }

@@ -3,8 +3,10 @@
 
 use eframe::egui;
 pub mod app;
+pub mod dashboard;
 pub mod notify;
 pub mod settings_panel;
+pub mod timed_exit;
 pub mod view;
 pub mod window_state;
 

@@ -38,3 +38,16 @@ pub fn effect(effect: &Effect) {
         tracing::debug!("no desktop notification: {e}");
     }
 }
+
+/// Tells the user, who may have started Sitwell from a menu, that it is already running.
+pub fn already_running() {
+    let shown = notify_rust::Notification::new()
+        .appname("Sitwell")
+        .summary("Sitwell is already running")
+        .body("Its panel is in a corner of your screen.")
+        .timeout(notify_rust::Timeout::Milliseconds(5000))
+        .show();
+    if let Err(e) = shown {
+        tracing::debug!("no desktop notification: {e}");
+    }
+}

@@ -75,6 +75,7 @@ pub enum UiAction {
     StartCountdown,
     Recalibrate,
     OpenSettings,
+    OpenHistory,
     PlayDemo,
     Quit,
 }
@@ -277,6 +278,9 @@ fn menu(ui: &mut Ui, paused: bool, in_call: bool) -> Option<UiAction> {
         ui.separator();
         if ui.button("Recalibrate").clicked() {
             action = Some(UiAction::Recalibrate);
+        }
+        if ui.button("History…").clicked() {
+            action = Some(UiAction::OpenHistory);
         }
         if ui.button("Settings…").clicked() {
             action = Some(UiAction::OpenSettings);

@@ -1,0 +1,246 @@
+//! The history writer: its own thread, so neither the UI nor the model ever waits on the disk.
+//! Rows are batched and committed in one transaction every [`FLUSH_EVERY`]; a locked or
+//! failing database keeps the batch in memory and tries again; a database found garbled
+//! mid-run is moved aside and a new one started.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, SyncSender, TrySendError};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::store::{Opened, Store};
+use super::{Event, HistoryError, Slice};
+
+/// How often the batch is committed: a crash or power cut loses at most this much (plus the
+/// slice being filled).
+pub const FLUSH_EVERY: Duration = Duration::from_secs(30);
+/// A batch this long is committed at once (fast replays).
+const FLUSH_AT_ROWS: usize = 500;
+/// Rows kept while the database cannot be written (about a day of slices).
+const MAX_PENDING_ROWS: usize = 10_000;
+/// Rows in flight between the pipeline and the writer.
+const CHANNEL_ROWS: usize = 4096;
+/// How often old history is pruned while running.
+const PRUNE_EVERY: Duration = Duration::from_secs(6 * 3600);
+
+enum Message {
+    Slice(Slice),
+    Event(Event),
+}
+
+/// What a writer did, for the end-of-run report.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub slices: u64,
+    pub events: u64,
+    /// Rows that could not be written (the database stayed unavailable).
+    pub lost: u64,
+}
+
+/// The handle the pipeline holds. Dropping it (or [`Writer::close`]) commits what is left.
+pub struct Writer {
+    sender: Option<SyncSender<Message>>,
+    thread: Option<JoinHandle<Written>>,
+    problem: Arc<Mutex<Option<String>>>,
+    path: PathBuf,
+}
+
+impl Writer {
+    /// Starts the writer for the database at `path`, keeping `retention_days` of history.
+    /// Opening happens on the writer's thread; problems are reported by [`Writer::problem`].
+    pub fn start(path: PathBuf, retention_days: u32) -> std::io::Result<Writer> {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(CHANNEL_ROWS);
+        let problem = Arc::new(Mutex::new(None));
+        let thread = {
+            let path = path.clone();
+            let problem = Arc::clone(&problem);
+            std::thread::Builder::new()
+                .name("sitwell-history".into())
+                .spawn(move || run(&path, retention_days, &receiver, &problem))?
+        };
+        Ok(Writer {
+            sender: Some(sender),
+            thread: Some(thread),
+            problem,
+            path,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn slice(&self, slice: Slice) {
+        self.send(Message::Slice(slice));
+    }
+
+    pub fn event(&self, event: Event) {
+        self.send(Message::Event(event));
+    }
+
+    fn send(&self, message: Message) {
+        if let Some(sender) = &self.sender
+            && let Err(TrySendError::Full(_)) = sender.try_send(message)
+        {
+            tracing::warn!("the history writer is behind; a row was dropped");
+        }
+    }
+
+    /// The newest problem to tell the user about (taken: each is returned once).
+    pub fn take_problem(&self) -> Option<String> {
+        self.problem
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .take()
+    }
+
+    /// Commits everything sent so far and stops the thread.
+    pub fn close(mut self) -> Written {
+        self.shut()
+    }
+
+    fn shut(&mut self) -> Written {
+        drop(self.sender.take());
+        self.thread
+            .take()
+            .and_then(|t| t.join().ok())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for Writer {
+    fn drop(&mut self) {
+        self.shut();
+    }
+}
+
+fn tell(problem: &Mutex<Option<String>>, message: String) {
+    tracing::warn!("{message}");
+    *problem
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(message);
+}
+
+/// The writer thread: open, prune, then batch until the channel closes.
+fn run(
+    path: &Path,
+    retention_days: u32,
+    receiver: &Receiver<Message>,
+    problem: &Mutex<Option<String>>,
+) -> Written {
+    let mut written = Written::default();
+    let mut store: Option<Store> = None;
+    let mut slices: Vec<Slice> = Vec::new();
+    let mut events: Vec<Event> = Vec::new();
+    let mut last_flush = Instant::now();
+    let mut last_prune: Option<Instant> = None;
+    let mut last_error: Option<String> = None;
+    loop {
+        let wait = FLUSH_EVERY.saturating_sub(last_flush.elapsed());
+        let closed = match receiver.recv_timeout(wait) {
+            Ok(Message::Slice(s)) => {
+                slices.push(s);
+                false
+            }
+            Ok(Message::Event(e)) => {
+                events.push(e);
+                false
+            }
+            Err(RecvTimeoutError::Timeout) => false,
+            Err(RecvTimeoutError::Disconnected) => true,
+        };
+        let due = closed
+            || last_flush.elapsed() >= FLUSH_EVERY
+            || slices.len() + events.len() >= FLUSH_AT_ROWS;
+        if !due {
+            continue;
+        }
+        last_flush = Instant::now();
+        if store.is_none() {
+            store = open(path, problem, &mut last_error);
+        }
+        if let Some(s) = store.as_mut()
+            && last_prune.is_none_or(|t| t.elapsed() >= PRUNE_EVERY)
+        {
+            last_prune = Some(Instant::now());
+            let before = super::unix_now() as i64 - i64::from(retention_days) * 86_400;
+            if let Err(e) = s.prune(before) {
+                tracing::warn!("cannot prune old history: {e}");
+            }
+        }
+        if let Some(s) = store.as_mut()
+            && !(slices.is_empty() && events.is_empty())
+        {
+            match s.write(&slices, &events) {
+                Ok(()) => {
+                    written.slices += slices.len() as u64;
+                    written.events += events.len() as u64;
+                    slices.clear();
+                    events.clear();
+                    if last_error.take().is_some() {
+                        tell(problem, "the history is being saved again".into());
+                    }
+                }
+                Err(e) => {
+                    let unusable = e.is_unusable();
+                    report(problem, &mut last_error, &e);
+                    if unusable {
+                        // Garbled under us: start a fresh file at the next flush.
+                        store = None;
+                        if let Err(e) = super::store::move_aside(path) {
+                            report(problem, &mut last_error, &e);
+                        }
+                    }
+                }
+            }
+        }
+        let pending = slices.len() + events.len();
+        if pending > MAX_PENDING_ROWS {
+            // Keep the newest; say once what was lost.
+            let drop_slices = slices.len().min(pending - MAX_PENDING_ROWS);
+            slices.drain(..drop_slices);
+            written.lost += drop_slices as u64;
+        }
+        if closed {
+            if let Some(s) = &store
+                && let Err(e) = s.checkpoint()
+            {
+                tracing::debug!("history checkpoint at exit: {e}");
+            }
+            written.lost += (slices.len() + events.len()) as u64;
+            return written;
+        }
+    }
+}
+
+/// Opens the store, telling the user what they need to know.
+fn open(
+    path: &Path,
+    problem: &Mutex<Option<String>>,
+    last_error: &mut Option<String>,
+) -> Option<Store> {
+    match Store::open(path) {
+        Ok((store, opened)) => {
+            if let Opened::MovedAside { .. } = &opened
+                && let Some(notice) = opened.notice(path)
+            {
+                tell(problem, notice);
+            }
+            Some(store)
+        }
+        Err(e) => {
+            report(problem, last_error, &e);
+            None
+        }
+    }
+}
+
+/// Tells the user about `e` once (until it changes); the batch stays in memory.
+fn report(problem: &Mutex<Option<String>>, last_error: &mut Option<String>, e: &HistoryError) {
+    let message = format!("{e}; history is kept in memory and saved when it can be");
+    if last_error.as_deref() != Some(message.as_str()) {
+        tell(problem, message.clone());
+        *last_error = Some(message);
+    }
+}

@@ -1,0 +1,79 @@
+//! `--exit-after` for a window: close after a while, taking a screenshot first when asked
+//! (how the README's pictures and the window tests are made).
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+
+/// Closes the window `limit` after it was created.
+pub struct TimedExit {
+    started: Instant,
+    limit: Option<Duration>,
+    screenshot: Option<PathBuf>,
+    pending: Option<Receiver<Arc<egui::ColorImage>>>,
+}
+
+impl TimedExit {
+    pub fn new(limit: Option<Duration>, screenshot: Option<PathBuf>) -> TimedExit {
+        TimedExit {
+            started: Instant::now(),
+            limit,
+            screenshot,
+            pending: None,
+        }
+    }
+
+    /// Call every frame: asks for the screenshot when the time is up, saves it when it
+    /// arrives, then closes the viewport.
+    pub fn update(&mut self, ctx: &egui::Context) {
+        let Some(limit) = self.limit else {
+            return;
+        };
+        let elapsed = self.started.elapsed();
+        if elapsed < limit {
+            ctx.request_repaint_after(limit - elapsed);
+            return;
+        }
+        if let Some(path) = self.screenshot.clone() {
+            match &self.pending {
+                None => {
+                    let (tx, rx) = channel();
+                    ctx.request_screenshot(move |image| {
+                        let _ = tx.send(image);
+                    });
+                    self.pending = Some(rx);
+                    ctx.request_repaint();
+                    return;
+                }
+                Some(rx) => match rx.try_recv() {
+                    Ok(image) => {
+                        if let Err(e) = save_png(&image, &path) {
+                            eprintln!("cannot save the screenshot {}: {e}", path.display());
+                        }
+                        self.screenshot = None;
+                    }
+                    Err(_) if elapsed < limit + Duration::from_secs(5) => {
+                        ctx.request_repaint_after(Duration::from_millis(50));
+                        return;
+                    }
+                    Err(_) => eprintln!("no screenshot arrived; exiting without it"),
+                },
+            }
+        }
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+    }
+}
+
+fn save_png(image: &egui::ColorImage, path: &Path) -> Result<(), image::ImageError> {
+    let [w, h] = image.size;
+    let pixels: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();
+    let rgba = image::RgbaImage::from_raw(w as u32, h as u32, pixels).ok_or_else(|| {
+        image::ImageError::Parameter(image::error::ParameterError::from_kind(
+            image::error::ParameterErrorKind::DimensionMismatch,
+        ))
+    })?;
+    rgba.save(path)
+}
