@@ -161,6 +161,18 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Fill a history file with synthetic workdays (for screenshots and size measurements).
+    #[command(hide = true)]
+    SeedHistory {
+        /// The file to fill (never the default history).
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        days: u64,
+        /// The last day (default: today).
+        #[arg(long, value_name = "DATE")]
+        until: Option<String>,
+    },
 }
 
 /// The history database a command reads or writes.
@@ -248,6 +260,7 @@ fn main() -> ExitCode {
         }) => db
             .path()
             .and_then(|db| run_export(&db, &csv, since.as_deref(), until.as_deref())),
+        Some(Command::SeedHistory { db, days, until }) => run_seed(&db, days, until.as_deref()),
         Some(Command::Forget { db, .. }) => db.path().and_then(|db| run_forget(&db)),
         Some(Command::Dashboard {
             day,
@@ -563,5 +576,24 @@ fn run_forget(db: &std::path::Path) -> anyhow::Result<ExitCode> {
     if removed_copies > 0 {
         println!("Also removed {removed_copies} damaged cop(ies) moved aside earlier.");
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_seed(db: &std::path::Path, days: u64, until: Option<&str>) -> anyhow::Result<ExitCode> {
+    let until = match until {
+        Some(text) => parse_day(text)?,
+        None => today(),
+    };
+    let started = std::time::Instant::now();
+    let (mut store, _) = Store::open(db)?;
+    let slices = history::sample::fill(&mut store, until, days, &chrono::Local)?;
+    store.checkpoint()?;
+    let bytes = std::fs::metadata(db).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "{days} days ({slices} slices) written to {} in {:.1} s: {:.1} MB",
+        db.display(),
+        started.elapsed().as_secs_f64(),
+        bytes as f64 / 1e6
+    );
     Ok(ExitCode::SUCCESS)
 }

@@ -13,6 +13,7 @@
 pub mod lock;
 pub mod record;
 pub mod report;
+pub mod sample;
 pub mod store;
 pub mod summary;
 pub mod writer;

@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use eframe::egui::{self, Color32, RichText, Ui};
-use egui_plot::{Bar, BarChart, Legend, Line, LineStyle, Plot, PlotPoints, Points, VLine};
+use egui_plot::{Bar, BarChart, Line, LineStyle, Plot, PlotPoints, Points, VLine};
 
 use crate::coach::moves;
 use crate::history::summary::{self, Dashboard, DaySummary};
@@ -88,7 +88,11 @@ pub fn show(ui: &mut Ui, data: &Dashboard, options: &mut Options) {
     ui.add_space(4.0);
     ui.label(verdict(data));
     ui.add_space(8.0);
-    ui.strong("Today's timeline");
+    ui.horizontal_wrapped(|ui| {
+        ui.strong("Today's timeline");
+        ui.add_space(8.0);
+        legend(ui, data, dark);
+    });
     timeline(ui, data, dark);
     ui.add_space(8.0);
     ui.columns(3, |columns| {
@@ -104,6 +108,12 @@ pub fn show(ui: &mut Ui, data: &Dashboard, options: &mut Options) {
         ui.strong("Trend");
         ui.selectable_value(&mut options.trend_days, 7, "7 days");
         ui.selectable_value(&mut options.trend_days, 30, "30 days");
+        ui.add_space(8.0);
+        ui.label(RichText::new("bars: mean score ·").small());
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+        ui.painter()
+            .circle_filled(rect.center(), 4.0, pattern_colour(Pattern::LookDown, dark));
+        ui.label(RichText::new("% of the time upright").small());
     });
     trend(ui, data, options.trend_days, dark);
     ui.add_space(8.0);
@@ -128,9 +138,9 @@ fn tile(ui: &mut Ui, value: String, label: &str, colour: Option<Color32>) {
     egui::Frame::group(ui.style())
         .inner_margin(egui::Margin::symmetric(10, 6))
         .show(ui, |ui| {
-            ui.set_min_width(96.0);
+            ui.set_min_width(84.0);
             ui.vertical(|ui| {
-                let mut text = RichText::new(value).size(22.0).strong();
+                let mut text = RichText::new(value).size(20.0).strong();
                 if let Some(c) = colour {
                     text = text.color(c);
                 }
@@ -147,7 +157,7 @@ fn tiles(ui: &mut Ui, today: &DaySummary, dark: bool) {
             ui,
             score.map_or_else(|| "–".into(), |s| format!("{s:.0}")),
             "mean score",
-            score.map(|s| score_colour(s as f32, dark)),
+            score.map(|s| score_colour(s.round() as f32, dark)),
         );
         tile(
             ui,
@@ -211,6 +221,30 @@ pub fn verdict(data: &Dashboard) -> String {
     text
 }
 
+/// The timeline's key: a dot per pattern seen today, and the nudge mark.
+fn legend(ui: &mut Ui, data: &Dashboard, dark: bool) {
+    for pattern in PATTERNS {
+        if !data.timeline.iter().any(|p| p.pattern == pattern) {
+            continue;
+        }
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+        ui.painter()
+            .circle_filled(rect.center(), 4.0, pattern_colour(pattern, dark));
+        ui.label(RichText::new(pattern_label(pattern)).small());
+    }
+    if !data.nudges.is_empty() {
+        let (rect, _) = ui.allocate_exact_size(egui::vec2(6.0, 12.0), egui::Sense::hover());
+        ui.painter().line_segment(
+            [rect.center_top(), rect.center_bottom()],
+            egui::Stroke::new(1.5, NUDGE_COLOUR),
+        );
+        ui.label(RichText::new("nudge").small());
+    }
+}
+
+/// The colour of the nudge marks.
+const NUDGE_COLOUR: Color32 = Color32::from_rgb(0xe0, 0x6c, 0x00);
+
 fn timeline(ui: &mut Ui, data: &Dashboard, dark: bool) {
     let (lo, hi) = data
         .timeline
@@ -231,7 +265,6 @@ fn timeline(ui: &mut Ui, data: &Dashboard, dark: bool) {
         .allow_drag(egui::Vec2b::new(true, false))
         .allow_zoom(egui::Vec2b::new(true, false))
         .allow_scroll(false)
-        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
         .x_axis_formatter(|mark, _| clock(mark.value))
         .label_formatter(|hover| {
             let p = match hover {
@@ -260,7 +293,7 @@ fn timeline(ui: &mut Ui, data: &Dashboard, dark: bool) {
             for (hour, _) in &data.nudges {
                 plot.vline(
                     VLine::new("nudge", *hour)
-                        .color(Color32::from_rgb(0xe0, 0x6c, 0x00))
+                        .color(NUDGE_COLOUR)
                         .style(LineStyle::dashed_loose())
                         .width(1.5),
                 );
@@ -271,7 +304,7 @@ fn timeline(ui: &mut Ui, data: &Dashboard, dark: bool) {
 fn pattern_bars(ui: &mut Ui, today: &DaySummary, dark: bool) {
     let total: f64 = today.pattern_s.iter().sum();
     if total <= 0.0 {
-        ui.label(RichText::new("nothing yet").weak());
+        ui.label(RichText::new("none yet").weak());
         return;
     }
     for pattern in PATTERNS {
@@ -280,8 +313,8 @@ fn pattern_bars(ui: &mut Ui, today: &DaySummary, dark: bool) {
             continue;
         }
         ui.horizontal(|ui| {
-            let width = 80.0 * (seconds / total) as f32;
-            let (rect, _) = ui.allocate_exact_size(egui::vec2(80.0, 12.0), egui::Sense::hover());
+            let width = 56.0 * (seconds / total) as f32;
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(56.0, 12.0), egui::Sense::hover());
             ui.painter()
                 .rect_filled(rect, 2.0, ui.visuals().extreme_bg_color);
             let mut bar = rect;
@@ -304,7 +337,7 @@ fn moves_done(ui: &mut Ui, data: &Dashboard) {
     }
     for (id, times) in &data.moves_done {
         let name = moves::by_id(id).map_or(id.as_str(), |m| m.name);
-        ui.label(format!("{name} × {times}"));
+        ui.add(egui::Label::new(format!("{name} × {times}")).wrap());
     }
 }
 
@@ -341,7 +374,7 @@ fn trend(ui: &mut Ui, data: &Dashboard, days: usize, dark: bool) {
             let score = d.mean_score()?;
             Some(
                 Bar::new(x(d.date), score)
-                    .fill(score_colour(score as f32, dark).gamma_multiply(0.8))
+                    .fill(score_colour(score.round() as f32, dark).gamma_multiply(0.8))
                     .name(d.date.format("%a %-d %b").to_string()),
             )
         })
@@ -359,7 +392,6 @@ fn trend(ui: &mut Ui, data: &Dashboard, days: usize, dark: bool) {
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
-        .legend(Legend::default().position(egui_plot::Corner::LeftBottom))
         .x_axis_formatter(move |mark, _| {
             let i = mark.value.round();
             if (mark.value - i).abs() > 1e-6 || i < 0.0 {
@@ -372,9 +404,14 @@ fn trend(ui: &mut Ui, data: &Dashboard, days: usize, dark: bool) {
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("mean score", bars).width(0.7));
             plot.line(
-                Line::new("% upright", PlotPoints::from(upright))
-                    .color(pattern_colour(Pattern::Upright, dark))
-                    .width(2.0),
+                Line::new("% of the time upright", PlotPoints::from(upright.clone()))
+                    .color(pattern_colour(Pattern::LookDown, dark))
+                    .width(2.5),
+            );
+            plot.points(
+                Points::new("% of the time upright", PlotPoints::from(upright))
+                    .color(pattern_colour(Pattern::LookDown, dark))
+                    .radius(3.5),
             );
         });
 }
@@ -409,12 +446,13 @@ fn by_hour(ui: &mut Ui, data: &Dashboard, dark: bool) {
         .height(110.0)
         .include_y(0.0)
         .include_y(50.0)
-        .default_x_bounds(lo, hi)
+        .default_x_bounds(lo - 0.2, hi + 0.2)
         .allow_drag(false)
         .allow_zoom(false)
         .allow_scroll(false)
         .x_axis_formatter(|mark, _| format!("{:02}:00", mark.value.round() as i64))
         .y_axis_formatter(|mark, _| format!("{:.0}%", mark.value))
+        .y_grid_spacer(egui_plot::uniform_grid_spacer(|_| [10.0, 25.0, 50.0]))
         .show(ui, |plot| {
             plot.bar_chart(BarChart::new("% slouched", bars).width(0.8));
         });
