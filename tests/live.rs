@@ -289,3 +289,45 @@ fn overlay_window_runs_the_demo_and_exits_on_its_own() {
     // The card is up at the end (the nudge is at ~28 s of the clip): a tall panel.
     assert!(shot.height() > 200, "{}×{}", shot.width(), shot.height());
 }
+
+#[test]
+fn the_overlay_remembers_the_session_and_opens_the_history_window() {
+    let home = temp_dir("gui-history");
+    let db = home.join("history.sqlite");
+    // Key H on the focused panel opens the dashboard in a window of its own.
+    let script = format!(
+        "\"{exe}\" --demo --db \"{db}\" --exit-after 15 & pid=$!; sleep 6; \
+         wid=$(xdotool search --name '^Sitwell$' | head -1); \
+         xdotool windowfocus \"$wid\"; sleep 0.5; xdotool key --window \"$wid\" h; sleep 3; \
+         xwininfo -root -tree > \"{home}/tree.txt\" 2>&1; wait $pid",
+        exe = env!("CARGO_BIN_EXE_sitwell"),
+        db = db.display(),
+        home = home.display(),
+    );
+    let out = Command::new("xvfb-run")
+        .args(["-a", "-s", "-screen 0 1280x1024x24", "sh", "-c", &script])
+        .env("HOME", &home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("xvfb-run runs (with xdotool: scripts/test.sh installs it)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let tree = std::fs::read_to_string(home.join("tree.txt")).unwrap_or_default();
+    assert!(tree.contains("\"Sitwell — history\""), "{tree}");
+    // What the overlay saw of the demo (10 s after calibrating) is in the history.
+    let out = sitwell(
+        &[
+            "report",
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ],
+        &home,
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let in_view = report["total"]["in_view_min"].as_f64().unwrap_or_default();
+    assert!(in_view > 0.05, "{report}");
+}
