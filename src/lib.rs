@@ -18,6 +18,7 @@ pub mod monitor;
 pub mod pose;
 pub mod posture;
 pub mod settings;
+pub mod signals;
 pub mod stats;
 pub mod ui;
 pub mod watch;

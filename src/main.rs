@@ -382,6 +382,7 @@ fn run_watch(args: &LiveArgs, realtime: bool, print_stats: bool) -> anyhow::Resu
         Ok(lock) => lock,
         Err(refused) => return Ok(refused),
     };
+    sitwell::signals::install();
     let mut log = std::io::stderr();
     let report = sitwell::watch::run(launch.live, launch.exit_after, &mut log)?;
     if print_stats {
@@ -399,6 +400,7 @@ fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<ExitCode> {
             return Ok(refused);
         }
     };
+    sitwell::signals::install();
     sitwell::ui::run(
         launch,
         print_stats,
@@ -446,29 +448,29 @@ fn parse_day(text: &str) -> anyhow::Result<chrono::NaiveDate> {
     report::parse_date(text, today()).map_err(anyhow::Error::msg)
 }
 
-/// Opens an existing history for a command, saying if it had to be moved aside.
+/// Opens an existing history for a command. With no Sitwell running on it, the command may
+/// upgrade it or move a damaged file aside (and says so); otherwise it only reads.
 fn open_history(db: &std::path::Path) -> anyhow::Result<Option<Store>> {
-    match Store::open_existing(db) {
-        Ok((store, opened)) => {
-            if let Some(notice) = opened.notice(db) {
-                eprintln!("{notice}");
-            }
-            if matches!(opened, Opened::MovedAside { .. }) {
-                return Ok(None);
-            }
-            Ok(Some(store))
-        }
-        Err(history::HistoryError::Missing { .. }) => {
-            eprintln!(
-                "There is no history at {} yet. Sitwell keeps one while it watches your camera \
-                 (or: sitwell watch --headless --source CLIP --db {}).",
-                db.display(),
-                db.display()
-            );
-            Ok(None)
-        }
-        Err(e) => Err(e.into()),
+    if !db.exists() {
+        eprintln!(
+            "There is no history at {} yet. Sitwell keeps one while it watches your camera \
+             (or: sitwell watch --headless --source CLIP --db {}).",
+            db.display(),
+            db.display()
+        );
+        return Ok(None);
     }
+    let Ok(_lock) = InstanceLock::acquire(db) else {
+        return Ok(Some(Store::open_existing(db)?));
+    };
+    let (store, opened) = Store::open(db)?;
+    if let Some(notice) = opened.notice(db) {
+        eprintln!("{notice}");
+    }
+    Ok(match opened {
+        Opened::MovedAside { .. } => None,
+        Opened::Ready => Some(store),
+    })
 }
 
 fn run_report(
@@ -541,23 +543,14 @@ fn run_export(
 }
 
 fn run_forget(db: &std::path::Path) -> anyhow::Result<ExitCode> {
-    let mut removed_copies = 0;
-    if let (Some(dir), Some(stem)) = (db.parent(), db.file_stem()) {
-        let prefix = format!("{}.broken-", stem.to_string_lossy());
-        if let Ok(entries) = std::fs::read_dir(if dir.as_os_str().is_empty() {
-            std::path::Path::new(".")
-        } else {
-            dir
-        }) {
-            for entry in entries.flatten() {
-                if entry.file_name().to_string_lossy().starts_with(&prefix)
-                    && std::fs::remove_file(entry.path()).is_ok()
-                {
-                    removed_copies += 1;
-                }
-            }
+    let _lock = match InstanceLock::acquire(db) {
+        Ok(lock) => lock,
+        Err(e @ history::lock::LockError::Held { .. }) => {
+            eprintln!("{e}\nQuit it first (menu → Quit), then run `sitwell forget --all` again.");
+            return Ok(ExitCode::from(1));
         }
-    }
+        Err(e) => return Err(e.into()),
+    };
     let forgotten = if db.exists() {
         let (mut store, _) = Store::open(db)?;
         let counts = store.counts()?;
@@ -566,6 +559,22 @@ fn run_forget(db: &std::path::Path) -> anyhow::Result<ExitCode> {
     } else {
         None
     };
+    // After opening, which may itself have moved a damaged file aside.
+    let mut removed_copies = 0;
+    if let Some(stem) = db.file_stem() {
+        let prefix = format!("{}.broken-", stem.to_string_lossy());
+        let dir = db
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(std::path::Path::new("."));
+        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+            if entry.file_name().to_string_lossy().starts_with(&prefix)
+                && std::fs::remove_file(entry.path()).is_ok()
+            {
+                removed_copies += 1;
+            }
+        }
+    }
     match forgotten {
         Some((slices, events)) => println!(
             "Forgot {slices} slices and {events} events; {} is empty now.",

@@ -175,7 +175,9 @@ pub fn run(
             Phase::Ended => break,
             _ => {}
         }
-        if exit_after.is_some_and(|limit| meter.elapsed() >= limit) {
+        if exit_after.is_some_and(|limit| meter.elapsed() >= limit)
+            || crate::signals::stop_requested()
+        {
             break;
         }
     }

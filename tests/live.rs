@@ -331,3 +331,43 @@ fn the_overlay_remembers_the_session_and_opens_the_history_window() {
     let in_view = report["total"]["in_view_min"].as_f64().unwrap_or_default();
     assert!(in_view > 0.05, "{report}");
 }
+
+#[test]
+fn a_terminated_run_still_saves_its_history() {
+    let home = temp_dir("sigterm");
+    let db = home.join("history.sqlite");
+    let clip = demo_clip();
+    // At the clip's own pace, stopped from outside after 9 s (calibration ends at 5 s).
+    let mut child = Command::new(env!("CARGO_BIN_EXE_sitwell"))
+        .args([
+            "watch",
+            "--headless",
+            "--realtime",
+            "--source",
+            &clip,
+            "--db",
+        ])
+        .arg(&db)
+        .env("HOME", &home)
+        .spawn()
+        .expect("sitwell starts");
+    std::thread::sleep(std::time::Duration::from_secs(9));
+    // SAFETY: sends SIGTERM to our own child process.
+    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let status = child.wait().expect("sitwell ends");
+    assert!(status.success(), "{status:?}");
+    let out = sitwell(
+        &[
+            "report",
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ],
+        &home,
+    );
+    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    // A few seconds judged before the signal: the last, unfinished slice is there too.
+    assert!(report["total"]["mean_score"].is_number(), "{report}");
+    assert!(report["total"]["upright_share"].is_number(), "{report}");
+}

@@ -9,6 +9,8 @@ use super::{Event, EventKind, SLICE_S, Slice, pattern_index};
 /// A frame longer than this after the previous one counts only this long (a gap in the
 /// frames — a pause, a released camera — is not time spent in any pattern).
 pub const MAX_FRAME_S: f64 = 3.0;
+/// A camera session's clock may drift this far from the wall clock before it is re-anchored.
+pub const MAX_CLOCK_DRIFT_S: f64 = 2.0;
 
 /// One judged frame.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -91,9 +93,13 @@ impl Filling {
         }
     }
 
-    fn finish(&self) -> Slice {
+    /// The slice, unless it covers no time (a lone frame after a gap).
+    fn finish(&self) -> Option<Slice> {
+        if self.pattern_s.iter().sum::<f64>() <= 0.0 {
+            return None;
+        }
         let mean = |i: usize| (self.judged_s > 0.0).then(|| (self.sums[i] / self.judged_s) as f32);
-        Slice {
+        Some(Slice {
             start: self.index * SLICE_S,
             pattern_s: self.pattern_s.map(|s| s as f32),
             score: (self.score_weight > 0.0).then(|| (self.score_s / self.score_weight) as f32),
@@ -103,7 +109,7 @@ impl Filling {
             shoulder_drop_deg: mean(3),
             confidence: mean(4),
             frames: self.frames,
-        }
+        })
     }
 }
 
@@ -145,7 +151,7 @@ impl Recorder {
         self.last_camera_problem = None;
         let index = (self.unix(t) / SLICE_S as f64).floor() as i64;
         let done = match &self.filling {
-            Some(f) if f.index != index => self.filling.take().map(|f| f.finish()),
+            Some(f) if f.index != index => self.filling.take().and_then(|f| f.finish()),
             _ => None,
         };
         self.filling
@@ -163,7 +169,7 @@ impl Recorder {
         let end = self.filling.as_ref()?.index * SLICE_S + SLICE_S;
         if self.unix(t) >= end as f64 + MAX_FRAME_S {
             self.break_frames();
-            return self.filling.take().map(|f| f.finish());
+            return self.filling.take().and_then(|f| f.finish());
         }
         None
     }
@@ -177,7 +183,19 @@ impl Recorder {
     /// The slice in progress, completed now (at the end of a session).
     pub fn finish(&mut self) -> Option<Slice> {
         self.break_frames();
-        self.filling.take().map(|f| f.finish())
+        self.filling.take().and_then(|f| f.finish())
+    }
+
+    /// A camera's time line runs on a monotonic clock that stops while the computer sleeps;
+    /// when it no longer matches the wall clock `now` at engine time `t`, the time line is
+    /// re-anchored (and the slice in progress ends) so nothing is stamped in the past.
+    pub fn resync(&mut self, t: f64, now: f64) -> Option<Slice> {
+        if (self.unix(t) - now).abs() <= MAX_CLOCK_DRIFT_S {
+            return None;
+        }
+        let done = self.finish();
+        self.origin = now - t;
+        done
     }
 
     /// The event an engine effect is remembered as.
@@ -321,8 +339,22 @@ mod tests {
         );
         let next = r.sample(70.0, &sample(Pattern::Upright, 100.0));
         assert!(next.is_none());
-        let last = r.finish();
-        assert!(last.is_some_and(|s| s.start == 1070 && s.seconds() == 0.0 && s.frames == 1));
+        // A lone frame after the gap covers no time: nothing is stored for it.
+        assert!(r.finish().is_none());
+    }
+
+    #[test]
+    fn a_suspended_computer_does_not_stamp_the_morning_in_the_past() {
+        let mut r = Recorder::new(1000.0);
+        r.sample(0.0, &sample(Pattern::Upright, 100.0));
+        r.sample(1.0, &sample(Pattern::Upright, 100.0));
+        assert!(r.resync(1.5, 1001.5).is_none());
+        // The monotonic clock says 2 s, the wall clock says 8 hours later.
+        let closed = r.resync(2.0, 1002.0 + 8.0 * 3600.0);
+        assert!(closed.is_some_and(|s| s.start == 1000));
+        r.sample(2.0, &sample(Pattern::Upright, 100.0));
+        r.sample(3.0, &sample(Pattern::Upright, 100.0));
+        assert!(r.finish().is_some_and(|s| s.start >= 1000 + 8 * 3600));
     }
 
     #[test]

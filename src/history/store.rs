@@ -64,6 +64,11 @@ pub enum HistoryError {
          knows {SCHEMA_VERSION}); update Sitwell or use another --db"
     )]
     Newer { path: PathBuf, found: usize },
+    #[error(
+        "the history database {path} has an older schema ({found}); start Sitwell once to \
+         upgrade it"
+    )]
+    Older { path: PathBuf, found: usize },
     #[error("there is no history at {path} yet")]
     Missing { path: PathBuf },
     #[error("cannot move the broken history database {path} aside: {cause}")]
@@ -169,7 +174,9 @@ impl Opened {
 }
 
 impl Store {
-    /// Opens (or creates) the history at `path`, migrating it to this build's schema.
+    /// Opens (or creates) the history at `path` for writing, migrating it to this build's
+    /// schema; a garbled or foreign file is moved aside. Only the holder of the history's
+    /// [`InstanceLock`](super::InstanceLock) should call this.
     pub fn open(path: &Path) -> Result<(Store, Opened), HistoryError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|cause| HistoryError::Folder {
@@ -194,14 +201,56 @@ impl Store {
         }
     }
 
-    /// Opens an existing history for reading and writing, without creating one.
-    pub fn open_existing(path: &Path) -> Result<(Store, Opened), HistoryError> {
+    /// Opens an existing history to read it (reports, export, the dashboard), while Sitwell
+    /// may be writing it: nothing is created, migrated or moved aside.
+    pub fn open_existing(path: &Path) -> Result<Store, HistoryError> {
         if !path.exists() {
             return Err(HistoryError::Missing {
                 path: path.to_path_buf(),
             });
         }
-        Store::open(path)
+        let sqlite = |cause| HistoryError::from_sqlite(path, cause);
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sqlite)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
+        let (app_id, version): (i32, i64) = conn
+            .query_row(
+                "SELECT (SELECT application_id FROM pragma_application_id),
+                        (SELECT user_version FROM pragma_user_version)",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .map_err(sqlite)?;
+        if app_id != APPLICATION_ID {
+            return Err(HistoryError::Foreign {
+                path: path.to_path_buf(),
+            });
+        }
+        let version = usize::try_from(version).unwrap_or(usize::MAX);
+        // Older: the running Sitwell upgrades it when it next starts; newer: not ours to read.
+        let path_buf = path.to_path_buf();
+        match version.cmp(&SCHEMA_VERSION) {
+            std::cmp::Ordering::Less => {
+                return Err(HistoryError::Older {
+                    path: path_buf,
+                    found: version,
+                });
+            }
+            std::cmp::Ordering::Greater => {
+                return Err(HistoryError::Newer {
+                    path: path_buf,
+                    found: version,
+                });
+            }
+            std::cmp::Ordering::Equal => {}
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
     }
 
     fn open_checked(path: &Path, flags: OpenFlags) -> Result<Store, HistoryError> {
@@ -419,9 +468,10 @@ impl Store {
             conn.execute_batch("DELETE FROM slices; DELETE FROM events;")?;
             // Deleted rows linger in free pages and the write-ahead log until these run.
             conn.execute_batch("VACUUM;")?;
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            Ok(())
         };
-        run(&mut self.conn).map_err(|e| HistoryError::from_sqlite(&self.path, e))
+        run(&mut self.conn).map_err(|e| HistoryError::from_sqlite(&self.path, e))?;
+        self.checkpoint()
     }
 
     /// Rows stored: (slices, events).
@@ -443,11 +493,19 @@ impl Store {
             .map_err(|e| self.error(e))
     }
 
-    /// Writes everything to the main file and empties the write-ahead log.
+    /// Writes everything to the main file and empties the write-ahead log; a reader in the
+    /// way is reported as a lock.
     pub fn checkpoint(&self) -> Result<(), HistoryError> {
-        self.conn
-            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .map_err(|e| self.error(e))
+        let busy: i64 = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))
+            .map_err(|e| self.error(e))?;
+        if busy != 0 {
+            return Err(HistoryError::Locked {
+                path: self.path.clone(),
+            });
+        }
+        Ok(())
     }
 
     /// Creates a database at `path` with only the first `steps` migrations (tests of upgrades).
@@ -477,19 +535,26 @@ pub fn move_aside(path: &Path) -> Result<PathBuf, HistoryError> {
     let ext = path
         .extension()
         .map_or_else(String::new, |e| format!(".{}", e.to_string_lossy()));
-    let moved_to = path.with_file_name(format!("{stem}.broken-{stamp}{ext}"));
-    std::fs::rename(path, &moved_to).map_err(|cause| HistoryError::MoveAside {
+    let mut moved_to = path.with_file_name(format!("{stem}.broken-{stamp}{ext}"));
+    let mut n = 1;
+    while moved_to.exists() {
+        moved_to = path.with_file_name(format!("{stem}.broken-{stamp}-{n}{ext}"));
+        n += 1;
+    }
+    let failed = |cause| HistoryError::MoveAside {
         path: path.to_path_buf(),
         cause,
-    })?;
+    };
+    // The write-ahead log first: a new file at `path` must never replay the old one's log.
     for suffix in ["-wal", "-shm"] {
         let mut side = path.as_os_str().to_owned();
         side.push(suffix);
         let mut side_to = moved_to.as_os_str().to_owned();
         side_to.push(suffix);
         if Path::new(&side).exists() {
-            let _ = std::fs::rename(&side, &side_to);
+            std::fs::rename(&side, &side_to).map_err(failed)?;
         }
     }
+    std::fs::rename(path, &moved_to).map_err(failed)?;
     Ok(moved_to)
 }

@@ -44,6 +44,9 @@ pub struct DaySummary {
     pub breaks_taken: u32,
     /// Continuous stretches in view (unix start, end); a gap of [`BREAK_GAP_S`] ends one.
     pub streaks: Vec<(i64, i64)>,
+    /// Breaks and longest streak of the days merged into this one (totals).
+    merged_breaks: usize,
+    merged_longest_s: i64,
 }
 
 impl DaySummary {
@@ -123,12 +126,13 @@ impl DaySummary {
     }
 
     pub fn longest_streak_s(&self) -> i64 {
-        self.streaks.iter().map(|(a, b)| b - a).max().unwrap_or(0)
+        let own = self.streaks.iter().map(|(a, b)| b - a).max().unwrap_or(0);
+        own.max(self.merged_longest_s)
     }
 
     /// Times the user got up (or stopped being seen) for ≥ 2 min between streaks.
     pub fn breaks(&self) -> usize {
-        self.streaks.len().saturating_sub(1)
+        self.streaks.len().saturating_sub(1) + self.merged_breaks
     }
 
     pub fn is_empty(&self) -> bool {
@@ -148,7 +152,9 @@ impl DaySummary {
         self.not_now += other.not_now;
         self.breaks_due += other.breaks_due;
         self.breaks_taken += other.breaks_taken;
-        self.streaks.extend_from_slice(&other.streaks);
+        // Streaks stay per day: the night between two days is not a break.
+        self.merged_breaks += other.breaks();
+        self.merged_longest_s = self.merged_longest_s.max(other.longest_streak_s());
     }
 }
 
@@ -342,6 +348,10 @@ mod tests {
         assert_eq!(day.breaks(), 1);
         assert_eq!(day.longest_streak_s(), 600);
         assert_eq!(day.seconds_in(Pattern::Away), 90.0);
+        let mut total = DaySummary::default();
+        total.merge(&day);
+        total.merge(&day);
+        assert_eq!((total.breaks(), total.longest_streak_s()), (2, 600));
         assert_eq!(day.present_s(), 610.0);
         let share = day.upright_share().unwrap_or_default();
         assert!((share - 400.0 / 610.0).abs() < 1e-9);

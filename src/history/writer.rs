@@ -41,6 +41,8 @@ pub struct Written {
 /// The handle the pipeline holds. Dropping it (or [`Writer::close`]) commits what is left.
 pub struct Writer {
     sender: Option<SyncSender<Message>>,
+    /// Rows that never reached the writer thread (channel full, thread gone).
+    dropped: std::sync::atomic::AtomicU64,
     thread: Option<JoinHandle<Written>>,
     problem: Arc<Mutex<Option<String>>>,
     path: PathBuf,
@@ -61,6 +63,7 @@ impl Writer {
         };
         Ok(Writer {
             sender: Some(sender),
+            dropped: std::sync::atomic::AtomicU64::new(0),
             thread: Some(thread),
             problem,
             path,
@@ -80,10 +83,15 @@ impl Writer {
     }
 
     fn send(&self, message: Message) {
-        if let Some(sender) = &self.sender
-            && let Err(TrySendError::Full(_)) = sender.try_send(message)
-        {
-            tracing::warn!("the history writer is behind; a row was dropped");
+        let Some(sender) = &self.sender else {
+            return;
+        };
+        if let Err(e) = sender.try_send(message) {
+            self.dropped
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            if matches!(e, TrySendError::Full(_)) {
+                tracing::warn!("the history writer is behind; a row was dropped");
+            }
         }
     }
 
@@ -102,10 +110,16 @@ impl Writer {
 
     fn shut(&mut self) -> Written {
         drop(self.sender.take());
-        self.thread
-            .take()
-            .and_then(|t| t.join().ok())
-            .unwrap_or_default()
+        let mut written = match self.thread.take().map(JoinHandle::join) {
+            Some(Ok(written)) => written,
+            Some(Err(_)) => {
+                tracing::error!("the history writer stopped unexpectedly; recent history is lost");
+                Written::default()
+            }
+            None => Written::default(),
+        };
+        written.lost += self.dropped.swap(0, std::sync::atomic::Ordering::Relaxed);
+        written
     }
 }
 
@@ -186,21 +200,35 @@ fn run(
                     let unusable = e.is_unusable();
                     report(problem, &mut last_error, &e);
                     if unusable {
-                        // Garbled under us: start a fresh file at the next flush.
+                        // Garbled under us: keep it aside and start a fresh file at the next
+                        // flush (the rows are still in memory).
                         store = None;
-                        if let Err(e) = super::store::move_aside(path) {
-                            report(problem, &mut last_error, &e);
+                        match super::store::move_aside(path) {
+                            Ok(moved_to) => tell(
+                                problem,
+                                format!(
+                                    "the history database {} became unreadable; it was moved to \
+                                     {} and a new history started",
+                                    path.display(),
+                                    moved_to.display()
+                                ),
+                            ),
+                            Err(e) => report(problem, &mut last_error, &e),
                         }
                     }
                 }
             }
         }
-        let pending = slices.len() + events.len();
-        if pending > MAX_PENDING_ROWS {
-            // Keep the newest; say once what was lost.
-            let drop_slices = slices.len().min(pending - MAX_PENDING_ROWS);
-            slices.drain(..drop_slices);
-            written.lost += drop_slices as u64;
+        // Keep the newest rows while the database stays unavailable.
+        if slices.len() > MAX_PENDING_ROWS {
+            let excess = slices.len() - MAX_PENDING_ROWS;
+            slices.drain(..excess);
+            written.lost += excess as u64;
+        }
+        if events.len() > MAX_PENDING_ROWS {
+            let excess = events.len() - MAX_PENDING_ROWS;
+            events.drain(..excess);
+            written.lost += excess as u64;
         }
         if closed {
             if let Some(s) = &store

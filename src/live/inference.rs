@@ -364,7 +364,15 @@ impl Inference {
     }
 
     fn tick(&mut self, t: f64) -> Vec<EffectAt> {
-        let slice = self.setup.history.as_mut().and_then(|h| h.recorder.tick(t));
+        let live = self.setup.live;
+        let slice = self.setup.history.as_mut().and_then(|h| {
+            let resynced = if live {
+                h.recorder.resync(t, crate::history::unix_now())
+            } else {
+                None
+            };
+            resynced.or_else(|| h.recorder.tick(t))
+        });
         self.remember_slice(slice);
         self.monitor().map(|m| m.tick(t)).unwrap_or_default()
     }
@@ -531,6 +539,11 @@ impl Inference {
                     (observed.reading.as_ref().map(|r| r.pattern), observed.score),
                 );
                 if let Some(h) = self.setup.history.as_mut() {
+                    if self.setup.live
+                        && let Some(slice) = h.recorder.resync(t, crate::history::unix_now())
+                    {
+                        h.writer.slice(slice);
+                    }
                     let sample = match &observed.reading {
                         Some(reading) => Sample::judged(reading, observed.score),
                         None => Sample::away(),

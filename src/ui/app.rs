@@ -129,6 +129,7 @@ impl SitwellApp {
             history: None,
         };
         app.start_live(setup.live, ctx);
+        close_on_stop_signal(ctx);
         app
     }
 
@@ -295,6 +296,24 @@ impl SitwellApp {
             let texture = ctx.load_texture("calibration", image, egui::TextureOptions::LINEAR);
             self.preview = Some((preview.serial, texture));
         }
+    }
+}
+
+/// Closes the window (which stops the pipeline and commits the history) on Ctrl-C, logout or
+/// shutdown. A thread watches, because the window sleeps until there is news.
+fn close_on_stop_signal(ctx: &egui::Context) {
+    let ctx = ctx.clone();
+    let spawned = std::thread::Builder::new()
+        .name("sitwell-signals".into())
+        .spawn(move || {
+            while !crate::signals::stop_requested() {
+                std::thread::sleep(Duration::from_millis(200));
+            }
+            ctx.send_viewport_cmd(ViewportCommand::Close);
+            ctx.request_repaint();
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("Ctrl-C will not close the window cleanly: {e}");
     }
 }
 

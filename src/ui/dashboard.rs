@@ -460,12 +460,8 @@ fn by_hour(ui: &mut Ui, data: &Dashboard, dark: bool) {
 
 /// Loads the dashboard for `day` from the history at `db` (on the calling thread).
 pub fn load(db: &std::path::Path, day: NaiveDate) -> Result<Dashboard, String> {
-    let (store, opened) = Store::open_existing(db).map_err(|e| e.to_string())?;
-    let loaded = summary::dashboard(&store, day, &chrono::Local).map_err(|e| e.to_string());
-    match opened.notice(db) {
-        Some(notice) => Err(notice),
-        None => loaded,
-    }
+    let store = Store::open_existing(db).map_err(|e| e.to_string())?;
+    summary::dashboard(&store, day, &chrono::Local).map_err(|e| e.to_string())
 }
 
 /// The dashboard with its loading: used by the overlay's history window and by
