@@ -520,11 +520,10 @@ fn run_export(
             None => until,
         },
     };
-    let rows = if csv == std::path::Path::new("-") {
+    if csv == std::path::Path::new("-") {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        let rows = report::export_csv(&store, since, until, &chrono::Local, &mut out)?;
+        report::export_csv(&store, since, until, &chrono::Local, &mut out)?;
         out.flush()?;
-        rows
     } else {
         let file = std::fs::File::create(csv)
             .with_context(|| format!("cannot create {}", csv.display()))?;
@@ -536,9 +535,7 @@ fn run_export(
             "{rows} slices ({since} to {until}) written to {}",
             csv.display()
         );
-        rows
-    };
-    let _ = rows;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -560,21 +557,10 @@ fn run_forget(db: &std::path::Path) -> anyhow::Result<ExitCode> {
         None
     };
     // After opening, which may itself have moved a damaged file aside.
-    let mut removed_copies = 0;
-    if let Some(stem) = db.file_stem() {
-        let prefix = format!("{}.broken-", stem.to_string_lossy());
-        let dir = db
-            .parent()
-            .filter(|d| !d.as_os_str().is_empty())
-            .unwrap_or(std::path::Path::new("."));
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            if entry.file_name().to_string_lossy().starts_with(&prefix)
-                && std::fs::remove_file(entry.path()).is_ok()
-            {
-                removed_copies += 1;
-            }
-        }
-    }
+    let removed_copies = history::store::moved_aside_copies(db)
+        .into_iter()
+        .filter(|copy| std::fs::remove_file(copy).is_ok())
+        .count();
     match forgotten {
         Some((slices, events)) => println!(
             "Forgot {slices} slices and {events} events; {} is empty now.",

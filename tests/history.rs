@@ -3,8 +3,9 @@
 //! writer thread, and a replay of the demo clip that fills a history which `report` and
 //! `export` read back.
 
+mod common;
+
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
 use chrono::{NaiveDate, Utc};
 use serde_json::Value;
@@ -16,11 +17,10 @@ use sitwell::history::{
 };
 use sitwell::posture::Pattern;
 
+use common::{demo_clip, sitwell_at_home as sitwell};
+
 fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sitwell-history-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    common::temp_dir("history", tag)
 }
 
 fn slice(start: i64, pattern: Pattern, score: Option<f32>) -> Slice {
@@ -303,23 +303,6 @@ fn a_day_summary_adds_up_the_slices_and_events() {
     assert!(data.today.streaks.len() >= 4, "{:?}", data.today.streaks);
     let done: u32 = data.moves_done.iter().map(|(_, n)| n).sum();
     assert_eq!(done, data.today.moves_done + data.today.breaks_taken);
-}
-
-fn sitwell(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sitwell"))
-        .args(args)
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_DATA_HOME")
-        .output()
-        .expect("sitwell runs")
-}
-
-fn demo_clip() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("assets/demo/seated_slouch_demo.mp4")
-        .display()
-        .to_string()
 }
 
 #[test]

@@ -7,32 +7,11 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::fixtures_dir;
+use common::{demo_clip, fixtures_dir, sitwell_at_home as sitwell, under_xvfb};
 use serde_json::Value;
 
-fn demo_clip() -> String {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("assets/demo/seated_slouch_demo.mp4")
-        .display()
-        .to_string()
-}
-
 fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sitwell-live-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
-}
-
-/// Runs sitwell with HOME (settings, baseline, window state) in a temp dir of its own.
-fn sitwell(args: &[&str], home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_sitwell"))
-        .args(args)
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_DATA_HOME")
-        .output()
-        .expect("sitwell runs")
+    common::temp_dir("live", tag)
 }
 
 fn events(path: &Path) -> Vec<Value> {
@@ -265,14 +244,7 @@ fn overlay_window_runs_the_demo_and_exits_on_its_own() {
         shot = shot.display(),
         home = home.display(),
     );
-    let out = Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1024x600x24", "sh", "-c", &script])
-        .env("HOME", &home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("xvfb-run runs");
+    let out = under_xvfb("1024x600x24", &script, &home);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let info = std::fs::read_to_string(home.join("xwininfo.txt")).unwrap_or_default();
@@ -304,14 +276,7 @@ fn the_overlay_remembers_the_session_and_opens_the_history_window() {
         db = db.display(),
         home = home.display(),
     );
-    let out = Command::new("xvfb-run")
-        .args(["-a", "-s", "-screen 0 1280x1024x24", "sh", "-c", &script])
-        .env("HOME", &home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("xvfb-run runs (with xdotool: scripts/test.sh installs it)");
+    let out = under_xvfb("1280x1024x24", &script, &home);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let tree = std::fs::read_to_string(home.join("tree.txt")).unwrap_or_default();

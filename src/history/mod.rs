@@ -48,6 +48,16 @@ pub fn pattern_index(pattern: Pattern) -> usize {
     PATTERNS.iter().position(|p| *p == pattern).unwrap_or(0)
 }
 
+/// Of seconds per pattern (in [`PATTERNS`] order), those in a slouch pattern.
+pub fn slouched<T: Copy + std::iter::Sum<T>>(pattern_s: &[T; 7]) -> T {
+    PATTERNS
+        .iter()
+        .zip(pattern_s)
+        .filter(|(p, _)| p.is_slouch())
+        .map(|(_, s)| *s)
+        .sum()
+}
+
 /// Ten seconds (or less, at the edges of a session) of judged time.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Slice {
@@ -82,12 +92,7 @@ impl Slice {
 
     /// Seconds in a slouch pattern (forward head, rounded shoulders, both).
     pub fn slouched_s(&self) -> f32 {
-        PATTERNS
-            .iter()
-            .zip(self.pattern_s)
-            .filter(|(p, _)| p.is_slouch())
-            .map(|(_, s)| s)
-            .sum()
+        slouched(&self.pattern_s)
     }
 
     /// The pattern the slice spent most time in.

@@ -54,12 +54,6 @@ fn percent(share: Option<f64>) -> String {
     share.map_or_else(|| "–".into(), |s| format!("{:.0}%", s * 100.0))
 }
 
-/// The share of the day's posture time in `pattern`.
-fn share_of(day: &DaySummary, pattern: Pattern) -> Option<f64> {
-    let total = day.seconds_in(Pattern::Upright) + day.slouched_s();
-    (total > 0.0).then(|| day.seconds_in(pattern) / total)
-}
-
 /// The days (and their total) in `format`.
 pub fn render_days(days: &[DaySummary], format: Format) -> String {
     let mut total = DaySummary::default();
@@ -128,10 +122,10 @@ fn csv(days: &[DaySummary]) -> String {
             format!("{:.1}", minutes(d.present_s())),
             d.mean_score()
                 .map_or_else(String::new, |s| format!("{s:.1}")),
-            pct(share_of(d, Pattern::Upright)),
-            pct(share_of(d, Pattern::ForwardHead)),
-            pct(share_of(d, Pattern::RoundedShoulders)),
-            pct(share_of(d, Pattern::UpperCrossed)),
+            pct(d.share(Pattern::Upright)),
+            pct(d.share(Pattern::ForwardHead)),
+            pct(d.share(Pattern::RoundedShoulders)),
+            pct(d.share(Pattern::UpperCrossed)),
             format!("{:.1}", minutes(d.seconds_in(Pattern::LookDown))),
             d.nudges.to_string(),
             d.moves_done.to_string(),
@@ -166,10 +160,10 @@ fn table(days: &[DaySummary], total: &DaySummary) -> String {
             hours_minutes(d.present_s()),
             d.mean_score()
                 .map_or_else(|| "–".into(), |s| format!("{s:.0}")),
-            percent(share_of(d, Pattern::Upright)),
-            percent(share_of(d, Pattern::ForwardHead)),
-            percent(share_of(d, Pattern::RoundedShoulders)),
-            percent(share_of(d, Pattern::UpperCrossed)),
+            percent(d.share(Pattern::Upright)),
+            percent(d.share(Pattern::ForwardHead)),
+            percent(d.share(Pattern::RoundedShoulders)),
+            percent(d.share(Pattern::UpperCrossed)),
             d.nudges.to_string(),
             d.moves_done.to_string(),
             d.snoozed.to_string(),

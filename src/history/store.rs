@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, params};
 
-use super::{Event, EventKind, PATTERNS, Slice};
+use super::{Event, EventKind, Slice};
 
 /// Marks the file as Sitwell's (`PRAGMA application_id`, "Sitw").
 pub const APPLICATION_ID: i32 = 0x5369_7477;
@@ -521,24 +521,41 @@ impl Store {
     }
 }
 
-/// Column names of the per-pattern durations, in [`PATTERNS`] order.
-pub fn pattern_columns() -> [&'static str; 7] {
-    PATTERNS.map(|p| p.as_str())
+/// The name prefix of copies moved aside from `path` (`history.broken-`).
+fn moved_aside_prefix(path: &Path) -> String {
+    let stem = path
+        .file_stem()
+        .map_or_else(|| "history".into(), |s| s.to_string_lossy().into_owned());
+    format!("{stem}.broken-")
+}
+
+/// The copies [`move_aside`] made of `path` (with their WAL and shared-memory files).
+pub fn moved_aside_copies(path: &Path) -> Vec<PathBuf> {
+    let prefix = moved_aside_prefix(path);
+    let dir = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    std::fs::read_dir(dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|entry| entry.path())
+        .collect()
 }
 
 /// Renames `path` (and its WAL and shared-memory files) to `<stem>.broken-<unix time>.<ext>`.
 pub fn move_aside(path: &Path) -> Result<PathBuf, HistoryError> {
     let stamp = super::unix_now() as i64;
-    let stem = path
-        .file_stem()
-        .map_or_else(|| "history".into(), |s| s.to_string_lossy().into_owned());
+    let prefix = moved_aside_prefix(path);
     let ext = path
         .extension()
         .map_or_else(String::new, |e| format!(".{}", e.to_string_lossy()));
-    let mut moved_to = path.with_file_name(format!("{stem}.broken-{stamp}{ext}"));
+    let mut moved_to = path.with_file_name(format!("{prefix}{stamp}{ext}"));
     let mut n = 1;
     while moved_to.exists() {
-        moved_to = path.with_file_name(format!("{stem}.broken-{stamp}-{n}{ext}"));
+        moved_to = path.with_file_name(format!("{prefix}{stamp}-{n}{ext}"));
         n += 1;
     }
     let failed = |cause| HistoryError::MoveAside {

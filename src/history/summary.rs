@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use chrono::{NaiveDate, TimeZone, Timelike};
 
-use super::{Event, EventKind, HistoryError, PATTERNS, SLICE_S, Slice, Store, pattern_index};
+use super::{Event, EventKind, HistoryError, SLICE_S, Slice, Store, pattern_index};
 use crate::posture::Pattern;
 
 /// Frames missing this long end a sitting streak (the engine's sitting timer resets too).
@@ -106,18 +106,18 @@ impl DaySummary {
     }
 
     pub fn slouched_s(&self) -> f64 {
-        PATTERNS
-            .iter()
-            .zip(self.pattern_s)
-            .filter(|(p, _)| p.is_slouch())
-            .map(|(_, s)| s)
-            .sum()
+        super::slouched(&self.pattern_s)
     }
 
     /// Share of the judged posture time spent upright, 0–1.
     pub fn upright_share(&self) -> Option<f64> {
+        self.share(Pattern::Upright)
+    }
+
+    /// Share of the judged posture time (upright or slouched) spent in `pattern`, 0–1.
+    pub fn share(&self, pattern: Pattern) -> Option<f64> {
         let total = self.posture_s();
-        (total > 0.0).then(|| self.seconds_in(Pattern::Upright) / total)
+        (total > 0.0).then(|| self.seconds_in(pattern) / total)
     }
 
     /// Mean score over the time in view.
@@ -165,6 +165,19 @@ pub fn days<Tz: TimeZone>(
     last: NaiveDate,
     tz: &Tz,
 ) -> Result<Vec<DaySummary>, HistoryError> {
+    fold_days(store, first, last, tz, |_| {}, |_| {})
+}
+
+/// [`days`], also handing every slice and event read to `each_slice` / `each_event`, so that
+/// a caller needing more than the summaries reads the history once.
+fn fold_days<Tz: TimeZone>(
+    store: &Store,
+    first: NaiveDate,
+    last: NaiveDate,
+    tz: &Tz,
+    mut each_slice: impl FnMut(&Slice),
+    mut each_event: impl FnMut(&Event),
+) -> Result<Vec<DaySummary>, HistoryError> {
     let mut days: BTreeMap<NaiveDate, DaySummary> = first
         .iter_days()
         .take_while(|d| *d <= last)
@@ -178,11 +191,13 @@ pub fn days<Tz: TimeZone>(
         if let Some(day) = days.get_mut(&date_of(slice.start, tz)) {
             day.add_slice(&slice);
         }
+        each_slice(&slice);
     })?;
     for event in store.events(from as f64, to as f64)? {
         if let Some(day) = days.get_mut(&date_of(event.t as i64, tz)) {
             day.add_event(&event);
         }
+        each_event(&event);
     }
     Ok(days.into_values().collect())
 }
@@ -244,48 +259,48 @@ pub fn dashboard<Tz: TimeZone>(
     let first = day
         .checked_sub_days(chrono::Days::new(TREND_DAYS - 1))
         .unwrap_or(day);
-    let days = days(store, first, day, tz)?;
-    let mut by_hour = [HourTotals::default(); 24];
     let midnight = day_start(day, tz);
-    let end = day
-        .succ_opt()
-        .map_or(midnight + 86_400, |d| day_start(d, tz));
-    store.for_each_slice(day_start(first, tz), end, |s| {
-        let hour = tz
-            .timestamp_opt(s.start, 0)
-            .earliest()
-            .map_or(0, |t| t.hour() as usize);
-        let slouched = f64::from(s.slouched_s());
-        let hour = &mut by_hour[hour.min(23)];
-        hour.slouched_s += slouched;
-        hour.posture_s += slouched + f64::from(s.pattern_s[pattern_index(Pattern::Upright)]);
-    })?;
-    let end = day
-        .succ_opt()
-        .map_or(midnight + 86_400, |d| day_start(d, tz));
     let hour = |t: f64| (t - midnight as f64) / 3600.0;
+    let mut by_hour = [HourTotals::default(); 24];
     let mut timeline = Vec::new();
-    store.for_each_slice(midnight, end, |s| {
-        timeline.push(TimelinePoint {
-            hour: hour(s.start as f64 + SLICE_S as f64 / 2.0),
-            score: s.score,
-            pattern: s.pattern(),
-        });
-    })?;
-    let events = store.events(midnight as f64, end as f64)?;
-    let nudges = events
-        .iter()
-        .filter(|e| e.kind == EventKind::Nudge)
-        .map(|e| (hour(e.t), e.move_id.clone()))
-        .collect();
+    let mut nudges = Vec::new();
     let mut moves: BTreeMap<String, u32> = BTreeMap::new();
-    for e in &events {
-        if matches!(e.kind, EventKind::MoveDone | EventKind::BreakTaken)
-            && let Some(m) = &e.move_id
-        {
-            *moves.entry(m.clone()).or_default() += 1;
-        }
-    }
+    // One read of the 30 days; today's rows are the ones from local midnight on.
+    let days = fold_days(
+        store,
+        first,
+        day,
+        tz,
+        |s| {
+            let hour_of_day = tz
+                .timestamp_opt(s.start, 0)
+                .earliest()
+                .map_or(0, |t| t.hour() as usize);
+            let slouched = f64::from(s.slouched_s());
+            let totals = &mut by_hour[hour_of_day.min(23)];
+            totals.slouched_s += slouched;
+            totals.posture_s += slouched + f64::from(s.pattern_s[pattern_index(Pattern::Upright)]);
+            if s.start >= midnight {
+                timeline.push(TimelinePoint {
+                    hour: hour(s.start as f64 + SLICE_S as f64 / 2.0),
+                    score: s.score,
+                    pattern: s.pattern(),
+                });
+            }
+        },
+        |e| {
+            if e.t < midnight as f64 {
+                return;
+            }
+            match (e.kind, &e.move_id) {
+                (EventKind::Nudge, move_id) => nudges.push((hour(e.t), move_id.clone())),
+                (EventKind::MoveDone | EventKind::BreakTaken, Some(m)) => {
+                    *moves.entry(m.clone()).or_default() += 1;
+                }
+                _ => {}
+            }
+        },
+    )?;
     let mut moves_done: Vec<(String, u32)> = moves.into_iter().collect();
     moves_done.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
     let today = days.last().cloned().unwrap_or_else(|| DaySummary::new(day));

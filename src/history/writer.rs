@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::store::{Opened, Store};
+use super::store::Store;
 use super::{Event, HistoryError, Slice};
 
 /// How often the batch is committed: a crash or power cut loses at most this much (plus the
@@ -250,9 +250,7 @@ fn open(
 ) -> Option<Store> {
     match Store::open(path) {
         Ok((store, opened)) => {
-            if let Opened::MovedAside { .. } = &opened
-                && let Some(notice) = opened.notice(path)
-            {
+            if let Some(notice) = opened.notice(path) {
                 tell(problem, notice);
             }
             Some(store)

@@ -78,6 +78,37 @@ pub struct Remember {
     pub writer: Writer,
 }
 
+impl Remember {
+    fn slice(&self, slice: Option<Slice>) {
+        if let Some(slice) = slice {
+            self.writer.slice(slice);
+        }
+    }
+
+    fn event(&self, event: Option<Event>) {
+        if let Some(event) = event {
+            self.writer.event(event);
+        }
+    }
+
+    /// An event of `kind` at engine time `t`.
+    fn event_at(&self, t: f64, kind: EventKind, detail: Option<String>) {
+        let event = Event::new(self.recorder.unix(t), kind);
+        self.writer.event(match detail {
+            Some(detail) => event.with_detail(detail),
+            None => event,
+        });
+    }
+
+    /// Keeps a camera's time line on the wall clock (a suspend stops the monotonic clock).
+    fn sync_clock(&mut self, t: f64, camera: bool) {
+        if camera {
+            let slice = self.recorder.resync(t, crate::history::unix_now());
+            self.slice(slice);
+        }
+    }
+}
+
 /// State shared with the UI.
 pub struct Shared {
     pub snapshot: Mutex<Snapshot>,
@@ -311,10 +342,9 @@ impl Inference {
     fn command(&mut self, command: Command, t: f64) -> Vec<EffectAt> {
         match command {
             Command::Act(action) => {
-                if let Some(h) = self.setup.history.as_mut()
-                    && let Some(event) = h.recorder.action(action, t)
-                {
-                    h.writer.event(event);
+                if let Some(h) = self.setup.history.as_mut() {
+                    let event = h.recorder.action(action, t);
+                    h.event(event);
                 }
                 self.act(action, t)
             }
@@ -338,9 +368,7 @@ impl Inference {
     fn start_calibration(&mut self) {
         if let Some(h) = self.setup.history.as_mut() {
             let slice = h.recorder.finish();
-            if let Some(slice) = slice {
-                h.writer.slice(slice);
-            }
+            h.slice(slice);
         }
         self.judging = Judging::Calibrating(Calibration::default());
         self.forget_tracking();
@@ -364,16 +392,11 @@ impl Inference {
     }
 
     fn tick(&mut self, t: f64) -> Vec<EffectAt> {
-        let live = self.setup.live;
-        let slice = self.setup.history.as_mut().and_then(|h| {
-            let resynced = if live {
-                h.recorder.resync(t, crate::history::unix_now())
-            } else {
-                None
-            };
-            resynced.or_else(|| h.recorder.tick(t))
-        });
-        self.remember_slice(slice);
+        if let Some(h) = self.setup.history.as_mut() {
+            h.sync_clock(t, self.setup.live);
+            let slice = h.recorder.tick(t);
+            h.slice(slice);
+        }
         self.monitor().map(|m| m.tick(t)).unwrap_or_default()
     }
 
@@ -381,13 +404,10 @@ impl Inference {
         let t = self.now(control);
         match item {
             Item::Opened { name } => {
-                if self.snapshot.source_name.is_empty() {
-                    let at = self.setup.history.as_ref().map(|h| h.recorder.unix(t));
-                    if let Some(at) = at {
-                        self.remember(Event::new(at, EventKind::SessionStart).with_detail(&name));
-                    }
-                }
                 if let Some(h) = self.setup.history.as_mut() {
+                    if self.snapshot.source_name.is_empty() {
+                        h.event_at(t, EventKind::SessionStart, Some(name.clone()));
+                    }
                     h.recorder.break_frames();
                 }
                 self.snapshot.source_name = name;
@@ -406,13 +426,9 @@ impl Inference {
             Item::Frame(frame) => self.frame(frame),
             Item::CameraProblem { error, retry_in_s } => {
                 let message = error.to_string();
-                let event = self
-                    .setup
-                    .history
-                    .as_mut()
-                    .and_then(|h| h.recorder.camera_problem(t, &message));
-                if let Some(event) = event {
-                    self.remember(event);
+                if let Some(h) = self.setup.history.as_mut() {
+                    let event = h.recorder.camera_problem(t, &message);
+                    h.event(event);
                 }
                 self.snapshot.phase = match error {
                     CaptureError::CameraBusy { .. } => Phase::CameraBusy {
@@ -509,11 +525,11 @@ impl Inference {
                     match Baseline::calibrate(&calibration.cues, tag, model) {
                         Ok(baseline) => effects = self.calibrated(baseline, t),
                         Err(refusal) => {
-                            let at = self.setup.history.as_ref().map(|h| h.recorder.unix(t));
-                            if let Some(at) = at {
-                                self.remember(
-                                    Event::new(at, EventKind::CalibrationRefused)
-                                        .with_detail(refusal.to_string()),
+                            if let Some(h) = &self.setup.history {
+                                h.event_at(
+                                    t,
+                                    EventKind::CalibrationRefused,
+                                    Some(refusal.to_string()),
                                 );
                             }
                             self.write_event(&json!({
@@ -539,18 +555,13 @@ impl Inference {
                     (observed.reading.as_ref().map(|r| r.pattern), observed.score),
                 );
                 if let Some(h) = self.setup.history.as_mut() {
-                    if self.setup.live
-                        && let Some(slice) = h.recorder.resync(t, crate::history::unix_now())
-                    {
-                        h.writer.slice(slice);
-                    }
+                    h.sync_clock(t, self.setup.live);
                     let sample = match &observed.reading {
                         Some(reading) => Sample::judged(reading, observed.score),
                         None => Sample::away(),
                     };
-                    if let Some(slice) = h.recorder.sample(t, &sample) {
-                        h.writer.slice(slice);
-                    }
+                    let slice = h.recorder.sample(t, &sample);
+                    h.slice(slice);
                 }
                 self.snapshot.score = observed.score;
                 self.snapshot.pattern = observed.reading.as_ref().map(|r| r.pattern);
@@ -565,11 +576,11 @@ impl Inference {
 
     /// A calibration succeeded: save it, log it, start judging (paused, if started paused).
     fn calibrated(&mut self, baseline: Baseline, t: f64) -> Vec<EffectAt> {
-        let at = self.setup.history.as_ref().map(|h| h.recorder.unix(t));
-        if let Some(at) = at {
-            self.remember(
-                Event::new(at, EventKind::Calibrated)
-                    .with_detail(format!("{} frames", baseline.frames)),
+        if let Some(h) = &self.setup.history {
+            h.event_at(
+                t,
+                EventKind::Calibrated,
+                Some(format!("{} frames", baseline.frames)),
             );
         }
         self.write_event(&json!({
@@ -677,26 +688,13 @@ impl Inference {
                 _ => {}
             }
             self.write_event(&effect.to_json());
-            if let Some(h) = self.setup.history.as_mut()
-                && let Some(event) = h.recorder.effect(effect)
-            {
-                h.writer.event(event);
+            if let Some(h) = self.setup.history.as_mut() {
+                let event = h.recorder.effect(effect);
+                h.event(event);
             }
             if out.try_push(*effect).is_err() {
                 tracing::debug!("UI is not draining effects; dropped {:?}", effect.effect);
             }
-        }
-    }
-
-    fn remember(&mut self, event: Event) {
-        if let Some(h) = &self.setup.history {
-            h.writer.event(event);
-        }
-    }
-
-    fn remember_slice(&mut self, slice: Option<Slice>) {
-        if let (Some(h), Some(slice)) = (&self.setup.history, slice) {
-            h.writer.slice(slice);
         }
     }
 
@@ -706,11 +704,9 @@ impl Inference {
         let Some(mut h) = self.setup.history.take() else {
             return;
         };
-        if let Some(slice) = h.recorder.finish() {
-            h.writer.slice(slice);
-        }
-        let at = h.recorder.unix(self.snapshot.t);
-        h.writer.event(Event::new(at, EventKind::SessionEnd));
+        let slice = h.recorder.finish();
+        h.slice(slice);
+        h.event_at(self.snapshot.t, EventKind::SessionEnd, None);
         let written = h.writer.close();
         let mut snapshot = shared
             .snapshot

@@ -7,6 +7,53 @@ use serde_json::Value;
 use sitwell::capture;
 use sitwell::pose::{KeypointId, LandmarkModel, Pose, PoseEstimator};
 
+/// A fresh, empty temp dir `sitwell-<suite>-<tag>-<pid>`.
+pub fn temp_dir(suite: &str, tag: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("sitwell-{suite}-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    dir
+}
+
+/// The bundled demo clip (a CC0 render: upright, a slouch, recovery).
+pub fn demo_clip() -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("assets/demo/seated_slouch_demo.mp4")
+        .display()
+        .to_string()
+}
+
+/// Runs sitwell with HOME (settings, baseline, window state, history) in `home`.
+pub fn sitwell_at_home(args: &[&str], home: &Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_sitwell"))
+        .args(args)
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .output()
+        .expect("sitwell runs")
+}
+
+/// Runs the shell `script` on a fresh Xvfb display of `screen` ("1024x600x24"), with HOME in
+/// `home` and X11 only (as under XWayland).
+pub fn under_xvfb(screen: &str, script: &str, home: &Path) -> std::process::Output {
+    std::process::Command::new("xvfb-run")
+        .args([
+            "-a",
+            "-s",
+            &format!("-screen 0 {screen}"),
+            "sh",
+            "-c",
+            script,
+        ])
+        .env("HOME", home)
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("xvfb-run runs: install xvfb, xauth, x11-utils and xdotool (scripts/test.sh does)")
+}
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
