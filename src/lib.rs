@@ -14,6 +14,7 @@ pub mod files;
 pub mod history;
 pub mod launch;
 pub mod live;
+pub mod memory;
 pub mod monitor;
 pub mod pose;
 pub mod posture;

@@ -193,6 +193,7 @@ impl DbArg {
 }
 
 fn main() -> ExitCode {
+    sitwell::memory::limit_arenas();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SITWELL_LOG")

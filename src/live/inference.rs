@@ -162,6 +162,9 @@ struct Inference {
     clock: Instant,
 }
 
+/// How often the inference thread hands freed heap back (calibration pictures, decoded frames).
+const TRIM_EVERY: Duration = Duration::from_secs(60);
+
 /// Runs until told to shut down or the source ends.
 pub fn run(
     setup: Setup,
@@ -190,6 +193,9 @@ pub fn run(
             return;
         }
     };
+    // Model loading freed tens of megabytes that would otherwise stay resident all day.
+    crate::memory::release_free_heap();
+    let mut last_trim = Instant::now();
     let mut setup = setup;
     let judging = match setup.baseline.take() {
         Some(baseline) => {
@@ -265,6 +271,10 @@ pub fn run(
             }
         }
         publish(&shared, &me.snapshot);
+        if last_trim.elapsed() >= TRIM_EVERY {
+            crate::memory::release_free_heap();
+            last_trim = Instant::now();
+        }
         if ended {
             me.end_history(&shared);
             // Stay for the UI's commands (a retry is pointless; a shutdown will come).
