@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One-time set-up on Debian/Ubuntu: system libraries for the build, then ONNX Runtime.
 # Idempotent; safe to run again. Needs root or sudo for apt.
-#   --tests   also the packages the tests need (a virtual X server for the window test).
+#   --tests   also the packages the tests need (a virtual X server, a session bus and a
+#             notification server for the window, tray and notification tests).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,7 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(libclang-dev pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
           libavdevice-dev libavfilter-dev libswresample-dev)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(xvfb xauth x11-utils xdotool)
+  packages+=(xvfb xauth x11-utils xdotool dbus dunst)
 fi
 missing=()
 for p in "${packages[@]}"; do

@@ -197,7 +197,7 @@ fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SITWELL_LOG")
-                .unwrap_or_else(|_| "warn,winit=error".into()),
+                .unwrap_or_else(|_| "warn,winit=error,zbus=error".into()),
         )
         .with_writer(std::io::stderr)
         .init();

@@ -236,15 +236,25 @@ fn overlay_window_runs_the_demo_and_exits_on_its_own() {
         xvfb.is_ok(),
         "xvfb-run is missing: install xvfb and xauth (scripts/test.sh does)"
     );
+    // On its own session bus with a notification server (dunst), watched by dbus-monitor.
     let script = format!(
-        "\"{exe}\" --demo --events \"{log}\" --exit-after 40 --screenshot \"{shot}\" & pid=$!; \
+        "dunst > /dev/null 2>&1 & \
+         dbus-monitor --session \"interface='org.freedesktop.Notifications'\" > \"{home}/bus.txt\" 2>&1 & \
+         sleep 0.5; \
+         \"{exe}\" --demo --events \"{log}\" --exit-after 40 --screenshot \"{shot}\" & pid=$!; \
          sleep 12; xwininfo -name Sitwell > \"{home}/xwininfo.txt\" 2>&1; wait $pid",
         exe = env!("CARGO_BIN_EXE_sitwell"),
         log = log.display(),
         shot = shot.display(),
         home = home.display(),
     );
-    let out = under_xvfb("1024x600x24", &script, &home);
+    let inner = home.join("overlay.sh");
+    std::fs::write(&inner, script).expect("script written");
+    let out = under_xvfb(
+        "1024x600x24",
+        &format!("dbus-run-session -- sh \"{}\"", inner.display()),
+        &home,
+    );
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let info = std::fs::read_to_string(home.join("xwininfo.txt")).unwrap_or_default();
@@ -257,6 +267,13 @@ fn overlay_window_runs_the_demo_and_exits_on_its_own() {
         .filter_map(|e| e["kind"].as_str().map(str::to_owned))
         .collect();
     assert!(kinds.contains(&"nudge".to_owned()), "{kinds:?}\n{stderr}");
+    // The nudge also went to the desktop as a notification, and the server took it.
+    let bus = std::fs::read_to_string(home.join("bus.txt")).unwrap_or_default();
+    assert!(
+        bus.contains("member=Notify") && bus.contains("string \"Sitwell: Chin tuck"),
+        "{bus}"
+    );
+    assert!(!bus.contains("error_name="), "{bus}");
     let shot = image::open(&shot).expect("the overlay saved its screenshot");
     // The card is up at the end (the nudge is at ~28 s of the clip): a tall panel.
     assert!(shot.height() > 200, "{}×{}", shot.width(), shot.height());
@@ -335,4 +352,80 @@ fn a_terminated_run_still_saves_its_history() {
     // A few seconds judged before the signal: the last, unfinished slice is there too.
     assert!(report["total"]["mean_score"].is_number(), "{report}");
     assert!(report["total"]["upright_share"].is_number(), "{report}");
+}
+
+/// The tray icon over a real session bus (StatusNotifierItem + dbusmenu, as a panel sees it):
+/// its tooltip says what Sitwell sees, and its menu pauses, hides the overlay and quits while
+/// the overlay itself is never touched. Needs `dbus-run-session` (scripts/test.sh installs dbus).
+#[test]
+fn the_tray_menu_pauses_hides_and_quits() {
+    let home = temp_dir("tray");
+    let log = home.join("events.jsonl");
+    let inner = home.join("tray.sh");
+    // `menu LABEL` finds the dbusmenu id of a label in the tray's layout; `click ID` is what a
+    // panel sends when the user picks it.
+    let script = format!(
+        r#"start=$(date +%s)
+"{exe}" --demo --events "{log}" --exit-after 60 2>"{home}/stderr.txt" & pid=$!
+for i in $(seq 1 100); do
+  name=$(dbus-send --session --print-reply --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.ListNames | grep -o 'org.kde.StatusNotifierItem[^"]*' | head -1)
+  [ -n "$name" ] && break; sleep 0.1
+done
+echo "$name" > "{home}/name.txt"
+menu() {{ dbus-send --session --print-reply --dest="$name" /MenuBar com.canonical.dbusmenu.GetLayout \
+  int32:0 int32:-1 array:string:label | awk -v want="$1" '/int32/ {{ id=$2 }} index($0, "\"" want "\"") {{ print id; exit }}'; }}
+click() {{ dbus-send --session --print-reply --dest="$name" /MenuBar com.canonical.dbusmenu.Event \
+  int32:"$1" string:clicked variant:int32:0 uint32:0 > /dev/null; }}
+tooltip() {{ dbus-send --session --print-reply --dest="$name" /StatusNotifierItem \
+  org.freedesktop.DBus.Properties.Get string:org.kde.StatusNotifierItem string:ToolTip | grep 'string "Sitwell'; }}
+sleep 9
+tooltip > "{home}/tooltip-live.txt"
+click "$(menu 'Pause 15 min')"; sleep 3
+tooltip > "{home}/tooltip-paused.txt"
+click "$(menu 'Hide Sitwell')"; sleep 2
+xwininfo -name Sitwell > "{home}/hidden.txt" 2>&1
+click "$(menu 'Quit Sitwell')"
+wait $pid; echo "$?" > "{home}/exit.txt"
+echo $(( $(date +%s) - start )) > "{home}/seconds.txt"
+"#,
+        exe = env!("CARGO_BIN_EXE_sitwell"),
+        log = log.display(),
+        home = home.display(),
+    );
+    std::fs::write(&inner, script).expect("script written");
+    let out = under_xvfb(
+        "1024x600x24",
+        &format!("dbus-run-session -- sh \"{}\"", inner.display()),
+        &home,
+    );
+    let read = |name: &str| std::fs::read_to_string(home.join(name)).unwrap_or_default();
+    let context = format!(
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stderr),
+        read("stderr.txt")
+    );
+    assert!(
+        read("name.txt").starts_with("org.kde.StatusNotifierItem"),
+        "no tray icon on the bus: {context}"
+    );
+    assert!(read("tooltip-live.txt").contains("Sitwell — "), "{context}");
+    assert!(
+        read("tooltip-paused.txt").contains("paused, 15 min left"),
+        "{}",
+        read("tooltip-paused.txt")
+    );
+    assert!(
+        read("hidden.txt").contains("IsUnMapped"),
+        "{}",
+        read("hidden.txt")
+    );
+    assert_eq!(read("exit.txt").trim(), "0", "{context}");
+    let seconds: u64 = read("seconds.txt").trim().parse().unwrap_or(u64::MAX);
+    assert!(seconds < 50, "Quit did not end the run ({seconds} s)");
+    let kinds: Vec<String> = events(&log)
+        .iter()
+        .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+        .collect();
+    assert!(kinds.contains(&"paused".to_owned()), "{kinds:?}");
 }

@@ -18,6 +18,7 @@ use super::dashboard::{self, DashboardPanel};
 use super::notify;
 use super::settings_panel::{self, SettingsPanel};
 use super::timed_exit::TimedExit;
+use super::tray::{Tray, TrayCommand, TrayLook};
 use super::view::{self, Countdown, UiAction, View};
 use super::window_state::WindowState;
 
@@ -98,6 +99,12 @@ pub struct SitwellApp {
     /// The history the dashboard shows, and the dashboard window when open.
     history_db: Option<PathBuf>,
     history: Option<DashboardPanel>,
+    /// The tray icon, when the desktop has a session bus.
+    tray: Option<Tray>,
+    /// False while the user has hidden the overlay from the tray.
+    window_shown: bool,
+    /// The frame on which to ask for "always on top" again (X11 drops it while hidden).
+    on_top_at: u64,
 }
 
 impl SitwellApp {
@@ -127,6 +134,9 @@ impl SitwellApp {
                 .map(|h| h.path.clone())
                 .or_else(crate::history::default_path),
             history: None,
+            tray: Tray::start(ctx),
+            window_shown: true,
+            on_top_at: 3,
         };
         app.start_live(setup.live, ctx);
         close_on_stop_signal(ctx);
@@ -232,6 +242,46 @@ impl SitwellApp {
         }
     }
 
+    /// Carries out a choice from the tray menu. History and settings open with the overlay
+    /// shown, since they draw in its window or next to it.
+    fn tray_command(&mut self, command: TrayCommand, ctx: &egui::Context, snapshot: &Snapshot) {
+        let action = match command {
+            TrayCommand::ToggleWindow => {
+                self.set_window_shown(!self.window_shown, ctx);
+                return;
+            }
+            TrayCommand::Pause { minutes } => UiAction::Act(UserAction::Pause {
+                seconds: Some(f64::from(minutes) * 60.0),
+            }),
+            TrayCommand::Resume => UiAction::Act(UserAction::Resume),
+            TrayCommand::ToggleInCall => UiAction::Act(UserAction::InCall(!snapshot.in_call)),
+            TrayCommand::Recalibrate => {
+                self.set_window_shown(true, ctx);
+                UiAction::Recalibrate
+            }
+            TrayCommand::History => {
+                self.set_window_shown(true, ctx);
+                UiAction::OpenHistory
+            }
+            TrayCommand::Settings => {
+                self.set_window_shown(true, ctx);
+                UiAction::OpenSettings
+            }
+            TrayCommand::Quit => UiAction::Quit,
+        };
+        self.handle(action, ctx, snapshot);
+    }
+
+    fn set_window_shown(&mut self, shown: bool, ctx: &egui::Context) {
+        if shown != self.window_shown {
+            self.window_shown = shown;
+            ctx.send_viewport_cmd(ViewportCommand::Visible(shown));
+            if shown {
+                self.on_top_at = self.frames + 3;
+            }
+        }
+    }
+
     fn on_effects(&mut self, effects: Vec<EffectAt>, snapshot: &Snapshot) {
         self.meter.count(&effects);
         for effect in effects {
@@ -318,14 +368,9 @@ fn close_on_stop_signal(ctx: &egui::Context) {
 }
 
 impl eframe::App for SitwellApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        let ctx = ui.ctx().clone();
-        self.frames += 1;
-        if self.frames == 3 {
-            // eframe creates the window hidden and X11 window managers drop "above" on hidden
-            // windows: ask again once it is shown.
-            ctx.send_viewport_cmd(ViewportCommand::WindowLevel(egui::WindowLevel::AlwaysOnTop));
-        }
+    /// Runs before every frame and, while the overlay is hidden, whenever the pipeline or the
+    /// tray has news: notifications, the tray's look and its menu work without a window.
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         let snapshot = self.snapshot();
         let effects = self
             .live
@@ -333,6 +378,29 @@ impl eframe::App for SitwellApp {
             .map(Live::take_effects)
             .unwrap_or_default();
         self.on_effects(effects, &snapshot);
+        while let Some(command) = self.tray.as_ref().and_then(Tray::poll) {
+            self.tray_command(command, ctx, &snapshot);
+        }
+        if let Some(tray) = &mut self.tray {
+            let view = View::of(&snapshot, None);
+            tray.show(TrayLook::of(
+                &view,
+                snapshot.paused.is_some(),
+                snapshot.in_call,
+                self.window_shown,
+            ));
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        let ctx = ui.ctx().clone();
+        self.frames += 1;
+        if self.frames == self.on_top_at {
+            // eframe creates the window hidden and X11 window managers drop "above" on hidden
+            // windows: ask again once it is shown.
+            ctx.send_viewport_cmd(ViewportCommand::WindowLevel(egui::WindowLevel::AlwaysOnTop));
+        }
+        let snapshot = self.snapshot();
         let countdown = self.countdown(&snapshot);
         let view = View::of(&snapshot, countdown);
 

@@ -7,6 +7,7 @@ pub mod dashboard;
 pub mod notify;
 pub mod settings_panel;
 pub mod timed_exit;
+pub mod tray;
 pub mod view;
 pub mod window_state;
 

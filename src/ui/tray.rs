@@ -1,0 +1,362 @@
+//! The tray icon: a dot in the score's colour, a tooltip saying what Sitwell sees, and a menu
+//! (show/hide, pause 15 min / 1 hour, resume, in a call, recalibrate, history, settings, quit)
+//! that works even when the overlay is hidden or click-through.
+//!
+//! It speaks the StatusNotifierItem protocol over the session D-Bus (tray-icon's `ksni`
+//! backend: KDE natively, GNOME with the AppIndicator extension, most other panels). Without a
+//! session bus there is no tray and nothing is said: the overlay's own menu still works.
+
+use std::sync::Mutex;
+use std::sync::mpsc::{self, Receiver};
+use std::time::{Duration, Instant};
+
+use eframe::egui;
+use tray_icon::menu::{CheckMenuItem, Menu, MenuEvent, MenuItem, PredefinedMenuItem};
+use tray_icon::{Icon, TrayIcon, TrayIconBuilder, TrayIconEvent};
+
+use super::view::{self, View};
+
+/// What the user chose in the tray.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum TrayCommand {
+    /// Show the overlay if hidden, hide it if shown (also a left click on the icon).
+    ToggleWindow,
+    Pause {
+        minutes: u32,
+    },
+    Resume,
+    ToggleInCall,
+    Recalibrate,
+    History,
+    Settings,
+    Quit,
+}
+
+/// Menu entries: (id, label). The ids are what a menu event carries back.
+const TOGGLE: &str = "toggle";
+const PAUSE_15: &str = "pause-15";
+const PAUSE_60: &str = "pause-60";
+const RESUME: &str = "resume";
+const IN_CALL: &str = "in-call";
+const RECALIBRATE: &str = "recalibrate";
+const HISTORY: &str = "history";
+const SETTINGS: &str = "settings";
+const QUIT: &str = "quit";
+
+/// The command behind a menu id, if it is one of ours.
+pub fn command_for(id: &str) -> Option<TrayCommand> {
+    Some(match id {
+        TOGGLE => TrayCommand::ToggleWindow,
+        PAUSE_15 => TrayCommand::Pause { minutes: 15 },
+        PAUSE_60 => TrayCommand::Pause { minutes: 60 },
+        RESUME => TrayCommand::Resume,
+        IN_CALL => TrayCommand::ToggleInCall,
+        RECALIBRATE => TrayCommand::Recalibrate,
+        HISTORY => TrayCommand::History,
+        SETTINGS => TrayCommand::Settings,
+        QUIT => TrayCommand::Quit,
+        _ => return None,
+    })
+}
+
+/// What the tray shows; it is sent over D-Bus only when it changes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TrayLook {
+    /// The dot's colour (sRGB).
+    pub colour: [u8; 3],
+    pub tooltip: String,
+    pub paused: bool,
+    pub in_call: bool,
+    pub window_shown: bool,
+}
+
+/// Grey for every state without a score (starting, calibrating, paused, away, problems).
+const IDLE: [u8; 3] = [0x8a, 0x8f, 0x98];
+
+impl TrayLook {
+    /// The look for the overlay's current view.
+    pub fn of(view: &View, paused: bool, in_call: bool, window_shown: bool) -> TrayLook {
+        let score = |score: f32| {
+            let c = view::score_colour(score, true);
+            [c.r(), c.g(), c.b()]
+        };
+        let (colour, status) = match view {
+            View::Live {
+                score: Some(s),
+                pattern,
+                ..
+            } => (
+                score(*s),
+                format!("{:.0} · {}", s, view::pattern_word(*pattern)),
+            ),
+            View::Live { score: None, .. } => (IDLE, "watching".to_owned()),
+            View::Nudge { nudge, .. } => {
+                let name = crate::coach::moves::by_id(nudge.move_id).map_or("a move", |m| m.name);
+                (score(0.0), format!("time for {name}"))
+            }
+            View::Break { .. } => (score(50.0), "time for a movement break".to_owned()),
+            View::Paused { left_s: Some(s) } => {
+                (IDLE, format!("paused, {} min left", (s / 60.0).ceil()))
+            }
+            View::Paused { left_s: None } => (IDLE, "paused".to_owned()),
+            View::Away => (IDLE, "away".to_owned()),
+            View::Starting => (IDLE, "starting".to_owned()),
+            View::Calibrating { .. } | View::CalibrationRefused { .. } => {
+                (IDLE, "calibrating".to_owned())
+            }
+            View::NoCamera { .. } => (IDLE, "no camera".to_owned()),
+            View::CameraBusy { .. } => (IDLE, "camera busy".to_owned()),
+            View::Broken { .. } => (IDLE, "cannot run — see the panel".to_owned()),
+            View::Ended => (IDLE, "replay finished".to_owned()),
+        };
+        let call = if in_call { " (in a call)" } else { "" };
+        TrayLook {
+            colour,
+            tooltip: format!("Sitwell — {status}{call}"),
+            paused,
+            in_call,
+            window_shown,
+        }
+    }
+}
+
+/// Side of the square icon, in pixels.
+pub const ICON_SIZE: u32 = 32;
+
+/// A filled, anti-aliased dot of `colour` on a transparent square, as RGBA bytes.
+pub fn dot_rgba(colour: [u8; 3]) -> Vec<u8> {
+    let centre = ICON_SIZE as f32 / 2.0;
+    let radius = centre - 2.0;
+    let mut rgba = Vec::with_capacity((ICON_SIZE * ICON_SIZE * 4) as usize);
+    for y in 0..ICON_SIZE {
+        for x in 0..ICON_SIZE {
+            let dx = x as f32 + 0.5 - centre;
+            let dy = y as f32 + 0.5 - centre;
+            let coverage = (radius + 0.5 - (dx * dx + dy * dy).sqrt()).clamp(0.0, 1.0);
+            rgba.extend_from_slice(&colour);
+            rgba.push((coverage * 255.0).round() as u8);
+        }
+    }
+    rgba
+}
+
+/// A tooltip-only change (the score moving by a point) is sent at most this often.
+const TOOLTIP_EVERY: Duration = Duration::from_secs(2);
+
+/// The live tray icon and its menu.
+pub struct Tray {
+    icon: TrayIcon,
+    toggle: MenuItem,
+    resume: MenuItem,
+    pause_15: MenuItem,
+    pause_60: MenuItem,
+    in_call: CheckMenuItem,
+    commands: Receiver<TrayCommand>,
+    shown: Option<TrayLook>,
+    /// The tooltip the panel has, and when it was sent.
+    tooltip: String,
+    tooltip_sent: Instant,
+}
+
+impl Tray {
+    /// Puts Sitwell in the tray; `None` (said only in the debug log) when the desktop has no
+    /// session bus. Menu clicks wake the UI through `ctx` even while the overlay is hidden.
+    pub fn start(ctx: &egui::Context) -> Option<Tray> {
+        match Tray::try_start(ctx) {
+            Ok(tray) => Some(tray),
+            Err(e) => {
+                tracing::debug!("no tray icon: {e}");
+                None
+            }
+        }
+    }
+
+    fn try_start(ctx: &egui::Context) -> Result<Tray, String> {
+        let toggle = MenuItem::with_id(TOGGLE, "Hide Sitwell", true, None);
+        let pause_15 = MenuItem::with_id(PAUSE_15, "Pause 15 min", true, None);
+        let pause_60 = MenuItem::with_id(PAUSE_60, "Pause 1 hour", true, None);
+        let resume = MenuItem::with_id(RESUME, "Resume", false, None);
+        let in_call = CheckMenuItem::with_id(IN_CALL, "In a call", true, false, None);
+        let recalibrate = MenuItem::with_id(RECALIBRATE, "Recalibrate", true, None);
+        let history = MenuItem::with_id(HISTORY, "History…", true, None);
+        let settings = MenuItem::with_id(SETTINGS, "Settings…", true, None);
+        let quit = MenuItem::with_id(QUIT, "Quit Sitwell", true, None);
+        let menu = Menu::new();
+        menu.append_items(&[
+            &toggle,
+            &PredefinedMenuItem::separator(),
+            &pause_15,
+            &pause_60,
+            &resume,
+            &in_call,
+            &PredefinedMenuItem::separator(),
+            &recalibrate,
+            &history,
+            &settings,
+            &PredefinedMenuItem::separator(),
+            &quit,
+        ])
+        .map_err(|e| e.to_string())?;
+
+        let (send, commands) = mpsc::channel();
+        let send = Mutex::new(send);
+        let wake = ctx.clone();
+        let on_menu = move |event: MenuEvent| {
+            if let Some(command) = command_for(event.id.as_ref()) {
+                if let Ok(send) = send.lock() {
+                    let _ = send.send(command);
+                }
+                wake.request_repaint();
+            }
+        };
+        MenuEvent::set_event_handler(Some(on_menu));
+
+        let icon = TrayIconBuilder::new()
+            .with_id("sitwell")
+            .with_title("Sitwell")
+            .with_tooltip("Sitwell — starting")
+            .with_icon(icon(IDLE)?)
+            .with_menu(Box::new(menu))
+            .with_menu_on_left_click(false)
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(Tray {
+            icon,
+            toggle,
+            resume,
+            pause_15,
+            pause_60,
+            in_call,
+            commands,
+            shown: None,
+            tooltip: String::new(),
+            tooltip_sent: Instant::now(),
+        })
+    }
+
+    /// The next thing the user chose in the tray, if any. A left click on the icon (where the
+    /// panel supports it) shows or hides the overlay.
+    pub fn poll(&self) -> Option<TrayCommand> {
+        while let Ok(event) = TrayIconEvent::receiver().try_recv() {
+            if let TrayIconEvent::Click {
+                button: tray_icon::MouseButton::Left,
+                ..
+            } = event
+            {
+                return Some(TrayCommand::ToggleWindow);
+            }
+        }
+        self.commands.try_recv().ok()
+    }
+
+    /// Shows `look`: the icon and menu at once when they change, the tooltip at most every
+    /// 2 s (the score moves a point at a time).
+    pub fn show(&mut self, look: TrayLook) {
+        let old = self.shown.as_ref();
+        if old.map(|o| o.colour) != Some(look.colour)
+            && let Ok(icon) = icon(look.colour)
+            && let Err(e) = self.icon.set_icon(Some(icon))
+        {
+            tracing::debug!("tray icon: {e}");
+        }
+        if old.map(|o| (o.paused, o.in_call, o.window_shown))
+            != Some((look.paused, look.in_call, look.window_shown))
+        {
+            self.toggle.set_text(if look.window_shown {
+                "Hide Sitwell"
+            } else {
+                "Show Sitwell"
+            });
+            self.resume.set_enabled(look.paused);
+            self.pause_15.set_enabled(!look.paused);
+            self.pause_60.set_enabled(!look.paused);
+            self.in_call.set_checked(look.in_call);
+        }
+        let colour_changed = old.map(|o| o.colour) != Some(look.colour);
+        if look.tooltip != self.tooltip
+            && (colour_changed || self.tooltip_sent.elapsed() >= TOOLTIP_EVERY)
+        {
+            if let Err(e) = self.icon.set_tooltip(Some(&look.tooltip)) {
+                tracing::debug!("tray tooltip: {e}");
+            }
+            self.tooltip.clone_from(&look.tooltip);
+            self.tooltip_sent = Instant::now();
+        }
+        self.shown = Some(look);
+    }
+}
+
+fn icon(colour: [u8; 3]) -> Result<Icon, String> {
+    Icon::from_rgba(dot_rgba(colour), ICON_SIZE, ICON_SIZE).map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::posture::Pattern;
+
+    #[test]
+    fn every_menu_id_maps_to_its_command() {
+        for (id, command) in [
+            (TOGGLE, TrayCommand::ToggleWindow),
+            (PAUSE_15, TrayCommand::Pause { minutes: 15 }),
+            (PAUSE_60, TrayCommand::Pause { minutes: 60 }),
+            (RESUME, TrayCommand::Resume),
+            (IN_CALL, TrayCommand::ToggleInCall),
+            (RECALIBRATE, TrayCommand::Recalibrate),
+            (HISTORY, TrayCommand::History),
+            (SETTINGS, TrayCommand::Settings),
+            (QUIT, TrayCommand::Quit),
+        ] {
+            assert_eq!(command_for(id), Some(command), "{id}");
+        }
+        assert_eq!(command_for("something-else"), None);
+    }
+
+    fn live(score: f32, pattern: Pattern) -> View {
+        View::Live {
+            score: Some(score),
+            pattern: Some(pattern),
+            dwell_progress: 0.0,
+            in_call: false,
+        }
+    }
+
+    #[test]
+    fn the_dot_takes_the_score_colour_and_the_tooltip_says_what_is_seen() {
+        let good = TrayLook::of(&live(92.0, Pattern::Upright), false, false, true);
+        let poor = TrayLook::of(&live(35.0, Pattern::ForwardHead), false, true, true);
+        assert_ne!(good.colour, poor.colour);
+        assert_eq!(good.colour, {
+            let c = view::score_colour(92.0, true);
+            [c.r(), c.g(), c.b()]
+        });
+        assert!(good.tooltip.contains("92"), "{}", good.tooltip);
+        assert!(good.tooltip.contains("upright"), "{}", good.tooltip);
+        assert!(poor.tooltip.contains("in a call"), "{}", poor.tooltip);
+        let paused = TrayLook::of(
+            &View::Paused {
+                left_s: Some(600.0),
+            },
+            true,
+            false,
+            true,
+        );
+        assert_eq!(paused.colour, IDLE);
+        assert!(paused.tooltip.contains("10 min left"), "{}", paused.tooltip);
+        assert_eq!(TrayLook::of(&View::Away, false, false, true).colour, IDLE);
+    }
+
+    #[test]
+    fn the_icon_is_a_round_dot_on_transparent_corners() {
+        let rgba = dot_rgba([10, 200, 30]);
+        assert_eq!(rgba.len(), (ICON_SIZE * ICON_SIZE * 4) as usize);
+        let pixel = |x: u32, y: u32| {
+            let i = ((y * ICON_SIZE + x) * 4) as usize;
+            [rgba[i], rgba[i + 1], rgba[i + 2], rgba[i + 3]]
+        };
+        assert_eq!(pixel(16, 16), [10, 200, 30, 255]);
+        assert_eq!(pixel(0, 0)[3], 0);
+        assert_eq!(pixel(31, 31)[3], 0);
+    }
+}
