@@ -186,6 +186,7 @@ impl LiveArgs {
                     path,
                     retention_days: settings.history_days,
                 }),
+                detect_calls: settings.detect_calls,
             },
             settings,
             settings_path,

@@ -37,6 +37,8 @@ pub struct Settings {
     pub click_through: bool,
     /// Also show nudges and breaks as desktop notifications.
     pub notifications: bool,
+    /// Switch "in a call" on by itself while another program records from the microphone.
+    pub detect_calls: bool,
     /// Start with monitoring paused (camera off) until resumed.
     pub start_paused: bool,
     /// Start Sitwell when you log in (an autostart entry in `~/.config/autostart`).
@@ -60,6 +62,7 @@ impl Default for Settings {
             overlay_opacity: 0.92,
             click_through: false,
             notifications: true,
+            detect_calls: true,
             start_paused: false,
             start_at_login: false,
             history: true,

@@ -429,3 +429,58 @@ echo $(( $(date +%s) - start )) > "{home}/seconds.txt"
         .collect();
     assert!(kinds.contains(&"paused".to_owned()), "{kinds:?}");
 }
+
+/// A call app recording from the microphone switches "in a call" on by itself (here a stand-in
+/// `pactl` reports Zoom's recording stream, in the sound server's own format).
+#[test]
+fn a_call_app_using_the_microphone_is_noticed() {
+    let home = temp_dir("calls");
+    let bin = home.join("bin");
+    std::fs::create_dir_all(&bin).expect("bin dir");
+    let pactl = bin.join("pactl");
+    std::fs::write(
+        &pactl,
+        "#!/bin/sh\ncat <<'END'\nSource Output #73\n\tDriver: PipeWire\n\tSource: 57\n\
+         \tProperties:\n\t\tmedia.name = \"RecordStream\"\n\
+         \t\tapplication.name = \"ZOOM VoiceEngine\"\n\
+         \t\tapplication.process.binary = \"zoom\"\nEND\n",
+    )
+    .expect("pactl written");
+    std::fs::set_permissions(&pactl, std::os::unix::fs::PermissionsExt::from_mode(0o755))
+        .expect("executable");
+    let log = home.join("events.jsonl");
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_sitwell"))
+        .args([
+            "watch",
+            "--headless",
+            "--realtime",
+            "--demo",
+            "--exit-after",
+            "9",
+        ])
+        .arg("--events")
+        .arg(&log)
+        .env("HOME", &home)
+        .env("PATH", path)
+        .output()
+        .expect("sitwell runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let calls: Vec<Value> = events(&log)
+        .into_iter()
+        .filter(|e| e["kind"] == "in_call")
+        .collect();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0]["on"], true);
+    assert_eq!(calls[0]["by"], "ZOOM VoiceEngine");
+    let t = calls[0]["t"].as_f64().unwrap_or_default();
+    assert!((4.0..8.0).contains(&t), "noticed at {t} s");
+}

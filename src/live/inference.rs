@@ -159,6 +159,8 @@ struct Inference {
     last_frame_t: Option<f64>,
     /// The posture changed with the last frame.
     posture_changed: bool,
+    /// "In a call" was switched on by call detection (so its end may switch it off).
+    call_by_detection: bool,
     clock: Instant,
 }
 
@@ -218,6 +220,7 @@ pub fn run(
         note_until: 0.0,
         last_frame_t: None,
         posture_changed: false,
+        call_by_detection: false,
         clock,
     };
     if me.setup.start_paused {
@@ -352,6 +355,14 @@ impl Inference {
     fn command(&mut self, command: Command, t: f64) -> Vec<EffectAt> {
         match command {
             Command::Act(action) => {
+                if let UserAction::InCall(on) = action {
+                    // Also while calibrating: the engine that follows starts in the call.
+                    self.snapshot.in_call = on;
+                    self.call_by_detection = false;
+                    self.write_event(&serde_json::json!({
+                        "kind": "in_call", "t": round_ms(t), "on": on, "by": "user",
+                    }));
+                }
                 if let Some(h) = self.setup.history.as_mut() {
                     let event = h.recorder.action(action, t);
                     h.event(event);
@@ -371,8 +382,34 @@ impl Inference {
                 self.setup.engine = engine;
                 Vec::new()
             }
+            Command::CallDetected { on, by } => self.call_detected(on, by, t),
             Command::Shutdown => Vec::new(),
         }
+    }
+
+    /// A call noticed by itself switches "in a call" on; its end switches it off again, unless
+    /// the user set it by hand (what they chose stands).
+    fn call_detected(&mut self, on: bool, by: Option<String>, t: f64) -> Vec<EffectAt> {
+        if on == self.snapshot.in_call || (!on && !self.call_by_detection) {
+            return Vec::new();
+        }
+        self.call_by_detection = on;
+        let by = by.unwrap_or_else(|| "the microphone".to_owned());
+        self.write_event(&serde_json::json!({
+            "kind": "in_call", "t": round_ms(t), "on": on, "by": by,
+        }));
+        if on {
+            self.note(format!(
+                "In a call ({by} is using the microphone): only quiet, seated moves"
+            ));
+        }
+        self.snapshot.in_call = on;
+        let action = UserAction::InCall(on);
+        if let Some(h) = self.setup.history.as_mut() {
+            let event = h.recorder.action(action, t);
+            h.event(event);
+        }
+        self.act(action, t)
     }
 
     fn start_calibration(&mut self) {

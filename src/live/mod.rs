@@ -10,6 +10,7 @@
 //! The UI thread only reads snapshots, drains effects and sends [`Command`]s; it never waits
 //! on either thread.
 
+pub mod calls;
 pub mod capture_loop;
 pub mod inference;
 pub mod pace;
@@ -85,6 +86,9 @@ pub struct LiveOptions {
     pub start_paused: bool,
     /// Remember the session in this history database.
     pub history: Option<HistoryOptions>,
+    /// Switch "in a call" on and off by itself while another program records from the
+    /// microphone.
+    pub detect_calls: bool,
 }
 
 /// Where and how long the history is kept.
@@ -114,6 +118,7 @@ pub struct Live {
     effects: HeapCons<EffectAt>,
     capture: Option<JoinHandle<()>>,
     inference: Option<JoinHandle<()>>,
+    calls: Option<calls::CallWatch>,
 }
 
 /// Closes the slot when a pipeline thread ends, however it ends, so the other thread stops
@@ -247,6 +252,13 @@ impl Live {
                 return Err(LiveError::Thread(e));
             }
         };
+        let calls = if options.detect_calls {
+            calls::CallWatch::start(commands.clone())
+                .map_err(|e| tracing::warn!("no call detection: {e}"))
+                .ok()
+        } else {
+            None
+        };
         Ok(Live {
             shared,
             slot,
@@ -254,6 +266,7 @@ impl Live {
             effects,
             capture: Some(capture),
             inference: Some(inference),
+            calls,
         })
     }
 
@@ -288,6 +301,7 @@ impl Live {
 
     /// Stops both threads and waits for them.
     pub fn stop(&mut self) {
+        self.calls = None;
         self.send(Command::Shutdown);
         self.slot.close();
         for handle in [self.inference.take(), self.capture.take()]

@@ -119,6 +119,12 @@ pub enum Command {
         judge: JudgeConfig,
         engine: EngineConfig,
     },
+    /// A call started or ended by itself (another program recording from the microphone).
+    CallDetected {
+        on: bool,
+        /// The program recording.
+        by: Option<String>,
+    },
     /// Stop both threads.
     Shutdown,
 }

@@ -72,15 +72,19 @@ impl SettingsPanel {
                 ui.end_row();
             });
         ui.checkbox(&mut d.click_through, "Clicks pass through the panel")
-            .on_hover_text("Cards still take clicks; the menu is then reached through a card or by turning this off in settings.toml");
+            .on_hover_text("Cards still take clicks; the menu is then in the tray icon");
         ui.checkbox(
             &mut d.notifications,
             "Desktop notifications (never during calls)",
         );
+        ui.checkbox(
+            &mut d.detect_calls,
+            "Notice calls (another app using the microphone)",
+        );
         ui.checkbox(&mut d.start_paused, "Start paused (camera off)");
         ui.checkbox(&mut d.start_at_login, "Start at login");
         ui.label(
-            RichText::new("Camera and model apply at the next start.")
+            RichText::new("Camera, model and call detection apply at the next start.")
                 .small()
                 .weak(),
         );

@@ -15,7 +15,7 @@ pub const COMPACT_SIZE: egui::Vec2 = vec2(240.0, 100.0);
 pub const CARD_SIZE: egui::Vec2 = vec2(300.0, 340.0);
 pub const CALIBRATION_SIZE: egui::Vec2 = vec2(340.0, 380.0);
 pub const PROBLEM_SIZE: egui::Vec2 = vec2(260.0, 150.0);
-pub const SETTINGS_SIZE: egui::Vec2 = vec2(340.0, 360.0);
+pub const SETTINGS_SIZE: egui::Vec2 = vec2(340.0, 390.0);
 
 /// A running countdown on a card.
 #[derive(Debug, Clone, Copy, PartialEq)]

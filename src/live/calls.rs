@@ -1,0 +1,297 @@
+//! Noticing a call by itself: another program recording from the microphone is the cheap,
+//! reliable sign (every call app records; almost nothing else does all day).
+//!
+//! Every 5 s the probe asks the sound server which programs record (`pactl list
+//! source-outputs`, PulseAudio or PipeWire) and, without one, which ALSA capture devices run
+//! (`/proc/asound/card*/pcm*c/sub*/status`). Level meters and noise filters that record all
+//! the time are not calls. [`CallSense`] (pure) turns the samples into "a call started" after
+//! 5 s of recording and "it ended" after 30 s of silence, so a voice message or a short gap in
+//! the stream does not flip it. Nothing is recorded or listened to: only the list of programs.
+
+use std::path::Path;
+use std::process::{Command as Process, Stdio};
+use std::sync::mpsc::{self, RecvTimeoutError, Sender};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::status::Command;
+
+/// How often the microphone's users are listed.
+pub const PROBE_EVERY: Duration = Duration::from_secs(5);
+/// Recording this long means a call started.
+pub const ON_AFTER_S: f64 = 5.0;
+/// No recording this long means the call ended.
+pub const OFF_AFTER_S: f64 = 30.0;
+
+/// Programs that record all the time without being a call: level meters (the volume
+/// panels' "Peak detect" streams) and noise filters.
+const NOT_CALLS: [&str; 7] = [
+    "pavucontrol",
+    "gnome-control-center",
+    "plasmashell",
+    "easyeffects",
+    "noisetorch",
+    "pipewire",
+    "sitwell",
+];
+
+/// The programs recording, from the text of `LC_ALL=C pactl list source-outputs`; level
+/// meters and filters left out.
+pub fn recorders_from_pactl(text: &str) -> Vec<String> {
+    let mut recorders = Vec::new();
+    for block in text.split("Source Output #").skip(1) {
+        let property = |key: &str| {
+            block.lines().find_map(|line| {
+                let (k, v) = line.trim().split_once(" = ")?;
+                (k == key).then(|| v.trim_matches('"').to_owned())
+            })
+        };
+        let binary = property("application.process.binary").unwrap_or_default();
+        let name = property("application.name").unwrap_or_else(|| binary.clone());
+        let media = property("media.name").unwrap_or_default();
+        let is_meter = media.eq_ignore_ascii_case("Peak detect");
+        let is_filter = NOT_CALLS
+            .iter()
+            .any(|n| binary.eq_ignore_ascii_case(n) || name.eq_ignore_ascii_case(n));
+        if !is_meter && !is_filter {
+            recorders.push(if name.is_empty() {
+                "a program".to_owned()
+            } else {
+                name
+            });
+        }
+    }
+    recorders
+}
+
+/// The owner of a running ALSA capture substream, from its `status` file ("closed" when idle).
+pub fn running_capture_owner(status: &str) -> Option<u32> {
+    if !status.lines().any(|l| l.trim() == "state: RUNNING") {
+        return None;
+    }
+    status.lines().find_map(|l| {
+        let (k, v) = l.split_once(':')?;
+        (k.trim() == "owner_pid").then(|| v.trim().parse().ok())?
+    })
+}
+
+/// Who records from a microphone now: `Some(programs)` (empty: nobody), `None` when this
+/// desktop gives no way to tell.
+pub fn microphone_users(asound: &Path) -> Option<Vec<String>> {
+    let pactl = Process::new("pactl")
+        .args(["list", "source-outputs"])
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    if let Ok(out) = pactl
+        && out.status.success()
+    {
+        return Some(recorders_from_pactl(&String::from_utf8_lossy(&out.stdout)));
+    }
+    let cards = std::fs::read_dir(asound).ok()?;
+    let mut users = Vec::new();
+    for card in cards.flatten() {
+        let Ok(pcms) = std::fs::read_dir(card.path()) else {
+            continue;
+        };
+        for pcm in pcms.flatten() {
+            let name = pcm.file_name().to_string_lossy().into_owned();
+            if !(name.starts_with("pcm") && name.ends_with('c')) {
+                continue;
+            }
+            let Ok(subs) = std::fs::read_dir(pcm.path()) else {
+                continue;
+            };
+            for sub in subs.flatten() {
+                let status = std::fs::read_to_string(sub.path().join("status")).unwrap_or_default();
+                if let Some(pid) = running_capture_owner(&status) {
+                    let comm = std::fs::read_to_string(format!("/proc/{pid}/comm"))
+                        .map(|c| c.trim().to_owned())
+                        .unwrap_or_else(|_| "a program".to_owned());
+                    users.push(comm);
+                }
+            }
+        }
+    }
+    Some(users)
+}
+
+/// A change of the call state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallChange {
+    pub on: bool,
+    /// The program recording (when a call starts).
+    pub by: Option<String>,
+}
+
+/// Turns microphone samples into call starts and ends (pure: a function of the samples and
+/// their times).
+#[derive(Debug, Clone, Default)]
+pub struct CallSense {
+    on: bool,
+    recording_since: Option<f64>,
+    silent_since: Option<f64>,
+}
+
+impl CallSense {
+    /// One sample at time `t` (seconds): the programs recording. Returns a change, if any.
+    pub fn observe(&mut self, recorders: &[String], t: f64) -> Option<CallChange> {
+        if let Some(first) = recorders.first() {
+            self.silent_since = None;
+            let since = *self.recording_since.get_or_insert(t);
+            if !self.on && t - since >= ON_AFTER_S {
+                self.on = true;
+                return Some(CallChange {
+                    on: true,
+                    by: Some(first.clone()),
+                });
+            }
+        } else {
+            self.recording_since = None;
+            let since = *self.silent_since.get_or_insert(t);
+            if self.on && t - since >= OFF_AFTER_S {
+                self.on = false;
+                return Some(CallChange {
+                    on: false,
+                    by: None,
+                });
+            }
+        }
+        None
+    }
+}
+
+/// The probe's thread; dropping this stops it.
+pub struct CallWatch {
+    stop: Option<Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl CallWatch {
+    /// Starts probing; each change is sent to the inference thread as a command.
+    pub fn start(commands: Sender<Command>) -> std::io::Result<CallWatch> {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let thread = std::thread::Builder::new()
+            .name("sitwell-calls".into())
+            .spawn(move || {
+                let started = Instant::now();
+                let mut sense = CallSense::default();
+                loop {
+                    let Some(users) = microphone_users(Path::new("/proc/asound")) else {
+                        tracing::debug!(
+                            "no way to tell who uses the microphone: no call detection"
+                        );
+                        return;
+                    };
+                    if let Some(change) = sense.observe(&users, started.elapsed().as_secs_f64())
+                        && commands
+                            .send(Command::CallDetected {
+                                on: change.on,
+                                by: change.by,
+                            })
+                            .is_err()
+                    {
+                        return;
+                    }
+                    match stopped.recv_timeout(PROBE_EVERY) {
+                        Err(RecvTimeoutError::Timeout) => {}
+                        _ => return,
+                    }
+                }
+            })?;
+        Ok(CallWatch {
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+}
+
+impl Drop for CallWatch {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(thread) = self.thread.take()
+            && thread.join().is_err()
+        {
+            tracing::error!("the call detection thread panicked");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PACTL: &str = r#"Source Output #41
+	Driver: PipeWire
+	Owner Module: n/a
+	Client: 40
+	Source: 57
+	Sample Specification: float32le 1ch 25Hz
+	Properties:
+		media.name = "Peak detect"
+		application.name = "PulseAudio Volume Control"
+		application.process.binary = "pavucontrol"
+Source Output #73
+	Driver: PipeWire
+	Owner Module: n/a
+	Client: 72
+	Source: 57
+	Sample Specification: s16le 1ch 48000Hz
+	Properties:
+		media.name = "RecordStream"
+		application.name = "ZOOM VoiceEngine"
+		application.process.id = "48213"
+		application.process.binary = "zoom"
+"#;
+
+    #[test]
+    fn a_call_app_records_and_a_level_meter_does_not_count() {
+        assert_eq!(recorders_from_pactl(PACTL), vec!["ZOOM VoiceEngine"]);
+        let meter_only = PACTL.split("Source Output #73").next().unwrap_or_default();
+        assert!(recorders_from_pactl(meter_only).is_empty());
+        assert!(recorders_from_pactl("").is_empty());
+    }
+
+    #[test]
+    fn a_running_alsa_capture_names_its_owner() {
+        let running = "state: RUNNING\nowner_pid   : 4242\ntrigger_time: 1.0\n";
+        assert_eq!(running_capture_owner(running), Some(4242));
+        assert_eq!(running_capture_owner("closed\n"), None);
+        assert_eq!(
+            running_capture_owner("state: PREPARED\nowner_pid   : 7\n"),
+            None
+        );
+    }
+
+    #[test]
+    fn a_call_starts_after_five_seconds_of_recording_and_ends_after_thirty_of_silence() {
+        let zoom = vec!["zoom".to_owned()];
+        let mut sense = CallSense::default();
+        assert_eq!(sense.observe(&zoom, 0.0), None);
+        assert_eq!(
+            sense.observe(&zoom, 5.0),
+            Some(CallChange {
+                on: true,
+                by: Some("zoom".into())
+            })
+        );
+        assert_eq!(sense.observe(&zoom, 10.0), None, "said once");
+        // A gap in the stream shorter than 30 s is still the same call.
+        assert_eq!(sense.observe(&[], 15.0), None);
+        assert_eq!(sense.observe(&[], 40.0), None);
+        assert_eq!(sense.observe(&zoom, 45.0), None);
+        assert_eq!(sense.observe(&[], 50.0), None);
+        assert_eq!(
+            sense.observe(&[], 80.0),
+            Some(CallChange {
+                on: false,
+                by: None
+            })
+        );
+        // A short recording (a voice message) is not a call.
+        assert_eq!(sense.observe(&zoom, 90.0), None);
+        assert_eq!(sense.observe(&[], 93.0), None);
+        assert_eq!(sense.observe(&zoom, 96.0), None);
+    }
+}
