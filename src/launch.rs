@@ -59,6 +59,10 @@ pub struct LiveArgs {
     /// Play the bundled demo clip (no camera needed): calibration, a slouch and a nudge.
     #[arg(long, conflicts_with_all = ["source", "baseline"])]
     pub demo: bool,
+    /// Notice calls while replaying a file too (normally only with a camera, so that a replay
+    /// never depends on this machine's microphone).
+    #[arg(long, hide = true)]
+    pub detect_calls: bool,
 }
 
 /// Problems with the flags or the files they name.
@@ -166,6 +170,7 @@ impl LiveArgs {
             .model
             .or_else(|| settings.landmark_model())
             .unwrap_or(LandmarkModel::Lite);
+        let detect_calls = (settings.detect_calls && source.is_camera()) || self.detect_calls;
         Ok(Launch {
             live: LiveOptions {
                 pacing: if source.is_camera() {
@@ -186,7 +191,7 @@ impl LiveArgs {
                     path,
                     retention_days: settings.history_days,
                 }),
-                detect_calls: settings.detect_calls,
+                detect_calls,
             },
             settings,
             settings_path,

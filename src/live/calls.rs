@@ -35,30 +35,51 @@ const NOT_CALLS: [&str; 7] = [
     "sitwell",
 ];
 
-/// The programs recording, from the text of `LC_ALL=C pactl list source-outputs`; level
-/// meters and filters left out.
-pub fn recorders_from_pactl(text: &str) -> Vec<String> {
+/// Sound-server processes: a capture they hold says nothing about who wants the microphone.
+const SOUND_SERVERS: [&str; 3] = ["pipewire", "pulseaudio", "wireplumber"];
+
+/// The indices of monitor sources (what the speakers play), from `pactl list short sources`:
+/// recording those is a screen recorder or a visualiser, not a call.
+pub fn monitor_sources(text: &str) -> Vec<u32> {
+    text.lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            let index = fields.next()?.trim().parse().ok()?;
+            fields
+                .next()
+                .is_some_and(|name| name.ends_with(".monitor"))
+                .then_some(index)
+        })
+        .collect()
+}
+
+/// The programs recording from a microphone, from the text of `LC_ALL=C pactl list
+/// source-outputs`. Left out: level meters and filters, streams the sound server made itself
+/// (no client, no application: loopback, echo cancelling) and recordings of `monitors`.
+pub fn recorders_from_pactl(text: &str, monitors: &[u32]) -> Vec<String> {
     let mut recorders = Vec::new();
     for block in text.split("Source Output #").skip(1) {
-        let property = |key: &str| {
+        let field = |key: &str| {
             block.lines().find_map(|line| {
-                let (k, v) = line.trim().split_once(" = ")?;
+                let line = line.trim();
+                let (k, v) = line.split_once(" = ").or_else(|| line.split_once(": "))?;
                 (k == key).then(|| v.trim_matches('"').to_owned())
             })
         };
-        let binary = property("application.process.binary").unwrap_or_default();
-        let name = property("application.name").unwrap_or_else(|| binary.clone());
-        let media = property("media.name").unwrap_or_default();
+        let binary = field("application.process.binary").unwrap_or_default();
+        let name = field("application.name").unwrap_or_default();
+        let media = field("media.name").unwrap_or_default();
+        let from_a_client = field("Client").is_some_and(|c| c != "n/a");
+        let of_a_monitor = field("Source")
+            .and_then(|s| s.parse::<u32>().ok())
+            .is_some_and(|s| monitors.contains(&s));
         let is_meter = media.eq_ignore_ascii_case("Peak detect");
         let is_filter = NOT_CALLS
             .iter()
             .any(|n| binary.eq_ignore_ascii_case(n) || name.eq_ignore_ascii_case(n));
-        if !is_meter && !is_filter {
-            recorders.push(if name.is_empty() {
-                "a program".to_owned()
-            } else {
-                name
-            });
+        let named = !(name.is_empty() && binary.is_empty());
+        if from_a_client && named && !of_a_monitor && !is_meter && !is_filter {
+            recorders.push(if name.is_empty() { binary } else { name });
         }
     }
     recorders
@@ -78,16 +99,11 @@ pub fn running_capture_owner(status: &str) -> Option<u32> {
 /// Who records from a microphone now: `Some(programs)` (empty: nobody), `None` when this
 /// desktop gives no way to tell.
 pub fn microphone_users(asound: &Path) -> Option<Vec<String>> {
-    let pactl = Process::new("pactl")
-        .args(["list", "source-outputs"])
-        .env("LC_ALL", "C")
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output();
-    if let Ok(out) = pactl
-        && out.status.success()
-    {
-        return Some(recorders_from_pactl(&String::from_utf8_lossy(&out.stdout)));
+    if let Some(outputs) = pactl(&["list", "source-outputs"]) {
+        let monitors = pactl(&["list", "short", "sources"])
+            .map(|text| monitor_sources(&text))
+            .unwrap_or_default();
+        return Some(recorders_from_pactl(&outputs, &monitors));
     }
     let cards = std::fs::read_dir(asound).ok()?;
     let mut users = Vec::new();
@@ -109,12 +125,51 @@ pub fn microphone_users(asound: &Path) -> Option<Vec<String>> {
                     let comm = std::fs::read_to_string(format!("/proc/{pid}/comm"))
                         .map(|c| c.trim().to_owned())
                         .unwrap_or_else(|_| "a program".to_owned());
-                    users.push(comm);
+                    let unknowable = SOUND_SERVERS
+                        .iter()
+                        .chain(NOT_CALLS.iter())
+                        .any(|n| comm.eq_ignore_ascii_case(n));
+                    if !unknowable {
+                        users.push(comm);
+                    }
                 }
             }
         }
     }
     Some(users)
+}
+
+/// How long `pactl` may take before it is given up on (a stuck sound server must not hold up
+/// quitting).
+const PACTL_TIMEOUT: Duration = Duration::from_secs(2);
+
+/// `pactl ARGS` in the C locale: its output, or `None` when it is missing, fails or hangs.
+fn pactl(args: &[&str]) -> Option<String> {
+    let mut child = Process::new("pactl")
+        .args(args)
+        .env("LC_ALL", "C")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| tracing::debug!("pactl: {e}"))
+        .ok()?;
+    let deadline = Instant::now() + PACTL_TIMEOUT;
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => break,
+            Ok(Some(_)) | Err(_) => return None,
+            Ok(None) if Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return None;
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+        }
+    }
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut text).ok()?;
+    Some(text)
 }
 
 /// A change of the call state.
@@ -184,6 +239,7 @@ impl CallWatch {
                         );
                         return;
                     };
+                    tracing::debug!("recording from a microphone: {users:?}");
                     if let Some(change) = sense.observe(&users, started.elapsed().as_secs_f64())
                         && commands
                             .send(Command::CallDetected {
@@ -245,12 +301,35 @@ Source Output #73
 		application.process.binary = "zoom"
 "#;
 
+    const LOOPBACK: &str = r#"Source Output #12
+	Driver: module-loopback.c
+	Owner Module: 23
+	Client: n/a
+	Source: 57
+	Properties:
+		media.name = "Loopback to Built-in Audio"
+"#;
+
+    const SOURCES: &str = "56\talsa_output.pci-0000_00_1f.3.analog-stereo.monitor\tPipeWire\ts32le 2ch 48000Hz\tSUSPENDED\n\
+                           57\talsa_input.pci-0000_00_1f.3.analog-stereo\tPipeWire\ts32le 2ch 48000Hz\tRUNNING\n";
+
     #[test]
     fn a_call_app_records_and_a_level_meter_does_not_count() {
-        assert_eq!(recorders_from_pactl(PACTL), vec!["ZOOM VoiceEngine"]);
+        assert_eq!(recorders_from_pactl(PACTL, &[]), vec!["ZOOM VoiceEngine"]);
         let meter_only = PACTL.split("Source Output #73").next().unwrap_or_default();
-        assert!(recorders_from_pactl(meter_only).is_empty());
-        assert!(recorders_from_pactl("").is_empty());
+        assert!(recorders_from_pactl(meter_only, &[]).is_empty());
+        assert!(recorders_from_pactl("", &[]).is_empty());
+    }
+
+    #[test]
+    fn the_sound_servers_own_streams_and_recordings_of_the_speakers_do_not_count() {
+        assert!(recorders_from_pactl(LOOPBACK, &[]).is_empty());
+        let monitors = monitor_sources(SOURCES);
+        assert_eq!(monitors, vec![56]);
+        // A screen recorder taking the desktop's sound is not a call; from the mic it might be.
+        let obs = PACTL.replace("Source: 57", "Source: 56");
+        assert!(recorders_from_pactl(&obs, &monitors).is_empty());
+        assert_eq!(recorders_from_pactl(PACTL, &monitors).len(), 1);
     }
 
     #[test]

@@ -394,7 +394,7 @@ impl Inference {
             return Vec::new();
         }
         self.call_by_detection = on;
-        let by = by.unwrap_or_else(|| "the microphone".to_owned());
+        let by = by.unwrap_or_else(|| "detected".to_owned());
         self.write_event(&serde_json::json!({
             "kind": "in_call", "t": round_ms(t), "on": on, "by": by,
         }));

@@ -282,11 +282,20 @@ impl SitwellApp {
         }
     }
 
-    fn on_effects(&mut self, effects: Vec<EffectAt>, snapshot: &Snapshot) {
+    /// Notifications for nudges and breaks; while the overlay is hidden and no notification
+    /// may carry a card (turned off, or in a call), the overlay comes back to show it.
+    fn on_effects(&mut self, effects: Vec<EffectAt>, snapshot: &Snapshot, ctx: &egui::Context) {
         self.meter.count(&effects);
+        let notify = self.settings.notifications && !snapshot.in_call;
         for effect in effects {
-            if self.settings.notifications && !snapshot.in_call {
+            let card = matches!(
+                effect.effect,
+                crate::coach::Effect::ShowNudge { .. } | crate::coach::Effect::BreakDue { .. }
+            );
+            if notify {
                 notify::effect(&effect.effect);
+            } else if card {
+                self.set_window_shown(true, ctx);
             }
         }
     }
@@ -368,8 +377,9 @@ fn close_on_stop_signal(ctx: &egui::Context) {
 }
 
 impl eframe::App for SitwellApp {
-    /// Runs before every frame and, while the overlay is hidden, whenever the pipeline or the
-    /// tray has news: notifications, the tray's look and its menu work without a window.
+    /// Runs before every frame, and also whenever eframe skips drawing (a minimised window) and
+    /// the pipeline or the tray has news: notifications, the tray's look and its menu, and
+    /// `--exit-after` never depend on the overlay being drawn.
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         let snapshot = self.snapshot();
         let effects = self
@@ -377,9 +387,12 @@ impl eframe::App for SitwellApp {
             .as_mut()
             .map(Live::take_effects)
             .unwrap_or_default();
-        self.on_effects(effects, &snapshot);
+        self.on_effects(effects, &snapshot, ctx);
         while let Some(command) = self.tray.as_ref().and_then(Tray::poll) {
             self.tray_command(command, ctx, &snapshot);
+        }
+        if !self.window_shown {
+            self.exit.close_if_due(ctx);
         }
         if let Some(tray) = &mut self.tray {
             let view = View::of(&snapshot, None);

@@ -72,7 +72,7 @@ impl SettingsPanel {
                 ui.end_row();
             });
         ui.checkbox(&mut d.click_through, "Clicks pass through the panel")
-            .on_hover_text("Cards still take clicks; the menu is then in the tray icon");
+            .on_hover_text("Cards still take clicks; the menu is then in the tray icon (where the desktop shows one), or set click_through = false in settings.toml");
         ui.checkbox(
             &mut d.notifications,
             "Desktop notifications (never during calls)",

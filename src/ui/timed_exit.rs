@@ -67,6 +67,21 @@ impl TimedExit {
     }
 }
 
+impl TimedExit {
+    /// For a hidden window (no frames are drawn, so no screenshot): closes when the time is up.
+    pub fn close_if_due(&self, ctx: &egui::Context) {
+        let Some(limit) = self.limit else {
+            return;
+        };
+        let elapsed = self.started.elapsed();
+        if elapsed < limit {
+            ctx.request_repaint_after(limit - elapsed);
+        } else {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+}
+
 fn save_png(image: &egui::ColorImage, path: &Path) -> Result<(), image::ImageError> {
     let [w, h] = image.size;
     let pixels: Vec<u8> = image.pixels.iter().flat_map(|c| c.to_array()).collect();

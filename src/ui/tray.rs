@@ -6,8 +6,8 @@
 //! backend: KDE natively, GNOME with the AppIndicator extension, most other panels). Without a
 //! session bus there is no tray and nothing is said: the overlay's own menu still works.
 
-use std::sync::Mutex;
 use std::sync::mpsc::{self, Receiver};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -140,8 +140,8 @@ pub fn dot_rgba(colour: [u8; 3]) -> Vec<u8> {
     rgba
 }
 
-/// A tooltip-only change (the score moving by a point) is sent at most this often.
-const TOOLTIP_EVERY: Duration = Duration::from_secs(2);
+/// The dot and the tooltip are sent over the bus at most this often.
+const SEND_EVERY: Duration = Duration::from_secs(3);
 
 /// The live tray icon and its menu.
 pub struct Tray {
@@ -152,10 +152,14 @@ pub struct Tray {
     pause_60: MenuItem,
     in_call: CheckMenuItem,
     commands: Receiver<TrayCommand>,
+    /// The last look asked for (the menu follows it at once).
     shown: Option<TrayLook>,
-    /// The tooltip the panel has, and when it was sent.
+    /// The colour and tooltip the panel has, and when they were last sent.
+    colour: [u8; 3],
     tooltip: String,
-    tooltip_sent: Instant,
+    sent: Instant,
+    /// Wakes the UI to send what was held back.
+    wake: egui::Context,
 }
 
 impl Tray {
@@ -198,18 +202,37 @@ impl Tray {
         ])
         .map_err(|e| e.to_string())?;
 
+        // Menu choices and clicks on the icon arrive on the tray's own thread: pass them on
+        // and wake the UI, which may be asleep (paused, hidden, nothing changing).
         let (send, commands) = mpsc::channel();
-        let send = Mutex::new(send);
-        let wake = ctx.clone();
-        let on_menu = move |event: MenuEvent| {
-            if let Some(command) = command_for(event.id.as_ref()) {
+        let send = Arc::new(Mutex::new(send));
+        let pass_on = {
+            let wake = ctx.clone();
+            move |command: TrayCommand| {
                 if let Ok(send) = send.lock() {
                     let _ = send.send(command);
                 }
                 wake.request_repaint();
             }
         };
+        let on_menu = {
+            let pass_on = pass_on.clone();
+            move |event: MenuEvent| {
+                if let Some(command) = command_for(event.id.as_ref()) {
+                    pass_on(command);
+                }
+            }
+        };
         MenuEvent::set_event_handler(Some(on_menu));
+        TrayIconEvent::set_event_handler(Some(move |event: TrayIconEvent| {
+            if let TrayIconEvent::Click {
+                button: tray_icon::MouseButton::Left,
+                ..
+            } = event
+            {
+                pass_on(TrayCommand::ToggleWindow);
+            }
+        }));
 
         let icon = TrayIconBuilder::new()
             .with_id("sitwell")
@@ -229,35 +252,44 @@ impl Tray {
             in_call,
             commands,
             shown: None,
-            tooltip: String::new(),
-            tooltip_sent: Instant::now(),
+            colour: IDLE,
+            tooltip: "Sitwell — starting".to_owned(),
+            sent: Instant::now()
+                .checked_sub(SEND_EVERY)
+                .unwrap_or_else(Instant::now),
+            wake: ctx.clone(),
         })
     }
 
     /// The next thing the user chose in the tray, if any. A left click on the icon (where the
     /// panel supports it) shows or hides the overlay.
     pub fn poll(&self) -> Option<TrayCommand> {
-        while let Ok(event) = TrayIconEvent::receiver().try_recv() {
-            if let TrayIconEvent::Click {
-                button: tray_icon::MouseButton::Left,
-                ..
-            } = event
-            {
-                return Some(TrayCommand::ToggleWindow);
-            }
-        }
         self.commands.try_recv().ok()
     }
 
-    /// Shows `look`: the icon and menu at once when they change, the tooltip at most every
-    /// 2 s (the score moves a point at a time).
+    /// Shows `look`: the menu at once when it changes; the dot and the tooltip at most every
+    /// 3 s (a score hovering at a colour's edge must not flood the bus), catching up later.
     pub fn show(&mut self, look: TrayLook) {
         let old = self.shown.as_ref();
-        if old.map(|o| o.colour) != Some(look.colour)
-            && let Ok(icon) = icon(look.colour)
-            && let Err(e) = self.icon.set_icon(Some(icon))
-        {
-            tracing::debug!("tray icon: {e}");
+        // A change the user made or must see (paused, a call, hidden, no score any more) goes
+        // out at once; a score drifting across a colour's edge waits its turn.
+        let urgent = old.map(|o| (o.paused, o.in_call, o.window_shown))
+            != Some((look.paused, look.in_call, look.window_shown))
+            || (look.colour == IDLE) != (self.colour == IDLE);
+        let due = urgent || self.sent.elapsed() >= SEND_EVERY;
+        let mut sent = false;
+        if look.colour != self.colour {
+            if due {
+                match icon(look.colour).map(|i| self.icon.set_icon(Some(i))) {
+                    Ok(Ok(())) => {}
+                    Ok(Err(e)) => tracing::debug!("tray icon: {e}"),
+                    Err(e) => tracing::debug!("tray icon: {e}"),
+                }
+                self.colour = look.colour;
+                sent = true;
+            } else {
+                self.wake.request_repaint_after(SEND_EVERY);
+            }
         }
         if old.map(|o| (o.paused, o.in_call, o.window_shown))
             != Some((look.paused, look.in_call, look.window_shown))
@@ -272,15 +304,19 @@ impl Tray {
             self.pause_60.set_enabled(!look.paused);
             self.in_call.set_checked(look.in_call);
         }
-        let colour_changed = old.map(|o| o.colour) != Some(look.colour);
-        if look.tooltip != self.tooltip
-            && (colour_changed || self.tooltip_sent.elapsed() >= TOOLTIP_EVERY)
-        {
-            if let Err(e) = self.icon.set_tooltip(Some(&look.tooltip)) {
-                tracing::debug!("tray tooltip: {e}");
+        if look.tooltip != self.tooltip {
+            if due {
+                if let Err(e) = self.icon.set_tooltip(Some(&look.tooltip)) {
+                    tracing::debug!("tray tooltip: {e}");
+                }
+                self.tooltip.clone_from(&look.tooltip);
+                sent = true;
+            } else {
+                self.wake.request_repaint_after(SEND_EVERY);
             }
-            self.tooltip.clone_from(&look.tooltip);
-            self.tooltip_sent = Instant::now();
+        }
+        if sent {
+            self.sent = Instant::now();
         }
         self.shown = Some(look);
     }
