@@ -7,7 +7,9 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use common::{demo_clip, fixtures_dir, sitwell_at_home as sitwell, under_xvfb};
+use common::{
+    demo_clip, fixtures_dir, report_json, sitwell_at_home as sitwell, under_xvfb, under_xvfb_on_bus,
+};
 use serde_json::Value;
 
 fn temp_dir(tag: &str) -> PathBuf {
@@ -248,13 +250,7 @@ fn overlay_window_runs_the_demo_and_exits_on_its_own() {
         shot = shot.display(),
         home = home.display(),
     );
-    let inner = home.join("overlay.sh");
-    std::fs::write(&inner, script).expect("script written");
-    let out = under_xvfb(
-        "1024x600x24",
-        &format!("dbus-run-session -- sh \"{}\"", inner.display()),
-        &home,
-    );
+    let out = under_xvfb_on_bus("1024x600x24", &script, &home, "overlay");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let info = std::fs::read_to_string(home.join("xwininfo.txt")).unwrap_or_default();
@@ -299,17 +295,7 @@ fn the_overlay_remembers_the_session_and_opens_the_history_window() {
     let tree = std::fs::read_to_string(home.join("tree.txt")).unwrap_or_default();
     assert!(tree.contains("\"Sitwell — history\""), "{tree}");
     // What the overlay saw of the demo (10 s after calibrating) is in the history.
-    let out = sitwell(
-        &[
-            "report",
-            "--db",
-            db.to_str().expect("utf-8"),
-            "--format",
-            "json",
-        ],
-        &home,
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let report = report_json(&db, &home);
     let in_view = report["total"]["in_view_min"].as_f64().unwrap_or_default();
     assert!(in_view > 0.05, "{report}");
 }
@@ -338,17 +324,7 @@ fn a_terminated_run_still_saves_its_history() {
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
     let status = child.wait().expect("sitwell ends");
     assert!(status.success(), "{status:?}");
-    let out = sitwell(
-        &[
-            "report",
-            "--db",
-            db.to_str().expect("utf-8"),
-            "--format",
-            "json",
-        ],
-        &home,
-    );
-    let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let report = report_json(&db, &home);
     // A few seconds judged before the signal: the last, unfinished slice is there too.
     assert!(report["total"]["mean_score"].is_number(), "{report}");
     assert!(report["total"]["upright_share"].is_number(), "{report}");
@@ -361,7 +337,6 @@ fn a_terminated_run_still_saves_its_history() {
 fn the_tray_menu_pauses_hides_and_quits() {
     let home = temp_dir("tray");
     let log = home.join("events.jsonl");
-    let inner = home.join("tray.sh");
     // `menu LABEL` finds the dbusmenu id of a label in the tray's layout; `click ID` is what a
     // panel sends when the user picks it.
     let script = format!(
@@ -393,12 +368,7 @@ echo $(( $(date +%s) - start )) > "{home}/seconds.txt"
         log = log.display(),
         home = home.display(),
     );
-    std::fs::write(&inner, script).expect("script written");
-    let out = under_xvfb(
-        "1024x600x24",
-        &format!("dbus-run-session -- sh \"{}\"", inner.display()),
-        &home,
-    );
+    let out = under_xvfb_on_bus("1024x600x24", &script, &home, "tray");
     let read = |name: &str| std::fs::read_to_string(home.join(name)).unwrap_or_default();
     let context = format!(
         "{}\n{}",

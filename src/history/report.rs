@@ -41,12 +41,13 @@ fn minutes(seconds: f64) -> f64 {
     (seconds / 60.0 * 10.0).round() / 10.0
 }
 
-fn hours_minutes(seconds: f64) -> String {
+/// "2h 05m" from an hour up; below it, the minutes with `minutes_unit` ("m", " min").
+pub fn hours_minutes(seconds: f64, minutes_unit: &str) -> String {
     let total = (seconds / 60.0).round() as i64;
     if total >= 60 {
         format!("{}h {:02}m", total / 60, total % 60)
     } else {
-        format!("{total}m")
+        format!("{total}{minutes_unit}")
     }
 }
 
@@ -157,7 +158,7 @@ fn table(days: &[DaySummary], total: &DaySummary) -> String {
     let row = |label: String, d: &DaySummary| -> Vec<String> {
         vec![
             label,
-            hours_minutes(d.present_s()),
+            hours_minutes(d.present_s(), "m"),
             d.mean_score()
                 .map_or_else(|| "–".into(), |s| format!("{s:.0}")),
             percent(d.share(Pattern::Upright)),
@@ -168,7 +169,7 @@ fn table(days: &[DaySummary], total: &DaySummary) -> String {
             d.moves_done.to_string(),
             d.snoozed.to_string(),
             d.breaks().to_string(),
-            hours_minutes(d.longest_streak_s() as f64),
+            hours_minutes(d.longest_streak_s() as f64, "m"),
         ]
     };
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|h| (*h).to_owned()).collect()];

@@ -356,18 +356,10 @@ impl Inference {
         match command {
             Command::Act(action) => {
                 if let UserAction::InCall(on) = action {
-                    // Also while calibrating: the engine that follows starts in the call.
-                    self.snapshot.in_call = on;
                     self.call_by_detection = false;
-                    self.write_event(&serde_json::json!({
-                        "kind": "in_call", "t": round_ms(t), "on": on, "by": "user",
-                    }));
+                    self.log_call(on, "user", t);
                 }
-                if let Some(h) = self.setup.history.as_mut() {
-                    let event = h.recorder.action(action, t);
-                    h.event(event);
-                }
-                self.act(action, t)
+                self.user_action(action, t)
             }
             Command::Recalibrate => {
                 self.start_calibration();
@@ -395,16 +387,26 @@ impl Inference {
         }
         self.call_by_detection = on;
         let by = by.unwrap_or_else(|| "detected".to_owned());
-        self.write_event(&serde_json::json!({
-            "kind": "in_call", "t": round_ms(t), "on": on, "by": by,
-        }));
+        self.log_call(on, &by, t);
         if on {
             self.note(format!(
                 "In a call ({by} is using the microphone): only quiet, seated moves"
             ));
         }
+        self.user_action(UserAction::InCall(on), t)
+    }
+
+    /// Shows "in a call" at once (also while calibrating: the engine that follows starts in
+    /// the call) and writes the change to the event log.
+    fn log_call(&mut self, on: bool, by: &str, t: f64) {
         self.snapshot.in_call = on;
-        let action = UserAction::InCall(on);
+        self.write_event(&serde_json::json!({
+            "kind": "in_call", "t": round_ms(t), "on": on, "by": by,
+        }));
+    }
+
+    /// Remembers what the user did (or what was done for them) and hands it to the engine.
+    fn user_action(&mut self, action: UserAction, t: f64) -> Vec<EffectAt> {
         if let Some(h) = self.setup.history.as_mut() {
             let event = h.recorder.action(action, t);
             h.event(event);

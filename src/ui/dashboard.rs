@@ -53,12 +53,7 @@ pub fn pattern_label(pattern: Pattern) -> &'static str {
 }
 
 fn hours_minutes(seconds: f64) -> String {
-    let total = (seconds / 60.0).round() as i64;
-    if total >= 60 {
-        format!("{}h {:02}m", total / 60, total % 60)
-    } else {
-        format!("{total} min")
-    }
+    crate::history::report::hours_minutes(seconds, " min")
 }
 
 fn clock(hour: f64) -> String {

@@ -152,8 +152,8 @@ pub struct Tray {
     pause_60: MenuItem,
     in_call: CheckMenuItem,
     commands: Receiver<TrayCommand>,
-    /// The last look asked for (the menu follows it at once).
-    shown: Option<TrayLook>,
+    /// What the menu shows: (paused, in a call, overlay shown).
+    menu: Option<(bool, bool, bool)>,
     /// The colour and tooltip the panel has, and when they were last sent.
     colour: [u8; 3],
     tooltip: String,
@@ -251,7 +251,7 @@ impl Tray {
             pause_60,
             in_call,
             commands,
-            shown: None,
+            menu: None,
             colour: IDLE,
             tooltip: "Sitwell — starting".to_owned(),
             sent: Instant::now()
@@ -270,30 +270,31 @@ impl Tray {
     /// Shows `look`: the menu at once when it changes; the dot and the tooltip at most every
     /// 3 s (a score hovering at a colour's edge must not flood the bus), catching up later.
     pub fn show(&mut self, look: TrayLook) {
-        let old = self.shown.as_ref();
+        let menu = (look.paused, look.in_call, look.window_shown);
         // A change the user made or must see (paused, a call, hidden, no score any more) goes
         // out at once; a score drifting across a colour's edge waits its turn.
-        let urgent = old.map(|o| (o.paused, o.in_call, o.window_shown))
-            != Some((look.paused, look.in_call, look.window_shown))
-            || (look.colour == IDLE) != (self.colour == IDLE);
-        let due = urgent || self.sent.elapsed() >= SEND_EVERY;
-        let mut sent = false;
-        if look.colour != self.colour {
-            if due {
-                match icon(look.colour).map(|i| self.icon.set_icon(Some(i))) {
-                    Ok(Ok(())) => {}
-                    Ok(Err(e)) => tracing::debug!("tray icon: {e}"),
-                    Err(e) => tracing::debug!("tray icon: {e}"),
+        let urgent = self.menu != Some(menu) || (look.colour == IDLE) != (self.colour == IDLE);
+        let changed = look.colour != self.colour || look.tooltip != self.tooltip;
+        if changed && !(urgent || self.sent.elapsed() >= SEND_EVERY) {
+            self.wake.request_repaint_after(SEND_EVERY);
+        } else if changed {
+            if look.colour != self.colour {
+                let set = icon(look.colour)
+                    .and_then(|i| self.icon.set_icon(Some(i)).map_err(|e| e.to_string()));
+                if let Err(e) = set {
+                    tracing::debug!("tray icon: {e}");
                 }
                 self.colour = look.colour;
-                sent = true;
-            } else {
-                self.wake.request_repaint_after(SEND_EVERY);
             }
+            if look.tooltip != self.tooltip {
+                if let Err(e) = self.icon.set_tooltip(Some(&look.tooltip)) {
+                    tracing::debug!("tray tooltip: {e}");
+                }
+                self.tooltip = look.tooltip;
+            }
+            self.sent = Instant::now();
         }
-        if old.map(|o| (o.paused, o.in_call, o.window_shown))
-            != Some((look.paused, look.in_call, look.window_shown))
-        {
+        if self.menu != Some(menu) {
             self.toggle.set_text(if look.window_shown {
                 "Hide Sitwell"
             } else {
@@ -304,21 +305,7 @@ impl Tray {
             self.pause_60.set_enabled(!look.paused);
             self.in_call.set_checked(look.in_call);
         }
-        if look.tooltip != self.tooltip {
-            if due {
-                if let Err(e) = self.icon.set_tooltip(Some(&look.tooltip)) {
-                    tracing::debug!("tray tooltip: {e}");
-                }
-                self.tooltip.clone_from(&look.tooltip);
-                sent = true;
-            } else {
-                self.wake.request_repaint_after(SEND_EVERY);
-            }
-        }
-        if sent {
-            self.sent = Instant::now();
-        }
-        self.shown = Some(look);
+        self.menu = Some(menu);
     }
 }
 

@@ -54,6 +54,38 @@ pub fn under_xvfb(screen: &str, script: &str, home: &Path) -> std::process::Outp
         .expect("xvfb-run runs: install xvfb, xauth, x11-utils and xdotool (scripts/test.sh does)")
 }
 
+/// Like [`under_xvfb`], on a session bus of its own (`dbus-run-session`), for the tray and
+/// notification tests; the script is written to `home/<name>.sh` first.
+pub fn under_xvfb_on_bus(
+    screen: &str,
+    script: &str,
+    home: &Path,
+    name: &str,
+) -> std::process::Output {
+    let file = home.join(format!("{name}.sh"));
+    std::fs::write(&file, script).expect("script written");
+    under_xvfb(
+        screen,
+        &format!("dbus-run-session -- sh \"{}\"", file.display()),
+        home,
+    )
+}
+
+/// `sitwell report --format json` on the history `db`.
+pub fn report_json(db: &Path, home: &Path) -> Value {
+    let out = sitwell_at_home(
+        &[
+            "report",
+            "--db",
+            db.to_str().expect("utf-8"),
+            "--format",
+            "json",
+        ],
+        home,
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON report")
+}
+
 pub fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
 }
