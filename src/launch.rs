@@ -80,6 +80,17 @@ pub enum LaunchError {
     DemoMissing(PathBuf),
 }
 
+/// Checks the judging flags' ranges (shared by the live app and `analyze`).
+pub fn check_judging(dwell: f64, sensitivity: f32) -> Result<(), LaunchError> {
+    if !DWELL_RANGE_S.contains(&dwell) {
+        return Err(LaunchError::Dwell(dwell));
+    }
+    if !SENSITIVITY_RANGE.contains(&sensitivity) {
+        return Err(LaunchError::Sensitivity(sensitivity));
+    }
+    Ok(())
+}
+
 /// A resolved launch: what to run and how.
 pub struct Launch {
     pub live: LiveOptions,
@@ -117,13 +128,8 @@ impl LiveArgs {
             (None, true) => DEMO_DWELL_S,
             (None, false) => settings.dwell_s,
         };
-        if !DWELL_RANGE_S.contains(&dwell) {
-            return Err(LaunchError::Dwell(dwell));
-        }
         let sensitivity = self.sensitivity.unwrap_or(settings.sensitivity);
-        if !SENSITIVITY_RANGE.contains(&sensitivity) {
-            return Err(LaunchError::Sensitivity(sensitivity));
-        }
+        check_judging(dwell, sensitivity)?;
         let exit_after = match self.exit_after {
             Some(s) if s > 0.0 && s.is_finite() => Some(Duration::from_secs_f64(s)),
             Some(s) => return Err(LaunchError::ExitAfter(s)),

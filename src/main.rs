@@ -10,15 +10,13 @@ use clap::{Parser, Subcommand};
 use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat};
 use sitwell::capture::camera;
 use sitwell::coach::EngineConfig;
-use sitwell::coach::engine::DWELL_RANGE_S;
 use sitwell::history::report::{self, Format};
 use sitwell::history::store::Opened;
 use sitwell::history::{self, InstanceLock, Store, summary};
-use sitwell::launch::LiveArgs;
+use sitwell::launch::{self, LiveArgs};
 use sitwell::live::Pacing;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
 use sitwell::posture::{Baseline, JudgeConfig};
-use sitwell::settings::SENSITIVITY_RANGE;
 
 #[derive(Parser)]
 #[command(
@@ -269,10 +267,7 @@ fn main() -> ExitCode {
             screenshot,
             db,
         }) => db.path().and_then(|db| {
-            let day = match day {
-                Some(text) => Some(parse_day(&text)?),
-                None => None,
-            };
+            let day = day.as_deref().map(parse_day).transpose()?;
             sitwell::ui::dashboard::run_window(db, day, exit_after, screenshot)?;
             Ok(ExitCode::SUCCESS)
         }),
@@ -325,12 +320,7 @@ fn load_judging(
     let Some(path) = baseline else {
         return Ok(None);
     };
-    if !DWELL_RANGE_S.contains(&dwell) {
-        anyhow::bail!("--dwell must be between 10 and 600 seconds (got {dwell})");
-    }
-    if !SENSITIVITY_RANGE.contains(&sensitivity) {
-        anyhow::bail!("--sensitivity must be between 0.25 and 4 (got {sensitivity})");
-    }
+    launch::check_judging(dwell, sensitivity)?;
     Ok(Some(Judging {
         baseline: Baseline::load(&path)?,
         judge: JudgeConfig {
@@ -449,6 +439,11 @@ fn parse_day(text: &str) -> anyhow::Result<chrono::NaiveDate> {
     report::parse_date(text, today()).map_err(anyhow::Error::msg)
 }
 
+/// A `--until`-style day: the one given, else today.
+fn day_or_today(text: Option<&str>) -> anyhow::Result<chrono::NaiveDate> {
+    text.map_or_else(|| Ok(today()), parse_day)
+}
+
 /// Opens an existing history for a command. With no Sitwell running on it, the command may
 /// upgrade it or move a damaged file aside (and says so); otherwise it only reads.
 fn open_history(db: &std::path::Path) -> anyhow::Result<Option<Store>> {
@@ -480,10 +475,7 @@ fn run_report(
     until: Option<&str>,
     format: Format,
 ) -> anyhow::Result<ExitCode> {
-    let until = match until {
-        Some(text) => parse_day(text)?,
-        None => today(),
-    };
+    let until = day_or_today(until)?;
     let since = match since {
         Some(text) => parse_day(text)?,
         None => until
@@ -510,10 +502,7 @@ fn run_export(
     let Some(store) = open_history(db)? else {
         return Ok(ExitCode::from(1));
     };
-    let until = match until {
-        Some(text) => parse_day(text)?,
-        None => today(),
-    };
+    let until = day_or_today(until)?;
     let since = match since {
         Some(text) => parse_day(text)?,
         None => match store.span()? {
@@ -576,10 +565,7 @@ fn run_forget(db: &std::path::Path) -> anyhow::Result<ExitCode> {
 }
 
 fn run_seed(db: &std::path::Path, days: u64, until: Option<&str>) -> anyhow::Result<ExitCode> {
-    let until = match until {
-        Some(text) => parse_day(text)?,
-        None => today(),
-    };
+    let until = day_or_today(until)?;
     let started = std::time::Instant::now();
     let (mut store, _) = Store::open(db)?;
     let slices = history::sample::fill(&mut store, until, days, &chrono::Local)?;

@@ -4,6 +4,8 @@
 //!
 //! Record new snapshots with `UPDATE_SNAPSHOTS=1 cargo test --test dashboard`.
 
+mod common;
+
 use chrono::{NaiveDate, Utc};
 use eframe::egui;
 use egui_kittest::kittest::Queryable;
@@ -14,8 +16,7 @@ use sitwell::history::{Store, sample};
 use sitwell::ui::dashboard::{self, Options, WINDOW_SIZE};
 
 fn seeded(tag: &str, days: u64) -> Dashboard {
-    let dir = std::env::temp_dir().join(format!("sitwell-dash-{tag}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let dir = common::temp_dir("dash", tag);
     let (mut store, _) = Store::open(&dir.join("history.sqlite")).expect("a history");
     let day = NaiveDate::from_ymd_opt(2026, 11, 20).expect("a Friday");
     if days > 0 {
@@ -33,25 +34,17 @@ struct State {
 }
 
 fn harness(data: Dashboard, dark: bool) -> Harness<'static, State> {
-    Harness::builder()
-        .with_size(egui::vec2(WINDOW_SIZE[0], WINDOW_SIZE[1]))
-        .with_theme(if dark {
-            egui::Theme::Dark
-        } else {
-            egui::Theme::Light
-        })
-        .wgpu()
-        .build_ui_state(
-            |ui, s: &mut State| {
-                egui::Frame::central_panel(ui.style()).show(ui, |ui| {
-                    dashboard::show(ui, &s.data, &mut s.options);
-                });
-            },
-            State {
-                data,
-                options: Options::default(),
-            },
-        )
+    common::themed_harness(egui::vec2(WINDOW_SIZE[0], WINDOW_SIZE[1]), dark).build_ui_state(
+        |ui, s: &mut State| {
+            egui::Frame::central_panel(ui.style()).show(ui, |ui| {
+                dashboard::show(ui, &s.data, &mut s.options);
+            });
+        },
+        State {
+            data,
+            options: Options::default(),
+        },
+    )
 }
 
 #[test]

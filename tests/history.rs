@@ -17,7 +17,7 @@ use sitwell::history::{
 };
 use sitwell::posture::Pattern;
 
-use common::{demo_clip, sitwell_at_home as sitwell};
+use common::{demo_clip, sitwell_at_home as sitwell, sitwell_ok};
 
 fn temp_dir(tag: &str) -> PathBuf {
     common::temp_dir("history", tag)
@@ -328,16 +328,11 @@ fn a_replay_fills_the_history_that_report_and_export_read_back() {
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("slices and"), "{stderr}");
 
-    let out = sitwell(
+    let out = sitwell_ok(
         &[
             "report", "--db", db_arg, "--since", "today", "--format", "json",
         ],
         &home,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let report: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
     let today = &report["days"][0];
@@ -355,7 +350,7 @@ fn a_replay_fills_the_history_that_report_and_export_read_back() {
     );
 
     let csv = home.join("slices.csv");
-    let out = sitwell(
+    sitwell_ok(
         &[
             "export",
             "--csv",
@@ -364,11 +359,6 @@ fn a_replay_fills_the_history_that_report_and_export_read_back() {
             db_arg,
         ],
         &home,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     let text = std::fs::read_to_string(&csv).expect("the CSV");
     let mut lines = text.lines();

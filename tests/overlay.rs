@@ -37,33 +37,25 @@ fn state(view: View) -> State {
 
 fn harness(state: State, dark: bool) -> Harness<'static, State> {
     let size = state.view.size();
-    Harness::builder()
-        .with_size(size)
-        .with_theme(if dark {
-            egui::Theme::Dark
-        } else {
-            egui::Theme::Light
-        })
-        .wgpu()
-        .build_ui_state(
-            |ui, s: &mut State| {
-                let (clicked, _) = view::panel(
-                    ui,
-                    &Panel {
-                        view: &s.view,
-                        picture: s.picture.as_ref(),
-                        note: s.note.as_deref(),
-                        paused: s.paused,
-                        in_call: s.in_call,
-                        opacity: 1.0,
-                    },
-                );
-                if clicked.is_some() {
-                    s.clicked = clicked;
-                }
-            },
-            state,
-        )
+    common::themed_harness(size, dark).build_ui_state(
+        |ui, s: &mut State| {
+            let (clicked, _) = view::panel(
+                ui,
+                &Panel {
+                    view: &s.view,
+                    picture: s.picture.as_ref(),
+                    note: s.note.as_deref(),
+                    paused: s.paused,
+                    in_call: s.in_call,
+                    opacity: 1.0,
+                },
+            );
+            if clicked.is_some() {
+                s.clicked = clicked;
+            }
+        },
+        state,
+    )
 }
 
 fn snap(results: &mut SnapshotResults, name: &str, state: State, dark: bool) {

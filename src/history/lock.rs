@@ -10,7 +10,6 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct InstanceLock {
     _file: File,
-    path: PathBuf,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -31,7 +30,7 @@ pub enum LockError {
 
 impl InstanceLock {
     /// The lock file for the history at `db`.
-    pub fn path_for(db: &Path) -> PathBuf {
+    fn path_for(db: &Path) -> PathBuf {
         let mut name = db.as_os_str().to_owned();
         name.push(".lock");
         PathBuf::from(name)
@@ -68,11 +67,7 @@ impl InstanceLock {
         let _ = file.rewind();
         let _ = write!(file, "{}", std::process::id());
         let _ = file.flush();
-        Ok(InstanceLock { _file: file, path })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
+        Ok(InstanceLock { _file: file })
     }
 }
 

@@ -168,8 +168,7 @@ impl Recorder {
     pub fn tick(&mut self, t: f64) -> Option<Slice> {
         let end = self.filling.as_ref()?.index * SLICE_S + SLICE_S;
         if self.unix(t) >= end as f64 + MAX_FRAME_S {
-            self.break_frames();
-            return self.filling.take().and_then(|f| f.finish());
+            return self.finish();
         }
         None
     }

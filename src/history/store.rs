@@ -303,10 +303,6 @@ impl Store {
         Ok(())
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn error(&self, cause: rusqlite::Error) -> HistoryError {
         HistoryError::from_sqlite(&self.path, cause)
     }

@@ -101,7 +101,7 @@ impl DaySummary {
     }
 
     /// Seconds judged upright or slouched (look-down and unknown are neither).
-    fn posture_s(&self) -> f64 {
+    pub fn posture_s(&self) -> f64 {
         self.seconds_in(Pattern::Upright) + self.slouched_s()
     }
 

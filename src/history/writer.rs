@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::store::Store;
+use super::store::{Opened, Store};
 use super::{Event, HistoryError, Slice};
 
 /// How often the batch is committed: a crash or power cut loses at most this much (plus the
@@ -45,7 +45,6 @@ pub struct Writer {
     dropped: std::sync::atomic::AtomicU64,
     thread: Option<JoinHandle<Written>>,
     problem: Arc<Mutex<Option<String>>>,
-    path: PathBuf,
 }
 
 impl Writer {
@@ -55,7 +54,6 @@ impl Writer {
         let (sender, receiver) = std::sync::mpsc::sync_channel(CHANNEL_ROWS);
         let problem = Arc::new(Mutex::new(None));
         let thread = {
-            let path = path.clone();
             let problem = Arc::clone(&problem);
             std::thread::Builder::new()
                 .name("sitwell-history".into())
@@ -66,12 +64,7 @@ impl Writer {
             dropped: std::sync::atomic::AtomicU64::new(0),
             thread: Some(thread),
             problem,
-            path,
         })
-    }
-
-    pub fn path(&self) -> &Path {
-        &self.path
     }
 
     pub fn slice(&self, slice: Slice) {
@@ -204,15 +197,13 @@ fn run(
                         // flush (the rows are still in memory).
                         store = None;
                         match super::store::move_aside(path) {
-                            Ok(moved_to) => tell(
-                                problem,
-                                format!(
-                                    "the history database {} became unreadable; it was moved to \
-                                     {} and a new history started",
-                                    path.display(),
-                                    moved_to.display()
-                                ),
-                            ),
+                            Ok(moved_to) => {
+                                let moved = Opened::MovedAside {
+                                    moved_to,
+                                    why: "became unreadable".into(),
+                                };
+                                tell(problem, moved.notice(path).unwrap_or_default());
+                            }
                             Err(e) => report(problem, &mut last_error, &e),
                         }
                     }

@@ -100,6 +100,11 @@ pub fn running_capture_owner(status: &str) -> Option<u32> {
 /// desktop gives no way to tell.
 pub fn microphone_users(asound: &Path) -> Option<Vec<String>> {
     if let Some(outputs) = pactl(&["list", "source-outputs"]) {
+        // Monitor sources only rule recordings out: ask for them only when someone records.
+        let recorders = recorders_from_pactl(&outputs, &[]);
+        if recorders.is_empty() {
+            return Some(recorders);
+        }
         let monitors = pactl(&["list", "short", "sources"])
             .map(|text| monitor_sources(&text))
             .unwrap_or_default();
@@ -241,12 +246,7 @@ impl CallWatch {
                     };
                     tracing::debug!("recording from a microphone: {users:?}");
                     if let Some(change) = sense.observe(&users, started.elapsed().as_secs_f64())
-                        && commands
-                            .send(Command::CallDetected {
-                                on: change.on,
-                                by: change.by,
-                            })
-                            .is_err()
+                        && commands.send(Command::CallDetected(change)).is_err()
                     {
                         return;
                     }

@@ -6,7 +6,7 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use ringbuf::HeapProd;
@@ -22,6 +22,7 @@ use crate::monitor::Monitor;
 use crate::pose::{LandmarkModel, Mode, Pose, PoseEstimator};
 use crate::posture::{Baseline, Cues, JudgeConfig, SourceTag};
 
+use super::calls::CallChange;
 use super::capture_loop::{Control, Item};
 use super::pace::{self, PaceInputs, Thumbnail};
 use super::slot::LatestSlot;
@@ -117,11 +118,16 @@ pub struct Shared {
 }
 
 impl Shared {
-    pub fn snapshot(&self) -> Snapshot {
+    /// The shared snapshot, locked. A panicking thread cannot leave it half-written (it is
+    /// replaced whole), so a poisoned lock is used as it is.
+    pub fn lock(&self) -> MutexGuard<'_, Snapshot> {
         self.snapshot
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .clone()
+    }
+
+    pub fn snapshot(&self) -> Snapshot {
+        self.lock().clone()
     }
 }
 
@@ -302,10 +308,7 @@ fn wait_for_shutdown(commands: &Receiver<Command>) {
 /// overlay would notice changed.
 fn publish(shared: &Shared, snapshot: &Snapshot) {
     let changed = {
-        let mut current = shared
-            .snapshot
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut current = shared.lock();
         let changed = glance(&current) != glance(snapshot);
         *current = snapshot.clone();
         changed
@@ -374,14 +377,14 @@ impl Inference {
                 self.setup.engine = engine;
                 Vec::new()
             }
-            Command::CallDetected { on, by } => self.call_detected(on, by, t),
+            Command::CallDetected(change) => self.call_detected(change, t),
             Command::Shutdown => Vec::new(),
         }
     }
 
     /// A call noticed by itself switches "in a call" on; its end switches it off again, unless
     /// the user set it by hand (what they chose stands).
-    fn call_detected(&mut self, on: bool, by: Option<String>, t: f64) -> Vec<EffectAt> {
+    fn call_detected(&mut self, CallChange { on, by }: CallChange, t: f64) -> Vec<EffectAt> {
         if on == self.snapshot.in_call || (!on && !self.call_by_detection) {
             return Vec::new();
         }
@@ -757,11 +760,7 @@ impl Inference {
         h.slice(slice);
         h.event_at(self.snapshot.t, EventKind::SessionEnd, None);
         let written = h.writer.close();
-        let mut snapshot = shared
-            .snapshot
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
-        snapshot.history_written = Some(written);
+        shared.lock().history_written = Some(written);
         self.snapshot.history_written = Some(written);
     }
 

@@ -134,10 +134,7 @@ impl Drop for StopOnExit {
         if std::thread::panicking()
             && let Some(shared) = &self.shared
         {
-            let mut snapshot = shared
-                .snapshot
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut snapshot = shared.lock();
             snapshot.phase = Phase::Broken {
                 message: "Sitwell's monitoring stopped after an internal error; please restart it"
                     .into(),

@@ -120,11 +120,7 @@ pub enum Command {
         engine: EngineConfig,
     },
     /// A call started or ended by itself (another program recording from the microphone).
-    CallDetected {
-        on: bool,
-        /// The program recording.
-        by: Option<String>,
-    },
+    CallDetected(super::calls::CallChange),
     /// Stop both threads.
     Shutdown,
 }

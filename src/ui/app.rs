@@ -177,10 +177,7 @@ impl SitwellApp {
         };
         let close = ctx.show_viewport_immediate(
             egui::ViewportId::from_hash_of("sitwell-history"),
-            egui::ViewportBuilder::default()
-                .with_title("Sitwell — history")
-                .with_app_id("sitwell")
-                .with_inner_size(dashboard::WINDOW_SIZE),
+            dashboard::viewport(),
             |ui, _| {
                 panel.ui(ui);
                 ui.ctx().input(|i| i.viewport().close_requested())

@@ -191,7 +191,7 @@ pub fn verdict(data: &Dashboard) -> String {
     let mut text = format!(
         "Upright {:.0}% of {} judged",
         upright * 100.0,
-        hours_minutes(today.seconds_in(Pattern::Upright) + today.slouched_s())
+        hours_minutes(today.posture_s())
     );
     let worst = PATTERNS
         .iter()
@@ -545,6 +545,18 @@ impl DashboardPanel {
     }
 }
 
+/// The history window's title.
+const TITLE: &str = "Sitwell — history";
+
+/// The history window: an ordinary window (not on top, not click-through), beside the overlay
+/// or on its own.
+pub fn viewport() -> egui::ViewportBuilder {
+    egui::ViewportBuilder::default()
+        .with_title(TITLE)
+        .with_app_id("sitwell")
+        .with_inner_size(WINDOW_SIZE)
+}
+
 /// `sitwell dashboard`: the dashboard in its own window.
 pub fn run_window(
     db: PathBuf,
@@ -554,10 +566,7 @@ pub fn run_window(
 ) -> Result<(), super::UiError> {
     super::prefer_x11()?;
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Sitwell — history")
-            .with_app_id("sitwell")
-            .with_inner_size(WINDOW_SIZE),
+        viewport: viewport(),
         renderer: eframe::Renderer::Glow,
         ..eframe::NativeOptions::default()
     };
@@ -571,12 +580,8 @@ pub fn run_window(
         panel: DashboardPanel::new(db, day),
         exit,
     };
-    eframe::run_native(
-        "Sitwell — history",
-        options,
-        Box::new(|_| Ok(Box::new(app))),
-    )
-    .map_err(|e| super::UiError::Window(e.to_string()))
+    eframe::run_native(TITLE, options, Box::new(|_| Ok(Box::new(app))))
+        .map_err(|e| super::UiError::Window(e.to_string()))
 }
 
 struct DashboardApp {

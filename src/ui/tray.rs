@@ -7,7 +7,6 @@
 //! session bus there is no tray and nothing is said: the overlay's own menu still works.
 
 use std::sync::mpsc::{self, Receiver};
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use eframe::egui;
@@ -72,6 +71,9 @@ pub struct TrayLook {
 
 /// Grey for every state without a score (starting, calibrating, paused, away, problems).
 const IDLE: [u8; 3] = [0x8a, 0x8f, 0x98];
+
+/// The tooltip until the first snapshot arrives.
+const STARTING: &str = "Sitwell — starting";
 
 impl TrayLook {
     /// The look for the overlay's current view.
@@ -205,13 +207,10 @@ impl Tray {
         // Menu choices and clicks on the icon arrive on the tray's own thread: pass them on
         // and wake the UI, which may be asleep (paused, hidden, nothing changing).
         let (send, commands) = mpsc::channel();
-        let send = Arc::new(Mutex::new(send));
         let pass_on = {
             let wake = ctx.clone();
             move |command: TrayCommand| {
-                if let Ok(send) = send.lock() {
-                    let _ = send.send(command);
-                }
+                let _ = send.send(command);
                 wake.request_repaint();
             }
         };
@@ -237,7 +236,7 @@ impl Tray {
         let icon = TrayIconBuilder::new()
             .with_id("sitwell")
             .with_title("Sitwell")
-            .with_tooltip("Sitwell — starting")
+            .with_tooltip(STARTING)
             .with_icon(icon(IDLE)?)
             .with_menu(Box::new(menu))
             .with_menu_on_left_click(false)
@@ -253,7 +252,7 @@ impl Tray {
             commands,
             menu: None,
             colour: IDLE,
-            tooltip: "Sitwell — starting".to_owned(),
+            tooltip: STARTING.to_owned(),
             sent: Instant::now()
                 .checked_sub(SEND_EVERY)
                 .unwrap_or_else(Instant::now),

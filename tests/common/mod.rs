@@ -34,6 +34,17 @@ pub fn sitwell_at_home(args: &[&str], home: &Path) -> std::process::Output {
         .expect("sitwell runs")
 }
 
+/// [`sitwell_at_home`] for a run that must succeed; a failure shows Sitwell's stderr.
+pub fn sitwell_ok(args: &[&str], home: &Path) -> std::process::Output {
+    let out = sitwell_at_home(args, home);
+    assert!(
+        out.status.success(),
+        "sitwell {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
 /// Runs the shell `script` on a fresh Xvfb display of `screen` ("1024x600x24"), with HOME in
 /// `home` and X11 only (as under XWayland).
 pub fn under_xvfb(screen: &str, script: &str, home: &Path) -> std::process::Output {
@@ -183,4 +194,18 @@ pub fn run_still(estimator: &mut PoseEstimator, path: &Path) -> Option<Pose> {
     estimator
         .estimate(&frame.rgb, frame.t_s)
         .expect("inference")
+}
+
+/// A kittest harness of `size` in the dark or light theme, rendered with wgpu (as the snapshots
+/// in `tests/snapshots/` are).
+pub fn themed_harness<S>(size: eframe::egui::Vec2, dark: bool) -> egui_kittest::HarnessBuilder<S> {
+    let theme = if dark {
+        eframe::egui::Theme::Dark
+    } else {
+        eframe::egui::Theme::Light
+    };
+    egui_kittest::Harness::builder()
+        .with_size(size)
+        .with_theme(theme)
+        .wgpu()
 }
