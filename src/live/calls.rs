@@ -150,31 +150,44 @@ const PACTL_TIMEOUT: Duration = Duration::from_secs(2);
 
 /// `pactl ARGS` in the C locale: its output, or `None` when it is missing, fails or hangs.
 fn pactl(args: &[&str]) -> Option<String> {
-    let mut child = Process::new("pactl")
-        .args(args)
-        .env("LC_ALL", "C")
+    let mut command = Process::new("pactl");
+    command.args(args).env("LC_ALL", "C");
+    output_within(&mut command, PACTL_TIMEOUT)
+}
+
+/// Runs `command` and returns what it printed if it succeeds within `timeout`; a program that
+/// takes longer is killed.
+fn output_within(command: &mut Process, timeout: Duration) -> Option<String> {
+    let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|e| tracing::debug!("pactl: {e}"))
+        .map_err(|e| tracing::debug!("{command:?}: {e}"))
         .ok()?;
-    let deadline = Instant::now() + PACTL_TIMEOUT;
-    loop {
+    // Read while it runs: a long listing would otherwise fill the pipe and stall the program.
+    // The reader ends when the program exits or is killed (its end of the pipe closes).
+    let mut stdout = child.stdout.take()?;
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        std::io::Read::read_to_string(&mut stdout, &mut text).map(|_| text)
+    });
+    let deadline = Instant::now() + timeout;
+    let succeeded = loop {
         match child.try_wait() {
-            Ok(Some(status)) if status.success() => break,
-            Ok(Some(_)) | Err(_) => return None,
-            Ok(None) if Instant::now() >= deadline => {
+            Ok(Some(status)) => break status.success(),
+            Ok(None) if Instant::now() < deadline => {
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            Ok(None) | Err(_) => {
                 let _ = child.kill();
                 let _ = child.wait();
-                return None;
+                break false;
             }
-            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
         }
-    }
-    let mut text = String::new();
-    std::io::Read::read_to_string(&mut child.stdout.take()?, &mut text).ok()?;
-    Some(text)
+    };
+    let text = reader.join().ok()?.ok()?;
+    succeeded.then_some(text)
 }
 
 /// A change of the call state.
@@ -372,5 +385,24 @@ Source Output #73
         assert_eq!(sense.observe(&zoom, 90.0), None);
         assert_eq!(sense.observe(&[], 93.0), None);
         assert_eq!(sense.observe(&zoom, 96.0), None);
+    }
+
+    #[test]
+    fn a_long_listing_is_read_whole_and_a_stuck_program_is_given_up_on() {
+        // More than a pipe holds (64 KiB): read while the program writes, not after.
+        let mut long = Process::new("sh");
+        long.args(["-c", "head -c 200000 /dev/zero | tr '\\0' x"]);
+        let text = output_within(&mut long, Duration::from_secs(10));
+        assert_eq!(text.map(|t| t.len()), Some(200_000));
+
+        let mut stuck = Process::new("sleep");
+        stuck.arg("30");
+        let started = Instant::now();
+        assert_eq!(output_within(&mut stuck, Duration::from_millis(200)), None);
+        assert!(started.elapsed() < Duration::from_secs(10));
+
+        let mut failing = Process::new("sh");
+        failing.args(["-c", "echo partial; exit 3"]);
+        assert_eq!(output_within(&mut failing, Duration::from_secs(10)), None);
     }
 }
