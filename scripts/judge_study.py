@@ -1,0 +1,142 @@
+#!/usr/bin/env python3
+"""How far can the judge's frontal cues go? A study over labelled synthetic subjects.
+
+Reads `sitwell analyze --mode static` records and the generator's `labels.json` for one or more
+sets of stills, computes the judge's two CVA cues the way `src/posture/cues.rs` does (head scale
+= ln(ear width / shoulder width), ear height below the image centre in shoulder widths; each
+relative to the subject's `upright` still), and prints the CVA-drop MAE over the slouch and
+forward-head stills for:
+
+  1. the shipped gains (src/posture/judge.rs);
+  2. the same two cues refitted on the training set (leave-one-subject-out on it, then frozen);
+  3. the same refit on the *true* 2-D points of the labels instead of BlazePose's;
+  4. the true points plus the true camera geometry (the view elevation of the ears and the
+     camera's tilt, from the labels' K and R): what a perfect camera model could add.
+
+Rows 3 and 4 separate the model's keypoint noise from what a frontal view cannot know.
+
+usage: judge_study.py --train NAME=RECORDS.jsonl:LABELS.json [--eval NAME=...]... [--max-tilt DEG]
+Needs numpy (the synthetic generator's venv has it).
+"""
+import argparse
+import json
+import math
+import os
+import sys
+
+import numpy as np
+
+SHIPPED = {"hs": 95.0, "eh": 110.0}  # keep in step with src/posture/judge.rs
+POINTS = {"nose": 0, "left_ear": 7, "right_ear": 8, "left_shoulder": 11, "right_shoulder": 12}
+SCORED = ("slouch_", "fhp_")
+# The distractors a refit also sees (their true drop is ~0), so it does not learn to flag them.
+FIT_EXTRA = ("upright_var", "distr_moved_closer", "distr_turn_head_25")
+
+
+def cues(pt, width, height):
+    """pt: name -> (x, y) in pixels."""
+    le, re = np.array(pt["left_ear"]), np.array(pt["right_ear"])
+    ls, rs = np.array(pt["left_shoulder"]), np.array(pt["right_shoulder"])
+    sw = np.linalg.norm(ls - rs)
+    ew = np.linalg.norm(le - re)
+    return {"hs": math.log(ew / sw), "eh": ((le[1] + re[1]) / 2 - height / 2) / sw}
+
+
+def camera_geometry(frame, width, height):
+    """(ear view elevation, camera tilt) in radians, both positive when the camera looks up at
+    the ears / is pitched down, from the label's intrinsics and rotation."""
+    cam = frame["camera"]
+    f = cam["K"][1][1]
+    cy = cam["K"][1][2]
+    tilt_down = math.asin(max(-1.0, min(1.0, -cam["R"][2][1])))
+    ear_y = (frame["keypoints_2d"]["left_ear"][1] + frame["keypoints_2d"]["right_ear"][1]) / 2
+    elevation = math.atan((cy - ear_y) / f) - tilt_down
+    return elevation, tilt_down
+
+
+def load_set(spec):
+    name, _, paths = spec.partition("=")
+    records, labels = paths.split(":")
+    frames = json.load(open(labels))["frames"]
+    width, height = 640, 480
+    model = {}
+    for line in open(records):
+        r = json.loads(line)
+        if "source" not in r or not r.get("person"):
+            continue
+        kp = r["keypoints"]
+        model[os.path.basename(r["source"])] = cues({n: kp[i][:2] for n, i in POINTS.items()}, width, height)
+    truth = {f["file"]: cues({n: f["keypoints_2d"][n][:2] for n in POINTS}, width, height) for f in frames}
+    rows = []
+    for f in frames:
+        base = f["subject"] + "_upright.jpg"
+        if f["file"] not in model or base not in model:
+            continue
+        elevation, tilt = camera_geometry(next(g for g in frames if g["file"] == base), width, height)
+        rows.append({
+            "subject": f["subject"], "condition": f["condition"],
+            "y": f["calib_cva_deg"] - f["cva_deg"],
+            "model": {k: model[f["file"]][k] - model[base][k] for k in ("hs", "eh")},
+            "truth": {k: truth[f["file"]][k] - truth[base][k] for k in ("hs", "eh")},
+            "elevation": elevation, "tilt": tilt,
+        })
+    return name, rows
+
+
+def features(row, source, geometry):
+    d = row[source]
+    x = [d["hs"], d["eh"]]
+    if geometry:
+        for g in (row["elevation"], row["tilt"]):
+            x += [d["hs"] * g, d["eh"] * g]
+    return x
+
+
+def fit(rows, source, geometry):
+    sel = [r for r in rows if r["condition"].startswith(SCORED) or r["condition"] in FIT_EXTRA]
+    X = np.array([features(r, source, geometry) for r in sel])
+    y = np.array([r["y"] for r in sel])
+    return np.linalg.lstsq(X, y, rcond=None)[0]
+
+
+def mae(w, rows, source, geometry):
+    e = [abs(np.dot(w, features(r, source, geometry)) - r["y"]) for r in rows if r["condition"].startswith(SCORED)]
+    return float(np.mean(e))
+
+
+def loso(rows, source, geometry):
+    errors = []
+    for s in sorted({r["subject"] for r in rows}):
+        w = fit([r for r in rows if r["subject"] != s], source, geometry)
+        errors += [abs(np.dot(w, features(r, source, geometry)) - r["y"])
+                   for r in rows if r["subject"] == s and r["condition"].startswith(SCORED)]
+    return float(np.mean(errors))
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--train", required=True)
+    ap.add_argument("--eval", action="append", default=[])
+    ap.add_argument("--max-tilt", type=float, default=90.0, help="keep training subjects whose camera tilt is within ±DEG")
+    a = ap.parse_args()
+    train_name, train = load_set(a.train)
+    train = [r for r in train if abs(math.degrees(r["tilt"])) <= a.max_tilt]
+    sets = [(train_name, train)] + [load_set(s) for s in a.eval]
+    print(f"training: {train_name}, {len({r['subject'] for r in train})} subjects (camera tilt within ±{a.max_tilt:g}°)")
+    header = "| cue model | " + " | ".join(f"{n} ({len({r['subject'] for r in rs})})" for n, rs in sets) + f" | leave-one-subject-out on {train_name} |"
+    print(header)
+    print("|---" * (len(sets) + 2) + "|")
+    w = np.array([SHIPPED["hs"], SHIPPED["eh"]])
+    print("| shipped gains, BlazePose lite points | " + " | ".join(f"{mae(w, rs, 'model', False):.2f}°" for _, rs in sets) + " | – |")
+    for label, source, geometry in [
+        ("refit, BlazePose lite points", "model", False),
+        ("refit, true 2-D points", "truth", False),
+        ("refit, true points + true camera geometry", "truth", True),
+    ]:
+        w = fit(train, source, geometry)
+        print(f"| {label} | " + " | ".join(f"{mae(w, rs, source, geometry):.2f}°" for _, rs in sets) + f" | {loso(train, source, geometry):.2f}° |")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
