@@ -105,6 +105,8 @@ pub struct SitwellApp {
     window_shown: bool,
     /// The frame on which to ask for "always on top" again (X11 drops it while hidden).
     on_top_at: u64,
+    /// The snapshot `logic` read, for the `ui` call that follows it (one copy per frame).
+    frame_snapshot: Option<Snapshot>,
 }
 
 impl SitwellApp {
@@ -137,6 +139,7 @@ impl SitwellApp {
             tray: Tray::start(ctx),
             window_shown: true,
             on_top_at: 3,
+            frame_snapshot: None,
         };
         app.start_live(setup.live, ctx);
         close_on_stop_signal(ctx);
@@ -283,13 +286,13 @@ impl SitwellApp {
     /// may carry a card (turned off, or in a call), the overlay comes back to show it.
     fn on_effects(&mut self, effects: Vec<EffectAt>, snapshot: &Snapshot, ctx: &egui::Context) {
         self.meter.count(&effects);
-        let notify = self.settings.notifications && !snapshot.in_call;
+        let as_notification = self.settings.notifications && !snapshot.in_call;
         for effect in effects {
             let card = matches!(
                 effect.effect,
                 crate::coach::Effect::ShowNudge { .. } | crate::coach::Effect::BreakDue { .. }
             );
-            if notify {
+            if as_notification {
                 notify::effect(&effect.effect);
             } else if card {
                 self.set_window_shown(true, ctx);
@@ -400,6 +403,7 @@ impl eframe::App for SitwellApp {
                 self.window_shown,
             ));
         }
+        self.frame_snapshot = Some(snapshot);
     }
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
@@ -410,7 +414,10 @@ impl eframe::App for SitwellApp {
             // windows: ask again once it is shown.
             ctx.send_viewport_cmd(ViewportCommand::WindowLevel(egui::WindowLevel::AlwaysOnTop));
         }
-        let snapshot = self.snapshot();
+        let snapshot = self
+            .frame_snapshot
+            .take()
+            .unwrap_or_else(|| self.snapshot());
         let countdown = self.countdown(&snapshot);
         let view = View::of(&snapshot, countdown);
 

@@ -29,14 +29,9 @@ impl TimedExit {
     /// Call every frame: asks for the screenshot when the time is up, saves it when it
     /// arrives, then closes the viewport.
     pub fn update(&mut self, ctx: &egui::Context) {
-        let Some(limit) = self.limit else {
+        let Some(overdue) = self.overdue(ctx) else {
             return;
         };
-        let elapsed = self.started.elapsed();
-        if elapsed < limit {
-            ctx.request_repaint_after(limit - elapsed);
-            return;
-        }
         if let Some(path) = self.screenshot.clone() {
             match &self.pending {
                 None => {
@@ -55,7 +50,7 @@ impl TimedExit {
                         }
                         self.screenshot = None;
                     }
-                    Err(_) if elapsed < limit + Duration::from_secs(5) => {
+                    Err(_) if overdue < Duration::from_secs(5) => {
                         ctx.request_repaint_after(Duration::from_millis(50));
                         return;
                     }
@@ -65,19 +60,24 @@ impl TimedExit {
         }
         ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
-}
 
-impl TimedExit {
     /// For a hidden window (no frames are drawn, so no screenshot): closes when the time is up.
     pub fn close_if_due(&self, ctx: &egui::Context) {
-        let Some(limit) = self.limit else {
-            return;
-        };
+        if self.overdue(ctx).is_some() {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+        }
+    }
+
+    /// How long past the limit it is; before the limit, `None`, with a repaint asked for when
+    /// it is reached.
+    fn overdue(&self, ctx: &egui::Context) -> Option<Duration> {
+        let limit = self.limit?;
         let elapsed = self.started.elapsed();
         if elapsed < limit {
             ctx.request_repaint_after(limit - elapsed);
+            None
         } else {
-            ctx.send_viewport_cmd(egui::ViewportCommand::Close);
+            Some(elapsed - limit)
         }
     }
 }

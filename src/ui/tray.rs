@@ -31,7 +31,7 @@ pub enum TrayCommand {
     Quit,
 }
 
-/// Menu entries: (id, label). The ids are what a menu event carries back.
+/// Menu entry ids: what a menu event carries back.
 const TOGGLE: &str = "toggle";
 const PAUSE_15: &str = "pause-15";
 const PAUSE_60: &str = "pause-60";
@@ -78,25 +78,21 @@ const STARTING: &str = "Sitwell — starting";
 impl TrayLook {
     /// The look for the overlay's current view.
     pub fn of(view: &View, paused: bool, in_call: bool, window_shown: bool) -> TrayLook {
-        let score = |score: f32| {
-            let c = view::score_colour(score, true);
-            [c.r(), c.g(), c.b()]
-        };
         let (colour, status) = match view {
             View::Live {
                 score: Some(s),
                 pattern,
                 ..
             } => (
-                score(*s),
+                score_rgb(*s),
                 format!("{:.0} · {}", s, view::pattern_word(*pattern)),
             ),
             View::Live { score: None, .. } => (IDLE, "watching".to_owned()),
             View::Nudge { nudge, .. } => {
                 let name = crate::coach::moves::by_id(nudge.move_id).map_or("a move", |m| m.name);
-                (score(0.0), format!("time for {name}"))
+                (score_rgb(0.0), format!("time for {name}"))
             }
-            View::Break { .. } => (score(50.0), "time for a movement break".to_owned()),
+            View::Break { .. } => (score_rgb(50.0), "time for a movement break".to_owned()),
             View::Paused { left_s: Some(s) } => {
                 (IDLE, format!("paused, {} min left", (s / 60.0).ceil()))
             }
@@ -120,6 +116,12 @@ impl TrayLook {
             window_shown,
         }
     }
+}
+
+/// The overlay's colour for `score` (dark theme), as sRGB bytes.
+fn score_rgb(score: f32) -> [u8; 3] {
+    let c = view::score_colour(score, true);
+    [c.r(), c.g(), c.b()]
 }
 
 /// Side of the square icon, in pixels.
