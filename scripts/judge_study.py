@@ -27,6 +27,7 @@ import sys
 import numpy as np
 
 SHIPPED = {"hs": 95.0, "eh": 110.0}  # keep in step with src/posture/judge.rs
+EYES = (2, 5)  # left_eye, right_eye: calibration refuses a head cut off at the top edge
 POINTS = {"nose": 0, "left_ear": 7, "right_ear": 8, "left_shoulder": 11, "right_shoulder": 12}
 SCORED = ("slouch_", "fhp_")
 # The distractors a refit also sees (their true drop is ~0), so it does not learn to flag them.
@@ -60,17 +61,20 @@ def load_set(spec):
     frames = json.load(open(labels))["frames"]
     width, height = 640, 480
     model = {}
+    head_cut = set()
     for line in open(records):
         r = json.loads(line)
         if "source" not in r or not r.get("person"):
             continue
         kp = r["keypoints"]
         model[os.path.basename(r["source"])] = cues({n: kp[i][:2] for n, i in POINTS.items()}, width, height)
+        if not all(0 <= kp[i][0] < width and 0 <= kp[i][1] < height for i in EYES):
+            head_cut.add(os.path.basename(r["source"]))
     truth = {f["file"]: cues({n: f["keypoints_2d"][n][:2] for n in POINTS}, width, height) for f in frames}
     rows = []
     for f in frames:
         base = f["subject"] + "_upright.jpg"
-        if f["file"] not in model or base not in model:
+        if f["file"] not in model or base not in model or base in head_cut:
             continue
         elevation, tilt = camera_geometry(next(g for g in frames if g["file"] == base), width, height)
         rows.append({
@@ -80,6 +84,9 @@ def load_set(spec):
             "truth": {k: truth[f["file"]][k] - truth[base][k] for k in ("hs", "eh")},
             "elevation": elevation, "tilt": tilt,
         })
+    refused = sorted(b.split("_")[0] for b in head_cut if b.endswith("_upright.jpg"))
+    if refused:
+        print(f"{name}: calibration refuses {', '.join(refused)} (eyes above the picture); left out")
     return name, rows
 
 

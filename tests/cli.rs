@@ -319,6 +319,33 @@ fn calibration_refusals_and_bad_baselines_are_explained() {
     assert!(err.contains("calibration refused"), "{err}");
     assert!(!baseline.exists());
 
+    // An upright render shifted up until the eyes leave the top edge (a camera aimed too low):
+    // refused, with which way to tilt the camera.
+    let upright = image::open(fixture("synthetic/D1_upright.jpg")).expect("fixture decodes");
+    let (w, h) = (upright.width(), upright.height());
+    let mut cut = image::RgbImage::new(w, h);
+    image::imageops::replace(
+        &mut cut,
+        &upright.crop_imm(0, 140, w, h - 140).to_rgb8(),
+        0,
+        0,
+    );
+    let cut_path = dir.join("head_cut.png");
+    cut.save(&cut_path).expect("write the shifted render");
+    let out = sitwell(
+        &[
+            "calibrate",
+            "--out",
+            &baseline.display().to_string(),
+            &cut_path.display().to_string(),
+        ],
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("tilt the camera up"), "{err}");
+    assert!(!baseline.exists());
+
     // A baseline from 640×480 renders is not applied to a 512×512 photo.
     let b = baseline.display().to_string();
     assert_ok(&sitwell(

@@ -94,7 +94,24 @@ fn judge_stills(dir: &Path) -> Vec<StillRow> {
             .push(f);
     }
     for (subject, frames) in subjects {
-        let baseline = calibrate_on(&mut est, &[dir.join(format!("{subject}_upright.jpg"))]);
+        // A set-up the app would refuse to calibrate on (say, a camera aimed so low that the
+        // eyes are above the picture) is reported and skipped, as the user would be told to
+        // fix it; the dev set's count check below makes sure none of its subjects is.
+        let upright = dir.join(format!("{subject}_upright.jpg"));
+        let baseline = match calibrate::from_inputs(
+            &mut est,
+            MODEL,
+            std::slice::from_ref(&upright),
+            10.0,
+            5.0,
+            &mut std::io::sink(),
+        ) {
+            Ok(baseline) => baseline,
+            Err(e) => {
+                println!("{subject}: not judged, {e}");
+                continue;
+            }
+        };
         for f in frames {
             let condition = f["condition"].as_str().expect("condition");
             if condition == "upright" {

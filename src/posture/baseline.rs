@@ -65,6 +65,10 @@ pub enum Refusal {
     )]
     NotVisible { hidden: usize, seen: usize },
     #[error(
+        "the top of your head is cut off in {cut} of {seen} frames: tilt the camera up (or sit a little lower) until your whole head is in the picture"
+    )]
+    HeadCut { cut: usize, seen: usize },
+    #[error(
         "you moved too much ({cue} varied by {spread:.3}, at most {limit:.3}): sit still for a few seconds"
     )]
     Unsteady {
@@ -154,6 +158,17 @@ impl Baseline {
                 seen: seen.len(),
             });
         }
+
+        // A head cut off at the top edge leaves the face landmarks guessed, and a camera aimed
+        // that low also sees the posture from a steep angle the judge is least sure of.
+        let cut = judgeable.iter().filter(|c| !c.eyes_in_frame).count();
+        if cut as f32 > (1.0 - MIN_JUDGEABLE_SHARE) * judgeable.len() as f32 {
+            return Err(Refusal::HeadCut {
+                cut,
+                seen: judgeable.len(),
+            });
+        }
+        let judgeable: Vec<&Cues> = judgeable.into_iter().filter(|c| c.eyes_in_frame).collect();
 
         let rows: Vec<[f32; 8]> = judgeable.iter().map(|c| c.values()).collect();
         let mut centre = [0.0f32; 8];
@@ -274,6 +289,7 @@ mod tests {
             lean: 0.0,
             min_visibility: 0.99,
             in_frame: true,
+            eyes_in_frame: true,
         }
     }
 
@@ -316,6 +332,17 @@ mod tests {
             Baseline::calibrate(&[Some(hidden); 4], tag(), "lite"),
             Err(Refusal::NotVisible { hidden: 4, seen: 4 })
         ));
+        let mut cut = cues(-0.8, -0.2);
+        cut.eyes_in_frame = false;
+        let head_cut = Baseline::calibrate(&[Some(cut); 4], tag(), "lite").unwrap_err();
+        assert_eq!(head_cut, Refusal::HeadCut { cut: 4, seen: 4 });
+        assert!(head_cut.to_string().contains("tilt the camera up"));
+        // One cut frame among ten is dropped, not refused.
+        let mut mostly_whole = vec![Some(cues(-0.8, -0.2)); 9];
+        mostly_whole.push(Some(cut));
+        let b =
+            Baseline::calibrate(&mostly_whole, tag(), "lite").expect("one cut frame is dropped");
+        assert_eq!(b.frames, 9);
         let wobbly: Vec<Option<Cues>> = (0..10)
             .map(|i| Some(cues(-0.8, if i % 2 == 0 { -0.4 } else { 0.0 })))
             .collect();
@@ -354,6 +381,14 @@ mod tests {
         let path = dir.join("nested").join("baseline.json");
         let b = Baseline::calibrate(&[Some(cues(-0.8, -0.2))], tag(), "full").unwrap();
         b.save(&path).unwrap();
+        assert_eq!(Baseline::load(&path).unwrap(), b);
+
+        // Files saved before `eyes_in_frame` existed still load.
+        let mut older: serde_json::Value = serde_json::to_value(&b).unwrap();
+        for cues in ["centre", "spread"] {
+            older[cues].as_object_mut().unwrap().remove("eyes_in_frame");
+        }
+        std::fs::write(&path, older.to_string()).unwrap();
         assert_eq!(Baseline::load(&path).unwrap(), b);
 
         std::fs::write(&path, "{ not json").unwrap();

@@ -51,6 +51,15 @@ pub struct Cues {
     pub min_visibility: f32,
     /// Are all [`REQUIRED`] points inside the picture (give or take [`FRAME_MARGIN`])?
     pub in_frame: bool,
+    /// Are both eyes inside the picture (no margin)? With the head cut off at the top edge the
+    /// model guesses the face, so such frames are not calibrated on. Baselines saved before this
+    /// field existed read it as `true`.
+    #[serde(default = "inside")]
+    pub eyes_in_frame: bool,
+}
+
+fn inside() -> bool {
+    true
 }
 
 impl Cues {
@@ -86,6 +95,12 @@ impl Cues {
             let k = pose.keypoint(id);
             (-margin..w + margin).contains(&k.x_px) && (-margin..h + margin).contains(&k.y_px)
         });
+        let eyes_in_frame = [KeypointId::LeftEye, KeypointId::RightEye]
+            .iter()
+            .all(|&id| {
+                let k = pose.keypoint(id);
+                (0.0..w).contains(&k.x_px) && (0.0..h).contains(&k.y_px)
+            });
 
         Some(Cues {
             shoulder_width_px,
@@ -98,6 +113,7 @@ impl Cues {
             lean: (ear_mid.0 - shoulder_mid.0) / shoulder_width_px,
             min_visibility,
             in_frame,
+            eyes_in_frame,
         })
     }
 
@@ -128,6 +144,7 @@ impl Cues {
             lean: v[7],
             min_visibility: 1.0,
             in_frame: true,
+            eyes_in_frame: true,
         }
     }
 }

@@ -257,6 +257,7 @@ mod tests {
             lean: 0.0,
             min_visibility: 0.99,
             in_frame: true,
+            eyes_in_frame: true,
         }
     }
 
