@@ -8,11 +8,15 @@ use serde::Serialize;
 use super::baseline::Baseline;
 use super::cues::{Cues, MIN_VISIBILITY};
 
-/// Degrees of craniovertebral-angle drop per unit of ln(head size / shoulder width) change.
-pub const CVA_DEG_PER_HEAD_SCALE_LN: f32 = 95.0;
+/// Degrees of craniovertebral-angle drop per unit of ln(head size / shoulder width) change,
+/// for small changes.
+pub const CVA_DEG_PER_HEAD_SCALE_LN: f32 = 52.0;
 /// Degrees of craniovertebral-angle drop per shoulder width the ears sink (relative to the
-/// image centre, scaled by the shoulder width).
-pub const CVA_DEG_PER_EAR_DROP: f32 = 110.0;
+/// image centre, scaled by the shoulder width), for small changes.
+pub const CVA_DEG_PER_EAR_DROP: f32 = 171.0;
+/// Where the CVA-drop estimate levels off: the frontal cues keep growing as a slouch deepens
+/// (the head nears the lens and sinks in the picture) while the angle falls ever more slowly.
+pub const CVA_DROP_SATURATION_DEG: f32 = 34.0;
 /// Degrees of upper-trunk / shoulder forward roll per shoulder width the shoulders sink.
 pub const SHOULDER_DEG_PER_SHOULDER_DROP: f32 = 160.0;
 /// Nose drop (in ear widths) that corresponds to one radian of head pitch, roughly.
@@ -132,6 +136,11 @@ pub struct Reading {
     pub costs: Vec<Cost>,
 }
 
+/// `x` for small values, levelling off toward ±`limit`: x / √(1 + (x / limit)²).
+fn soft_saturate(x: f32, limit: f32) -> f32 {
+    x / (1.0 + (x / limit).powi(2)).sqrt()
+}
+
 fn asin_deg(ratio: f32) -> f32 {
     ratio.clamp(-1.0, 1.0).asin().to_degrees()
 }
@@ -143,8 +152,10 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
     let ear_drop = cues.ear_height - base.ear_height;
     let shoulder_sink = cues.shoulder_height - base.shoulder_height;
 
-    let cva_drop_deg =
-        CVA_DEG_PER_HEAD_SCALE_LN * head_scale_change + CVA_DEG_PER_EAR_DROP * ear_drop;
+    let cva_drop_deg = soft_saturate(
+        CVA_DEG_PER_HEAD_SCALE_LN * head_scale_change + CVA_DEG_PER_EAR_DROP * ear_drop,
+        CVA_DROP_SATURATION_DEG,
+    );
     let shoulder_drop_deg = SHOULDER_DEG_PER_SHOULDER_DROP * shoulder_sink;
     let head_pitch_deg = asin_deg((cues.nose_drop - base.nose_drop) / NOSE_DROP_PER_PITCH_SIN);
     let head_yaw_deg = asin_deg((cues.nose_offset - base.nose_offset) / NOSE_OFFSET_PER_YAW_SIN);
@@ -289,7 +300,9 @@ mod tests {
         c.head_scale_ln += 0.05;
         c.ear_height += 0.06;
         let r = judged(c);
-        assert!((r.cva_drop_deg - (95.0 * 0.05 + 110.0 * 0.06)).abs() < 1e-3);
+        let linear = CVA_DEG_PER_HEAD_SCALE_LN * 0.05 + CVA_DEG_PER_EAR_DROP * 0.06;
+        assert!((r.cva_drop_deg - soft_saturate(linear, CVA_DROP_SATURATION_DEG)).abs() < 1e-3);
+        assert!(r.cva_drop_deg > 5.5 && r.cva_drop_deg < linear);
         assert_eq!(r.pattern, Pattern::ForwardHead);
         assert!(r.score < 70.0);
         assert_eq!(r.costs[0].cue, "forward_head");
@@ -309,6 +322,26 @@ mod tests {
             judge(&mild, &baseline(), &strict).pattern,
             Pattern::ForwardHead
         );
+    }
+
+    #[test]
+    fn a_deeper_slouch_reads_deeper_but_levels_off() {
+        let drops: Vec<f32> = (0..=40)
+            .map(|i| {
+                let mut c = upright();
+                c.ear_height += 0.01 * i as f32;
+                judged(c).cva_drop_deg
+            })
+            .collect();
+        assert!(drops.windows(2).all(|w| w[1] > w[0]), "{drops:?}");
+        // Small changes keep the linear gain; a sink of 0.4 shoulder widths (68° linear) stays
+        // under the saturation.
+        assert!((drops[1] - CVA_DEG_PER_EAR_DROP * 0.01).abs() < 0.01);
+        assert!(drops[40] < CVA_DROP_SATURATION_DEG && drops[40] > 0.8 * CVA_DROP_SATURATION_DEG);
+        // Rising above the calibrated posture mirrors it.
+        let mut up = upright();
+        up.ear_height -= 0.1;
+        assert!((judged(up).cva_drop_deg + drops[10]).abs() < 1e-3);
     }
 
     #[test]
