@@ -1,7 +1,8 @@
 //! Calibration: the user's own upright posture, as robust per-cue centres and spreads.
 //!
 //! A baseline is built from a few seconds of upright sitting (or a set of stills), judged for
-//! quality (a person, shoulders in view, sitting still) and refused with a reason otherwise.
+//! quality (a person, shoulders in view, the whole head in the picture, sitting still) and
+//! refused with a reason otherwise.
 //! It belongs to one camera and resolution: [`Baseline::check_source`] refuses to judge frames
 //! from another one rather than silently producing nonsense. Saved as small versioned JSON.
 
