@@ -24,6 +24,9 @@ pub struct EngineConfig {
     pub enter_s: f64,
     /// Upright this long ends a slouch episode (and clears its nudge).
     pub recover_s: f64,
+    /// While recovering, a return above the exit level shorter than this does not restart the
+    /// upright clock: a second of noisy readings keeps no nudge on screen after the user sat up.
+    pub recover_blip_s: f64,
     /// A glance longer than this (with no slouch seen) ends the episode.
     pub glance_max_s: f64,
     /// No person this long means away.
@@ -54,6 +57,7 @@ impl Default for EngineConfig {
             snooze_s: 1800.0,
             enter_s: 1.0,
             recover_s: 3.0,
+            recover_blip_s: 1.0,
             glance_max_s: 20.0,
             away_after_s: 5.0,
             break_interval_s: 1800.0,
@@ -183,6 +187,8 @@ pub struct EngineState {
     pub slouch_pattern: Option<Pattern>,
     last_slouch_seen: Option<f64>,
     upright_since: Option<f64>,
+    /// First frame of the current unbroken run of slouching frames.
+    slouch_run_since: Option<f64>,
     /// Judged time in this episode, and the part of it with a clear slouch (seconds).
     episode_judged_s: f64,
     episode_slouched_s: f64,
@@ -222,6 +228,7 @@ impl EngineState {
         self.slouch_pattern = None;
         self.last_slouch_seen = None;
         self.upright_since = None;
+        self.slouch_run_since = None;
         self.episode_judged_s = 0.0;
         self.episode_slouched_s = 0.0;
         self.last_judged_at = None;
@@ -315,11 +322,15 @@ pub fn step(
             }
         }
         s.last_slouch_seen = Some(t);
-        s.upright_since = None;
+        let run_since = *s.slouch_run_since.get_or_insert(t);
+        if t - run_since >= config.recover_blip_s {
+            s.upright_since = None;
+        }
         if pattern.is_slouch() {
             s.slouch_pattern = Some(pattern);
         }
     } else if glance {
+        s.slouch_run_since = None;
         if s.last_slouch_seen
             .is_some_and(|seen| t - seen > config.glance_max_s)
         {
@@ -327,6 +338,7 @@ pub fn step(
         }
     } else {
         s.slouch_candidate_since = None;
+        s.slouch_run_since = None;
         let upright_since = *s.upright_since.get_or_insert(t);
         if t - upright_since >= config.recover_s {
             s.end_episode();
@@ -571,6 +583,44 @@ mod tests {
             )]
         );
         assert_eq!(s.dwell_progress(30.0, &cfg), 0.0);
+    }
+
+    #[test]
+    fn a_short_blip_while_recovering_does_not_keep_the_nudge() {
+        let cfg = cfg();
+        let near = reading(Pattern::Upright, 0.8);
+        // Sat up at 20 s; 0.5 s of readings just above the exit level at 22 s: cleared when
+        // the first upright frame is 3 s old, at the first upright frame after the blip.
+        let mut s = EngineState::default();
+        run(&mut s, Some(&slouched()), 0.0, 20.0, &cfg);
+        assert!(s.nudge.is_some());
+        let mut effects = run(&mut s, Some(&upright()), 20.0, 22.0, &cfg);
+        effects.extend(run(&mut s, Some(&near), 22.0, 23.0, &cfg));
+        effects.extend(run(&mut s, Some(&upright()), 23.0, 30.0, &cfg));
+        assert_eq!(
+            effects,
+            vec![(
+                23.0,
+                Effect::ClearNudge {
+                    reason: ClearReason::Recovered
+                }
+            )]
+        );
+        // A longer return (1.5 s) restarts the upright clock: 3 s after it ends.
+        let mut s = EngineState::default();
+        run(&mut s, Some(&slouched()), 0.0, 20.0, &cfg);
+        let mut effects = run(&mut s, Some(&upright()), 20.0, 22.0, &cfg);
+        effects.extend(run(&mut s, Some(&near), 22.0, 23.5, &cfg));
+        effects.extend(run(&mut s, Some(&upright()), 23.5, 30.0, &cfg));
+        assert_eq!(
+            effects,
+            vec![(
+                26.5,
+                Effect::ClearNudge {
+                    reason: ClearReason::Recovered
+                }
+            )]
+        );
     }
 
     #[test]
