@@ -589,38 +589,25 @@ mod tests {
     fn a_short_blip_while_recovering_does_not_keep_the_nudge() {
         let cfg = cfg();
         let near = reading(Pattern::Upright, 0.8);
-        // Sat up at 20 s; 0.5 s of readings just above the exit level at 22 s: cleared when
-        // the first upright frame is 3 s old, at the first upright frame after the blip.
-        let mut s = EngineState::default();
-        run(&mut s, Some(&slouched()), 0.0, 20.0, &cfg);
-        assert!(s.nudge.is_some());
-        let mut effects = run(&mut s, Some(&upright()), 20.0, 22.0, &cfg);
-        effects.extend(run(&mut s, Some(&near), 22.0, 23.0, &cfg));
-        effects.extend(run(&mut s, Some(&upright()), 23.0, 30.0, &cfg));
-        assert_eq!(
-            effects,
-            vec![(
-                23.0,
-                Effect::ClearNudge {
-                    reason: ClearReason::Recovered
-                }
-            )]
-        );
-        // A longer return (1.5 s) restarts the upright clock: 3 s after it ends.
-        let mut s = EngineState::default();
-        run(&mut s, Some(&slouched()), 0.0, 20.0, &cfg);
-        let mut effects = run(&mut s, Some(&upright()), 20.0, 22.0, &cfg);
-        effects.extend(run(&mut s, Some(&near), 22.0, 23.5, &cfg));
-        effects.extend(run(&mut s, Some(&upright()), 23.5, 30.0, &cfg));
-        assert_eq!(
-            effects,
-            vec![(
-                26.5,
-                Effect::ClearNudge {
-                    reason: ClearReason::Recovered
-                }
-            )]
-        );
+        // Sat up at 20 s, then readings just above the exit level from 22 s until `blip_end`.
+        // A 0.5 s blip does not restart the upright clock (cleared 3 s after sitting up); a
+        // 1.5 s return does (cleared 3 s after it ends).
+        for (blip_end, cleared_at) in [(23.0, 23.0), (23.5, 26.5)] {
+            let mut s = EngineState::default();
+            run(&mut s, Some(&slouched()), 0.0, 20.0, &cfg);
+            assert!(s.nudge.is_some());
+            let mut effects = run(&mut s, Some(&upright()), 20.0, 22.0, &cfg);
+            effects.extend(run(&mut s, Some(&near), 22.0, blip_end, &cfg));
+            effects.extend(run(&mut s, Some(&upright()), blip_end, 30.0, &cfg));
+            let cleared = Effect::ClearNudge {
+                reason: ClearReason::Recovered,
+            };
+            assert_eq!(
+                effects,
+                vec![(cleared_at, cleared)],
+                "blip until {blip_end}"
+            );
+        }
     }
 
     #[test]
