@@ -98,6 +98,16 @@ def load_set(spec):
     return name, rows
 
 
+def scored(rows):
+    """The stills the MAE is taken over: slouches and forward heads."""
+    return [r for r in rows if r["condition"].startswith(SCORED)]
+
+
+def fit_rows(rows):
+    """The stills a fit sees: the scored ones plus distractors whose true drop is ~0."""
+    return [r for r in rows if r["condition"].startswith(SCORED) or r["condition"] in FIT_EXTRA]
+
+
 def features(row, source, geometry):
     d = row[source]
     x = [d["hs"], d["eh"]]
@@ -107,53 +117,51 @@ def features(row, source, geometry):
     return x
 
 
-def fit(rows, source, geometry):
-    sel = [r for r in rows if r["condition"].startswith(SCORED) or r["condition"] in FIT_EXTRA]
-    X = np.array([features(r, source, geometry) for r in sel])
-    y = np.array([r["y"] for r in sel])
-    return np.linalg.lstsq(X, y, rcond=None)[0]
+def linear(source, geometry):
+    """A linear reading of the cues (from `source` points, optionally with the camera
+    geometry), as (fit, predict); fitted by least squares."""
+
+    def predict(w, row):
+        return float(np.dot(w, features(row, source, geometry)))
+
+    def fit(rows):
+        sel = fit_rows(rows)
+        X = np.array([features(r, source, geometry) for r in sel])
+        y = np.array([r["y"] for r in sel])
+        return np.linalg.lstsq(X, y, rcond=None)[0]
+
+    return fit, predict
 
 
-def mae(w, rows, source, geometry):
-    e = [abs(np.dot(w, features(r, source, geometry)) - r["y"]) for r in rows if r["condition"].startswith(SCORED)]
-    return float(np.mean(e))
-
-
-def loso(rows, source, geometry):
-    errors = []
-    for s in sorted({r["subject"] for r in rows}):
-        w = fit([r for r in rows if r["subject"] != s], source, geometry)
-        errors += [abs(np.dot(w, features(r, source, geometry)) - r["y"])
-                   for r in rows if r["subject"] == s and r["condition"].startswith(SCORED)]
-    return float(np.mean(errors))
-
-
-def saturating(v, row):
+def predict_saturating(v, row):
+    """The shipped form: (hs, eh) gains, then levelling off at v[2] degrees."""
     x = v[0] * row["model"]["hs"] + v[1] * row["model"]["eh"]
     return x / math.sqrt(1.0 + (x / v[2]) ** 2)
 
 
-def mae_saturating(v, rows):
-    return float(np.mean([abs(saturating(v, r) - r["y"]) for r in rows if r["condition"].startswith(SCORED)]))
-
-
 def fit_saturating(rows):
+    """The shipped form fitted by least absolute error."""
     from scipy.optimize import minimize
 
-    sel = [r for r in rows if r["condition"].startswith(SCORED) or r["condition"] in FIT_EXTRA]
+    sel = fit_rows(rows)
 
     def loss(v):
-        return np.mean([abs(saturating(v, r) - r["y"]) for r in sel]) if v[2] > 1.0 else 1e9
+        return np.mean([abs(predict_saturating(v, r) - r["y"]) for r in sel]) if v[2] > 1.0 else 1e9
 
     start = [LINEAR_BEFORE["hs"], LINEAR_BEFORE["eh"], 30.0]
     return minimize(loss, start, method="Nelder-Mead", options={"maxiter": 6000}).x
 
 
-def loso_saturating(rows):
+def mae(predict, params, rows):
+    return float(np.mean([abs(predict(params, r) - r["y"]) for r in scored(rows)]))
+
+
+def loso(fit, predict, rows):
+    """Leave-one-subject-out: fit on the others, judge the one left out; MAE over all."""
     errors = []
     for s in sorted({r["subject"] for r in rows}):
-        v = fit_saturating([r for r in rows if r["subject"] != s])
-        errors += [abs(saturating(v, r) - r["y"]) for r in rows if r["subject"] == s and r["condition"].startswith(SCORED)]
+        params = fit([r for r in rows if r["subject"] != s])
+        errors += [abs(predict(params, r) - r["y"]) for r in scored(rows) if r["subject"] == s]
     return float(np.mean(errors))
 
 
@@ -170,19 +178,23 @@ def main():
     header = "| cue model | " + " | ".join(f"{n} ({len({r['subject'] for r in rs})})" for n, rs in sets) + f" | leave-one-subject-out on {train_name} |"
     print(header)
     print("|---" * (len(sets) + 2) + "|")
+    def row(label, predict, params, held_out="–"):
+        print(f"| {label} | " + " | ".join(f"{mae(predict, params, rs):.2f}°" for _, rs in sets) + f" | {held_out} |")
+
     shipped = [SHIPPED["hs"], SHIPPED["eh"], SHIPPED["saturation"]]
-    print("| shipped: 52·Δhs + 171·Δeh, levelling off at 34°, BlazePose lite points | " + " | ".join(f"{mae_saturating(shipped, rs):.2f}°" for _, rs in sets) + " | – |")
-    w = np.array([LINEAR_BEFORE["hs"], LINEAR_BEFORE["eh"]])
-    print("| before: 95·Δhs + 110·Δeh, linear | " + " | ".join(f"{mae(w, rs, 'model', False):.2f}°" for _, rs in sets) + " | – |")
+    row("shipped: 52·Δhs + 171·Δeh, levelling off at 34°, BlazePose lite points", predict_saturating, shipped)
+    _, predict_before = linear("model", False)
+    row("before: 95·Δhs + 110·Δeh, linear", predict_before, np.array([LINEAR_BEFORE["hs"], LINEAR_BEFORE["eh"]]))
     v = fit_saturating(train)
-    print(f"| shipped form refitted ({v[0]:.0f}, {v[1]:.0f}, {v[2]:.0f}°) | " + " | ".join(f"{mae_saturating(v, rs):.2f}°" for _, rs in sets) + f" | {loso_saturating(train):.2f}° |")
+    row(f"shipped form refitted ({v[0]:.0f}, {v[1]:.0f}, {v[2]:.0f}°)", predict_saturating, v,
+        f"{loso(fit_saturating, predict_saturating, train):.2f}°")
     for label, source, geometry in [
         ("linear refit, BlazePose lite points", "model", False),
         ("linear refit, true 2-D points", "truth", False),
         ("linear refit, true points + true camera geometry", "truth", True),
     ]:
-        w = fit(train, source, geometry)
-        print(f"| {label} | " + " | ".join(f"{mae(w, rs, source, geometry):.2f}°" for _, rs in sets) + f" | {loso(train, source, geometry):.2f}° |")
+        fit, predict = linear(source, geometry)
+        row(label, predict, fit(train), f"{loso(fit, predict, train):.2f}°")
     return 0
 
 

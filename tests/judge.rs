@@ -26,9 +26,16 @@ fn estimator() -> PoseEstimator {
     PoseEstimator::new(MODEL, Mode::Static).expect("models and ONNX Runtime load")
 }
 
-fn calibrate_on(est: &mut PoseEstimator, inputs: &[PathBuf]) -> Baseline {
+/// `sitwell calibrate` on `inputs` (first 5 s of a video, folders at 10 fps).
+fn try_calibrate_on(
+    est: &mut PoseEstimator,
+    inputs: &[PathBuf],
+) -> Result<Baseline, calibrate::CalibrateError> {
     calibrate::from_inputs(est, MODEL, inputs, 10.0, 5.0, &mut std::io::sink())
-        .unwrap_or_else(|e| panic!("calibration on {inputs:?}: {e}"))
+}
+
+fn calibrate_on(est: &mut PoseEstimator, inputs: &[PathBuf]) -> Baseline {
+    try_calibrate_on(est, inputs).unwrap_or_else(|e| panic!("calibration on {inputs:?}: {e}"))
 }
 
 /// `sitwell analyze --baseline … --dwell …` on `inputs`, as parsed JSON records.
@@ -98,19 +105,13 @@ fn judge_stills(dir: &Path) -> Vec<StillRow> {
         // eyes are above the picture) is reported and skipped, as the user would be told to
         // fix it; the dev set's count check below makes sure none of its subjects is.
         let upright = dir.join(format!("{subject}_upright.jpg"));
-        let baseline = match calibrate::from_inputs(
-            &mut est,
-            MODEL,
-            std::slice::from_ref(&upright),
-            10.0,
-            5.0,
-            &mut std::io::sink(),
-        ) {
+        let baseline = match try_calibrate_on(&mut est, std::slice::from_ref(&upright)) {
             Ok(baseline) => baseline,
-            Err(e) => {
-                println!("{subject}: not judged, {e}");
+            Err(calibrate::CalibrateError::Refused(refusal)) => {
+                println!("{subject}: not judged, calibration refused: {refusal}");
                 continue;
             }
+            Err(e) => panic!("calibration on {}: {e}", upright.display()),
         };
         for f in frames {
             let condition = f["condition"].as_str().expect("condition");

@@ -162,14 +162,15 @@ impl Baseline {
 
         // A head cut off at the top edge leaves the face landmarks guessed, and a camera aimed
         // that low also sees the posture from a steep angle the judge is least sure of.
-        let cut = judgeable.iter().filter(|c| !c.eyes_in_frame).count();
-        if cut as f32 > (1.0 - MIN_JUDGEABLE_SHARE) * judgeable.len() as f32 {
+        let seen = judgeable.len();
+        let (judgeable, cut): (Vec<&Cues>, Vec<&Cues>) =
+            judgeable.into_iter().partition(|c| c.eyes_in_frame);
+        if cut.len() as f32 > (1.0 - MIN_JUDGEABLE_SHARE) * seen as f32 {
             return Err(Refusal::HeadCut {
-                cut,
-                seen: judgeable.len(),
+                cut: cut.len(),
+                seen,
             });
         }
-        let judgeable: Vec<&Cues> = judgeable.into_iter().filter(|c| c.eyes_in_frame).collect();
 
         let rows: Vec<[f32; 8]> = judgeable.iter().map(|c| c.values()).collect();
         let mut centre = [0.0f32; 8];

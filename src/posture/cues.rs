@@ -54,11 +54,11 @@ pub struct Cues {
     /// Are both eyes inside the picture (no margin)? With the head cut off at the top edge the
     /// model guesses the face, so such frames are not calibrated on. Baselines saved before this
     /// field existed read it as `true`.
-    #[serde(default = "inside")]
+    #[serde(default = "absent_means_true")]
     pub eyes_in_frame: bool,
 }
 
-fn inside() -> bool {
+fn absent_means_true() -> bool {
     true
 }
 
@@ -89,18 +89,16 @@ impl Cues {
             .iter()
             .map(|&id| pose.keypoint(id).visibility)
             .fold(f32::INFINITY, f32::min);
+        // Are all `ids` inside the picture, give or take `margin` pixels?
         let (w, h) = (width as f32, height as f32);
-        let margin = FRAME_MARGIN * w.max(h);
-        let in_frame = REQUIRED.iter().all(|&id| {
-            let k = pose.keypoint(id);
-            (-margin..w + margin).contains(&k.x_px) && (-margin..h + margin).contains(&k.y_px)
-        });
-        let eyes_in_frame = [KeypointId::LeftEye, KeypointId::RightEye]
-            .iter()
-            .all(|&id| {
+        let inside = |ids: &[KeypointId], margin: f32| {
+            ids.iter().all(|&id| {
                 let k = pose.keypoint(id);
-                (0.0..w).contains(&k.x_px) && (0.0..h).contains(&k.y_px)
-            });
+                (-margin..w + margin).contains(&k.x_px) && (-margin..h + margin).contains(&k.y_px)
+            })
+        };
+        let in_frame = inside(&REQUIRED, FRAME_MARGIN * w.max(h));
+        let eyes_in_frame = inside(&[KeypointId::LeftEye, KeypointId::RightEye], 0.0);
 
         Some(Cues {
             shoulder_width_px,
