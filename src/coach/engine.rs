@@ -19,8 +19,8 @@ pub struct EngineConfig {
     pub cooldown_s: f64,
     /// How long "Snooze" silences nudges.
     pub snooze_s: f64,
-    /// A slouch must be seen this long before its episode (and the dwell clock) starts, so a
-    /// few jittery frames never start one.
+    /// A slouch must be seen this long before its episode (and the dwell clock) starts, so
+    /// jittery frames, or a nod just as a mild lean begins, never start one early.
     pub enter_s: f64,
     /// Upright this long ends a slouch episode (and clears its nudge).
     pub recover_s: f64,
@@ -55,7 +55,7 @@ impl Default for EngineConfig {
             dwell_s: 60.0,
             cooldown_s: 600.0,
             snooze_s: 1800.0,
-            enter_s: 1.0,
+            enter_s: 2.0,
             recover_s: 3.0,
             recover_blip_s: 1.0,
             glance_max_s: 20.0,
@@ -541,8 +541,13 @@ mod tests {
             .collect()
     }
 
+    /// The defaults with a 10 s dwell and a 1 s entry, the round numbers the times below use.
     fn cfg() -> EngineConfig {
-        EngineConfig::default().with_dwell(10.0)
+        EngineConfig {
+            enter_s: 1.0,
+            ..EngineConfig::default()
+        }
+        .with_dwell(10.0)
     }
 
     #[test]
