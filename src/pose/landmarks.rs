@@ -16,8 +16,15 @@ pub const LANDMARK_INPUT: usize = 256;
 pub const MODEL_LANDMARKS: usize = 39;
 /// Heatmap side in cells.
 pub const HEATMAP_SIDE: usize = 64;
-/// Refinement window half-size (kernel 7).
-const HEATMAP_RADIUS: i32 = 3;
+/// Refinement window half-size: a 9×9 window.
+///
+/// MediaPipe's pose graph asks for a 7×7 kernel, but in the Python solution (`mp.solutions.pose`
+/// 0.10.21, which made our reference outputs) that option never reaches the calculator: its
+/// options module is not imported on the Python side, and the calculator falls back to its
+/// default of 9. Importing that module before building the solution turns the 7 back on and
+/// reproduces our earlier 7×7 numbers exactly; the standard solution matches 9×9 to
+/// 0.03 px on the first frame of the webcam clip.
+const HEATMAP_RADIUS: i32 = 4;
 /// Minimum heatmap confidence for refinement to replace the regressed position.
 const HEATMAP_MIN_CONFIDENCE: f32 = 0.5;
 /// Index of the ROI centre point and the ROI scale point among the model's landmarks.
@@ -73,9 +80,10 @@ pub fn decode_landmarks(raw: &[f32]) -> [CropLandmark; MODEL_LANDMARKS] {
 }
 
 /// Moves each landmark to the confidence-weighted centre of its heatmap around the regressed
-/// position (7×7 cells), when the heatmap there is confident. `heatmap` is 64×64×39 logits,
-/// row-major HWC. Follows MediaPipe exactly, including its truncation of the cell index
-/// toward zero and the cell coordinate (not cell centre) as the position.
+/// position (9×9 cells, see [`HEATMAP_RADIUS`]), when the heatmap there is confident.
+/// `heatmap` is 64×64×39 logits, row-major HWC. Follows MediaPipe exactly, including its
+/// truncation of the cell index toward zero and the cell coordinate (not cell centre) as the
+/// position.
 pub fn refine_with_heatmap(landmarks: &mut [CropLandmark; MODEL_LANDMARKS], heatmap: &[f32]) {
     let side = HEATMAP_SIDE as i32;
     for (channel, lm) in landmarks.iter_mut().enumerate() {
@@ -235,9 +243,31 @@ mod tests {
         // Weak peak at the right place.
         refine_with_heatmap(&mut lms, &heatmap_with_peak(0, 19, 19, -0.5));
         assert_eq!(lms[0], before[0]);
-        // Strong peak outside the 7×7 window.
+        // Strong peak outside the window.
         refine_with_heatmap(&mut lms, &heatmap_with_peak(0, 40, 40, 10.0));
         assert_eq!(lms[0], before[0]);
+    }
+
+    #[test]
+    fn window_reaches_four_cells_each_way() {
+        // The landmark sits in cell (19, 19). A peak 4 cells to the right is inside the 9×9
+        // window MediaPipe's Python solution uses; one 5 cells away is not.
+        let at_cell_19 = || {
+            let mut lms = [CropLandmark::default(); MODEL_LANDMARKS];
+            lms[0].x_norm = 19.5 / 64.0;
+            lms[0].y_norm = 19.5 / 64.0;
+            lms
+        };
+        let mut lms = at_cell_19();
+        refine_with_heatmap(&mut lms, &heatmap_with_peak(0, 19, 23, 10.0));
+        assert!(
+            (lms[0].x_norm * 64.0 - 23.0).abs() < 0.05,
+            "{}",
+            lms[0].x_norm * 64.0
+        );
+        let mut lms = at_cell_19();
+        refine_with_heatmap(&mut lms, &heatmap_with_peak(0, 19, 24, 10.0));
+        assert_eq!(lms[0], at_cell_19()[0]);
     }
 
     #[test]
