@@ -14,7 +14,9 @@ use crate::annotate;
 use crate::capture::{self, FrameSource, SourceKind};
 use crate::coach::EngineConfig;
 use crate::monitor::{Monitor, Observed};
-use crate::pose::{KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
+use crate::pose::{
+    KeypointId, LandmarkModel, MEDIAPIPE_FRAME_S, Mode, Pose, PoseError, PoseEstimator,
+};
 use crate::posture::{Baseline, JudgeConfig, SourceTag};
 use crate::stats;
 
@@ -36,6 +38,27 @@ pub enum ModeChoice {
     Tracking,
 }
 
+/// The clock the tracker smooths its crop with (the records' `t` is always the input's own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum TrackClock {
+    /// The input's own timestamps: what the camera path does.
+    #[default]
+    Video,
+    /// MediaPipe's Python API's: frame i at i × 33.333 ms whatever the video's rate. Use it to
+    /// compare with `mp.solutions.pose` output frame for frame.
+    Mediapipe,
+}
+
+impl TrackClock {
+    /// Seconds at which the tracker sees frame `index` stamped `t_s` by its source.
+    pub fn time_of(self, index: u64, t_s: f64) -> f64 {
+        match self {
+            TrackClock::Video => t_s,
+            TrackClock::Mediapipe => index as f64 * MEDIAPIPE_FRAME_S,
+        }
+    }
+}
+
 impl ModeChoice {
     /// The pose mode for a source of this kind.
     pub fn for_source(self, kind: SourceKind) -> Mode {
@@ -53,6 +76,7 @@ pub struct AnalyzeOptions {
     pub fps: f64,
     pub format: OutputFormat,
     pub mode: ModeChoice,
+    pub clock: TrackClock,
     /// Write each frame with the skeleton drawn, as PNG, here.
     pub annotate_dir: Option<PathBuf>,
     /// Judge posture against this baseline and run the nudge engine (one time line per input).
@@ -365,7 +389,7 @@ fn run_source(
         let decode_ms = decode_start.elapsed().as_secs_f64() * 1e3;
 
         let (cpu0, wall0) = (stats::process_cpu_time(), Instant::now());
-        let pose = estimator.estimate(&frame.rgb, frame.t_s)?;
+        let pose = estimator.estimate(&frame.rgb, opts.clock.time_of(frame.index, frame.t_s))?;
         let pose_wall_ms = wall0.elapsed().as_secs_f64() * 1e3;
         let pose_cpu_ms = stats::process_cpu_time().saturating_sub(cpu0).as_secs_f64() * 1e3;
 
@@ -433,6 +457,13 @@ fn run_source(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tracking_clocks() {
+        assert_eq!(TrackClock::Video.time_of(30, 6.0), 6.0);
+        // MediaPipe's Python API: 33 333 µs per frame whatever the video's rate.
+        assert!((TrackClock::Mediapipe.time_of(30, 6.0) - 0.99999).abs() < 1e-9);
+    }
 
     #[test]
     fn no_person_record_has_nulls() {

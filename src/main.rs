@@ -7,7 +7,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 
-use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat};
+use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat, TrackClock};
 use sitwell::capture::camera;
 use sitwell::coach::EngineConfig;
 use sitwell::history::report::{self, Format};
@@ -48,6 +48,10 @@ enum Command {
         /// auto: track people through videos, judge images one by one.
         #[arg(long, value_enum, default_value_t = ModeChoice::Auto)]
         mode: ModeChoice,
+        /// Clock for tracking: the video's own, or MediaPipe's Python API's fixed 30 fps (to
+        /// compare with mp.solutions.pose frame for frame).
+        #[arg(long, value_enum, default_value_t = TrackClock::Video)]
+        clock: TrackClock,
         /// Write every frame with the skeleton drawn, as PNG, into this folder.
         #[arg(long, value_name = "DIR")]
         annotate: Option<PathBuf>,
@@ -206,6 +210,7 @@ fn main() -> ExitCode {
             fps,
             format,
             mode,
+            clock,
             annotate,
             stats,
             output,
@@ -220,6 +225,7 @@ fn main() -> ExitCode {
                     fps,
                     format,
                     mode,
+                    clock,
                     annotate_dir: annotate,
                     judging,
                 },

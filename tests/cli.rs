@@ -86,6 +86,46 @@ fn a_video_is_tracked_frame_by_frame_with_times() {
 }
 
 #[test]
+fn mediapipe_clock_tracks_like_mediapipe_and_keeps_the_video_times() {
+    // seq_D1 is a 5 fps render; MediaPipe's Python API tracked it as if it were 30 fps.
+    let clip = fixture("synthetic/seq_D1.mp4");
+    let golden = common::Golden::load(&common::golden_dir().join("clips.json"))
+        .clip("seq_D1.mp4", sitwell::pose::LandmarkModel::Lite);
+    let median_error = |recs: &[Value]| {
+        let errors: Vec<f64> = recs
+            .iter()
+            .zip(&golden)
+            .filter_map(|(r, g)| Some((r["keypoints"].as_array()?, g.as_ref()?)))
+            .flat_map(|(ours, theirs)| {
+                (0..13)
+                    .filter(|&i| theirs[i][3] > 0.5)
+                    .map(|i| {
+                        let xy = |k: usize| ours[i][k].as_f64().expect("coordinate");
+                        (xy(0) - theirs[i][0]).hypot(xy(1) - theirs[i][1])
+                    })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        common::median(&errors)
+    };
+    let video = sitwell(&["analyze", &clip], &[]);
+    let mediapipe = sitwell(&["analyze", "--clock", "mediapipe", &clip], &[]);
+    assert_ok(&video);
+    assert_ok(&mediapipe);
+    let (video, mediapipe) = (records(&video), records(&mediapipe));
+    assert_eq!(mediapipe.len(), 300);
+    assert_eq!(
+        mediapipe[10]["t"], video[10]["t"],
+        "records keep the video's time"
+    );
+    let (on_video, on_mediapipe) = (median_error(&video), median_error(&mediapipe));
+    assert!(
+        on_mediapipe < 0.5 && on_mediapipe < on_video,
+        "median error {on_mediapipe:.2} px on MediaPipe's clock, {on_video:.2} px on the video's"
+    );
+}
+
+#[test]
 fn unreadable_inputs_are_named_and_the_rest_still_processed() {
     let dir = temp_dir("bad");
     let corrupt = dir.join("corrupt.jpg");

