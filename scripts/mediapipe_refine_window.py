@@ -1,8 +1,8 @@
 """Show which heatmap window MediaPipe's Python pose solution really refines landmarks with.
 
-usage: MP_PYTHON scripts/mediapipe_refine_window.py VIDEO [--frames N]
+usage: mp/bin/python scripts/mediapipe_refine_window.py VIDEO [--frames N]
 
-MP_PYTHON is a Python with mediapipe==0.10.21 and opencv (see README, "Speed"). The pose graph
+mp/ is a venv with mediapipe==0.10.21 and opencv (see README, "Speed"). The pose graph
 asks RefineLandmarksFromHeatmapCalculator for a 7x7 kernel. This runs the standard
 `mp.solutions.pose` (lite, tracking, smoothing off: how the golden files were made) twice, in
 separate processes: as shipped, and with the calculator's options module imported on the Python
@@ -37,6 +37,7 @@ def run(video, frames, import_options):
                 outputs=["pose_landmarks", "pose_rect_from_landmarks"],
             )
 
+    pose._download_oss_pose_landmark_model(0)  # as pose.Pose() does; a no-op when present
     probe = Probe()
     capture = cv2.VideoCapture(video)
     rows = []

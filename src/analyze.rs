@@ -38,6 +38,16 @@ pub enum ModeChoice {
     Tracking,
 }
 
+impl ModeChoice {
+    /// The pose mode for a source of this kind.
+    pub fn for_source(self, kind: SourceKind) -> Mode {
+        match (self, kind) {
+            (ModeChoice::Static, _) | (ModeChoice::Auto, SourceKind::Stills) => Mode::Static,
+            (ModeChoice::Tracking, _) | (ModeChoice::Auto, SourceKind::Motion) => Mode::Tracking,
+        }
+    }
+}
+
 /// The clock the tracker smooths its crop with (the records' `t` is always the input's own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum TrackClock {
@@ -55,16 +65,6 @@ impl TrackClock {
         match self {
             TrackClock::Video => t_s,
             TrackClock::Mediapipe => index as f64 * MEDIAPIPE_FRAME_S,
-        }
-    }
-}
-
-impl ModeChoice {
-    /// The pose mode for a source of this kind.
-    pub fn for_source(self, kind: SourceKind) -> Mode {
-        match (self, kind) {
-            (ModeChoice::Static, _) | (ModeChoice::Auto, SourceKind::Stills) => Mode::Static,
-            (ModeChoice::Tracking, _) | (ModeChoice::Auto, SourceKind::Motion) => Mode::Tracking,
         }
     }
 }

@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 
 use common::fixtures_dir;
 use serde_json::Value;
+use sitwell::pose::{KeypointId, LandmarkModel};
 
 fn sitwell(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sitwell"));
@@ -90,20 +91,19 @@ fn mediapipe_clock_tracks_like_mediapipe_and_keeps_the_video_times() {
     // seq_D1 is a 5 fps render; MediaPipe's Python API tracked it as if it were 30 fps.
     let clip = fixture("synthetic/seq_D1.mp4");
     let golden = common::Golden::load(&common::golden_dir().join("clips.json"))
-        .clip("seq_D1.mp4", sitwell::pose::LandmarkModel::Lite);
+        .clip("seq_D1.mp4", LandmarkModel::Lite);
     let median_error = |recs: &[Value]| {
         let errors: Vec<f64> = recs
             .iter()
             .zip(&golden)
             .filter_map(|(r, g)| Some((r["keypoints"].as_array()?, g.as_ref()?)))
             .flat_map(|(ours, theirs)| {
-                (0..13)
+                KeypointId::HEAD_AND_SHOULDERS
                     .filter(|&i| theirs[i][3] > 0.5)
-                    .map(|i| {
+                    .map(move |i| {
                         let xy = |k: usize| ours[i][k].as_f64().expect("coordinate");
                         (xy(0) - theirs[i][0]).hypot(xy(1) - theirs[i][1])
                     })
-                    .collect::<Vec<_>>()
             })
             .collect();
         common::median(&errors)

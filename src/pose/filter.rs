@@ -117,6 +117,7 @@ impl PointSmoother {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pose::geometry::alignment_diameter;
 
     #[test]
     fn still_points_stay_put_and_jitter_is_damped() {
@@ -165,13 +166,13 @@ mod tests {
             PointPx::new(213.18035, 539.519_8),
             PointPx::new(209.65405, 77.23407),
         ];
-        assert_eq!(s.apply(0.0, first, 950.0), first);
+        let diameter = |[center, scale]: [PointPx; 2]| alignment_diameter(center, scale);
+        assert_eq!(s.apply(0.0, first, diameter(first)), first);
         let second = [
             PointPx::new(211.36959, 560.65718),
             PointPx::new(215.692, 85.54015),
         ];
-        let diameter = 2.0 * second[0].distance(second[1]);
-        let out = s.apply(0.033_333, second, diameter);
+        let out = s.apply(0.033_333, second, diameter(second));
         let mediapipe = [
             PointPx::new(213.13994, 543.667_3),
             PointPx::new(210.05552, 77.96988),

@@ -51,7 +51,7 @@ impl Roi {
     /// centred on `center`, its side is the circle's diameter times [`ROI_SCALE`], and it is
     /// rotated so that `scale_point` lies straight above `center`.
     pub fn from_alignment_points(center: PointPx, scale_point: PointPx) -> Self {
-        let size_px = 2.0 * center.distance(scale_point) * ROI_SCALE;
+        let size_px = alignment_diameter(center, scale_point) * ROI_SCALE;
         let angle = (-(scale_point.y - center.y)).atan2(scale_point.x - center.x);
         Self {
             center_px: center,
@@ -76,6 +76,12 @@ impl Roi {
         let (sin, cos) = self.rotation_rad.sin_cos();
         (cos * x - sin * y, sin * x + cos * y)
     }
+}
+
+/// The diameter of the circle BlazePose's alignment points describe: centred on `center`,
+/// through `scale_point`. It is the body's size for the ROI and for the ROI smoothing.
+pub fn alignment_diameter(center: PointPx, scale_point: PointPx) -> f32 {
+    2.0 * center.distance(scale_point)
 }
 
 /// Wraps an angle to [-π, π).

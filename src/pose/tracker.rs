@@ -5,7 +5,7 @@ use image::RgbImage;
 use super::PoseError;
 use super::detector::PoseDetector;
 use super::filter::{PointSmoother, ROI_SMOOTHING};
-use super::geometry::Roi;
+use super::geometry::{Roi, alignment_diameter};
 use super::keypoints::Pose;
 use super::landmarks::LandmarkDetector;
 use super::model_files::{self, DETECTOR, LandmarkModel};
@@ -127,14 +127,14 @@ impl PoseEstimator {
                 smoother: PointSmoother::new(ROI_SMOOTHING),
                 next_roi: roi,
             });
-            let [center, scale_point] = result.roi_points_px;
-            // The object's size is the diameter of this frame's (unsmoothed) alignment circle,
-            // as MediaPipe measures it.
-            let object_scale_px = 2.0 * center.distance(scale_point);
+            // Speeds are measured in sizes of this frame's (unsmoothed) alignment circle, as
+            // MediaPipe does.
+            let [raw_center, raw_scale_point] = result.roi_points_px;
+            let object_scale_px = alignment_diameter(raw_center, raw_scale_point);
             let [center, scale_point] =
                 track
                     .smoother
-                    .apply(t_s, [center, scale_point], object_scale_px);
+                    .apply(t_s, result.roi_points_px, object_scale_px);
             track.next_roi = Roi::from_alignment_points(center, scale_point);
             tracing::trace!(roi = ?track.next_roi, "next tracking ROI");
         }
