@@ -14,9 +14,7 @@ use crate::annotate;
 use crate::capture::{self, FrameSource, SourceKind};
 use crate::coach::EngineConfig;
 use crate::monitor::{Monitor, Observed};
-use crate::pose::{
-    KeypointId, LandmarkModel, MEDIAPIPE_FRAME_S, Mode, Pose, PoseError, PoseEstimator,
-};
+use crate::pose::{KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
 use crate::posture::{Baseline, JudgeConfig, SourceTag};
 use crate::stats;
 
@@ -58,6 +56,10 @@ pub enum TrackClock {
     /// compare with `mp.solutions.pose` output frame for frame.
     Mediapipe,
 }
+
+/// Seconds between frames on MediaPipe's Python API's clock: it stamps frame i at
+/// i × 33 333 µs whatever the video's rate (our reference outputs were made on it).
+const MEDIAPIPE_FRAME_S: f64 = 33_333e-6;
 
 impl TrackClock {
     /// Seconds at which the tracker sees frame `index` stamped `t_s` by its source.

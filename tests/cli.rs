@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 
 use common::fixtures_dir;
 use serde_json::Value;
-use sitwell::pose::{KeypointId, LandmarkModel};
+use sitwell::pose::LandmarkModel;
 
 fn sitwell(args: &[&str], envs: &[(&str, &str)]) -> Output {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_sitwell"));
@@ -98,12 +98,11 @@ fn mediapipe_clock_tracks_like_mediapipe_and_keeps_the_video_times() {
             .zip(&golden)
             .filter_map(|(r, g)| Some((r["keypoints"].as_array()?, g.as_ref()?)))
             .flat_map(|(ours, theirs)| {
-                KeypointId::HEAD_AND_SHOULDERS
-                    .filter(|&i| theirs[i][3] > 0.5)
-                    .map(move |i| {
-                        let xy = |k: usize| ours[i][k].as_f64().expect("coordinate");
-                        (xy(0) - theirs[i][0]).hypot(xy(1) - theirs[i][1])
-                    })
+                let xy = |i: usize| {
+                    let c = |k: usize| ours[i][k].as_f64().expect("coordinate");
+                    (c(0), c(1))
+                };
+                common::head_errors_at(theirs, xy).into_iter().map(|e| e.1)
             })
             .collect();
         common::median(&errors)

@@ -22,7 +22,7 @@ use std::path::PathBuf;
 pub use geometry::{PointPx, Roi};
 pub use keypoints::{Keypoint, KeypointId, NUM_KEYPOINTS, Pose, SKELETON, WorldPoint};
 pub use model_files::LandmarkModel;
-pub use tracker::{MEDIAPIPE_FRAME_S, Mode, PoseEstimator};
+pub use tracker::{Mode, PoseEstimator};
 
 /// What can go wrong in the pose stage.
 #[derive(Debug, thiserror::Error)]

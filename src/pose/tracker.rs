@@ -14,10 +14,6 @@ use super::runtime;
 /// Below this pose-presence score the landmarks are dropped and the detector runs again.
 pub const MIN_PRESENCE: f32 = 0.5;
 
-/// Seconds between frames on MediaPipe's Python API's clock: it stamps frame i at
-/// i × 33 333 µs whatever the video's rate (our reference outputs were made on it).
-pub const MEDIAPIPE_FRAME_S: f64 = 33_333e-6;
-
 /// How consecutive frames relate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
@@ -134,7 +130,7 @@ impl PoseEstimator {
             let [center, scale_point] =
                 track
                     .smoother
-                    .apply(t_s, result.roi_points_px, object_scale_px);
+                    .apply(t_s, [raw_center, raw_scale_point], object_scale_px);
             track.next_roi = Roi::from_alignment_points(center, scale_point);
             tracing::trace!(roi = ?track.next_roi, "next tracking ROI");
         }

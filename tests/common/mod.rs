@@ -169,13 +169,25 @@ impl Golden {
 
 /// Errors in pixels on head and shoulder points that MediaPipe sees (visibility > 0.5).
 pub fn head_errors(expected: &Landmarks, pose: &Pose) -> Vec<(KeypointId, f64)> {
+    head_errors_at(expected, |i| {
+        let k = &pose.keypoints[i];
+        (f64::from(k.x_px), f64::from(k.y_px))
+    })
+}
+
+/// [`head_errors`] for points given by index (`xy(i)` = keypoint i in image pixels).
+pub fn head_errors_at(
+    expected: &Landmarks,
+    xy: impl Fn(usize) -> (f64, f64),
+) -> Vec<(KeypointId, f64)> {
     KeypointId::HEAD_AND_SHOULDERS
         .filter(|&i| expected[i][3] > 0.5)
         .map(|i| {
-            let k = &pose.keypoints[i];
-            let err =
-                (f64::from(k.x_px) - expected[i][0]).hypot(f64::from(k.y_px) - expected[i][1]);
-            (KeypointId::ALL[i], err)
+            let (x, y) = xy(i);
+            (
+                KeypointId::ALL[i],
+                (x - expected[i][0]).hypot(y - expected[i][1]),
+            )
         })
         .collect()
 }
