@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 packages=(libclang-dev pkg-config libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
           libavdevice-dev libavfilter-dev libswresample-dev)
 if [ "${1:-}" = "--tests" ]; then
-  packages+=(xvfb xauth x11-utils xdotool dbus dunst)
+  packages+=(xvfb xauth x11-utils xdotool dbus dunst openbox imagemagick tesseract-ocr tesseract-ocr-eng)
 fi
 missing=()
 for p in "${packages[@]}"; do

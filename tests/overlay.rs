@@ -14,7 +14,8 @@ use sitwell::live::{Phase, Snapshot};
 use sitwell::posture::Pattern;
 use sitwell::ui::view::{self, Countdown, Panel, UiAction, View};
 
-/// What the test's panel remembers between frames: the last action clicked.
+/// What the test's panel remembers between frames: the last action clicked, whether a drag
+/// of the window started, and the size the window should have.
 struct State {
     view: View,
     picture: Option<egui::TextureHandle>,
@@ -22,6 +23,8 @@ struct State {
     paused: bool,
     in_call: bool,
     clicked: Option<UiAction>,
+    dragged: bool,
+    fits: egui::Vec2,
 }
 
 fn state(view: View) -> State {
@@ -32,14 +35,20 @@ fn state(view: View) -> State {
         paused: false,
         in_call: false,
         clicked: None,
+        dragged: false,
+        fits: egui::Vec2::ZERO,
     }
 }
 
+/// The panel in a window of the view's width; [`fit`] then gives it the height the app would.
 fn harness(state: State, dark: bool) -> Harness<'static, State> {
-    let size = state.view.size();
+    let size = egui::vec2(state.view.width(), view::FIRST_SIZE.y);
     common::themed_harness(size, dark).build_ui_state(
         |ui, s: &mut State| {
-            let (clicked, _) = view::panel(
+            // The app draws on the whole window; kittest's own ui keeps a margin.
+            let window = ui.ctx().content_rect();
+            let ui = &mut ui.new_child(egui::UiBuilder::new().max_rect(window));
+            let out = view::panel(
                 ui,
                 &Panel {
                     view: &s.view,
@@ -50,17 +59,35 @@ fn harness(state: State, dark: bool) -> Harness<'static, State> {
                     opacity: 1.0,
                 },
             );
-            if clicked.is_some() {
-                s.clicked = clicked;
+            if out.action.is_some() {
+                s.clicked = out.action;
             }
+            s.dragged |= out.drag_started;
+            s.fits = out.fits;
         },
         state,
     )
 }
 
+/// Sizes the window as the app does (the view's width, or wider for an open menu; the height
+/// the content asks for) until it stops changing.
+fn fit(h: &mut Harness<'_, State>) {
+    h.run();
+    for _ in 0..4 {
+        let fits = h.state().fits;
+        let size = egui::vec2(h.state().view.width().max(fits.x), fits.y);
+        if (size - h.ctx.content_rect().size()).abs().max_elem() < 1.0 {
+            return;
+        }
+        h.set_size(size);
+        h.run();
+    }
+    panic!("the panel's size does not settle: {:?}", h.state().fits);
+}
+
 fn snap(results: &mut SnapshotResults, name: &str, state: State, dark: bool) {
     let mut h = harness(state, dark);
-    h.run();
+    fit(&mut h);
     h.snapshot(name);
     results.extend_harness(&mut h);
 }
@@ -219,7 +246,7 @@ fn calibration_view_shows_the_camera_picture_with_the_skeleton() {
             .load_texture("calibration", picture.clone(), egui::TextureOptions::LINEAR)
     };
     h.state_mut().picture = Some(texture(&h));
-    h.run();
+    fit(&mut h);
     h.snapshot("calibrating");
     let mut results = SnapshotResults::new();
     results.extend_harness(&mut h);
@@ -229,7 +256,7 @@ fn calibration_view_shows_the_camera_picture_with_the_skeleton() {
     });
     let mut h = harness(refused, true);
     h.state_mut().picture = Some(texture(&h));
-    h.run();
+    fit(&mut h);
     h.snapshot("calibration_refused");
     results.extend_harness(&mut h);
     results.unwrap();
@@ -238,8 +265,10 @@ fn calibration_view_shows_the_camera_picture_with_the_skeleton() {
     assert_eq!(h.state().clicked, Some(UiAction::Recalibrate));
 }
 
+/// Every control's click is a pointer press and release at its centre, hit-tested as a real
+/// mouse is: the window-moving background behind the controls must not take them.
 #[test]
-fn nudge_buttons_answer_the_engine() {
+fn nudge_buttons_answer_the_engine_and_do_not_move_the_window() {
     for (label, expected) in [
         ("Done", UiAction::Act(UserAction::Done)),
         ("Snooze 30 min", UiAction::Act(UserAction::Snooze)),
@@ -254,26 +283,89 @@ fn nudge_buttons_answer_the_engine() {
             }),
             true,
         );
-        h.run();
+        fit(&mut h);
         h.get_by_label(label).click();
         h.run();
         assert_eq!(h.state().clicked, Some(expected), "{label}");
+        assert!(!h.state().dragged, "{label} started a window move");
     }
 }
 
 #[test]
-fn menu_pauses_resumes_and_toggles_call_mode() {
+fn dragging_the_background_or_a_text_moves_the_window() {
     let live = View::Live {
         score: Some(90.0),
         pattern: Some(Pattern::Upright),
         dwell_progress: 0.0,
         in_call: false,
     };
-    let mut h = harness(state(live.clone()), true);
-    h.set_size(egui::vec2(240.0, 300.0));
-    h.run();
+    // The panel's background near its bottom-right corner, and the pattern's word.
+    let background = |h: &Harness<'_, State>| h.ctx.content_rect().max - egui::vec2(12.0, 4.0);
+    let text = |h: &Harness<'_, State>| h.get_by_label("upright").rect().center();
+    for at in [background, text] {
+        let mut h = harness(state(live.clone()), true);
+        fit(&mut h);
+        let from = at(&h);
+        h.hover_at(from);
+        h.drag_at(from);
+        h.run();
+        h.hover_at(from + egui::vec2(30.0, 12.0));
+        h.run();
+        h.drop_at(from + egui::vec2(30.0, 12.0));
+        h.run();
+        assert!(
+            h.state().dragged,
+            "a drag from {from:?} did not move the window"
+        );
+        assert_eq!(h.state().clicked, None);
+    }
+}
+
+/// Opens the menu of `view` in a window sized as the app sizes it, and checks that every entry
+/// is inside the window.
+fn open_menu(view: View, paused: bool, entries: &[&str]) -> Harness<'static, State> {
+    let mut s = state(view);
+    s.paused = paused;
+    let mut h = harness(s, true);
+    fit(&mut h);
     h.get_by_label("Menu").click();
+    fit(&mut h);
+    let window = h.ctx.content_rect();
+    for entry in entries {
+        let rect = h.get_by_label(entry).rect();
+        assert!(
+            window.contains_rect(rect),
+            "menu entry {entry:?} at {rect:?} is outside the {window:?} window"
+        );
+    }
+    h
+}
+
+const MENU: [&str; 8] = [
+    "Pause 15 min",
+    "Pause 60 min",
+    "Pause until I resume",
+    "In a call (quiet)",
+    "Recalibrate",
+    "History…",
+    "Settings…",
+    "Quit",
+];
+
+#[test]
+fn the_menu_fits_its_window_and_answers_clicks() {
+    let live = View::Live {
+        score: Some(90.0),
+        pattern: Some(Pattern::Upright),
+        dwell_progress: 0.0,
+        in_call: false,
+    };
+    let mut h = open_menu(live.clone(), false, &MENU);
+    h.remove_cursor();
     h.run();
+    h.snapshot("menu_open");
+    let mut results = SnapshotResults::new();
+    results.extend_harness(&mut h);
     h.get_by_label("Pause 15 min").click();
     h.run();
     assert_eq!(
@@ -283,25 +375,40 @@ fn menu_pauses_resumes_and_toggles_call_mode() {
         }))
     );
 
-    let mut h = harness(state(live), true);
-    h.set_size(egui::vec2(240.0, 300.0));
-    h.run();
-    h.get_by_label("Menu").click();
-    h.run();
+    let mut h = open_menu(live.clone(), false, &MENU);
     h.get_by_label("In a call (quiet)").click();
     h.run();
     assert_eq!(
         h.state().clicked,
         Some(UiAction::Act(UserAction::InCall(true)))
     );
-
-    let mut paused = state(View::Paused { left_s: None });
-    paused.paused = true;
-    let mut h = harness(paused, true);
+    let mut h = open_menu(live, false, &MENU);
+    h.get_by_label("Quit").click();
     h.run();
-    h.get_by_label("Resume").click();
+    assert_eq!(h.state().clicked, Some(UiAction::Quit));
+
+    // Paused: the menu offers Resume (as does the paused view); a card's window fits it too.
+    let h = open_menu(
+        View::Paused { left_s: None },
+        true,
+        &["In a call (quiet)", "Quit"],
+    );
+    let resume: Vec<_> = h.get_all_by_label("Resume").collect();
+    assert_eq!(resume.len(), 2, "the paused view's Resume and the menu's");
+    resume[1].click();
+    let mut h = h;
     h.run();
     assert_eq!(h.state().clicked, Some(UiAction::Act(UserAction::Resume)));
+    open_menu(
+        View::Nudge {
+            nudge: nudge(),
+            countdown: None,
+            in_call: false,
+        },
+        false,
+        &MENU,
+    );
+    results.unwrap();
 }
 
 #[test]
@@ -339,7 +446,7 @@ fn settings_panel_edits_a_draft_and_saves_or_cancels() {
     }
     let build = || {
         Harness::builder()
-            .with_size(view::SETTINGS_SIZE)
+            .with_size(egui::vec2(view::SETTINGS_WIDTH, 400.0))
             .wgpu()
             .build_ui_state(
                 |ui, s: &mut PanelState| {

@@ -124,7 +124,7 @@ impl SitwellApp {
             print_stats: setup.print_stats,
             config_arg: setup.config_arg,
             preview: None,
-            size: view::COMPACT_SIZE,
+            size: view::FIRST_SIZE,
             window: WindowState::load(),
             passthrough: false,
             dwell_override: setup.dwell_override,
@@ -421,15 +421,6 @@ impl eframe::App for SitwellApp {
         let countdown = self.countdown(&snapshot);
         let view = View::of(&snapshot, countdown);
 
-        let size = if self.panel.is_some() {
-            view::SETTINGS_SIZE
-        } else {
-            view.size()
-        };
-        if size != self.size {
-            self.size = size;
-            ctx.send_viewport_cmd(ViewportCommand::InnerSize(size));
-        }
         let passthrough = self.settings.click_through
             && self.panel.is_none()
             && matches!(view, View::Live { .. } | View::Away);
@@ -438,13 +429,16 @@ impl eframe::App for SitwellApp {
             ctx.send_viewport_cmd(ViewportCommand::MousePassthrough(passthrough));
         }
 
-        let mut action = None;
-        let response = if let Some(panel) = &mut self.panel {
+        let out = if let Some(panel) = &mut self.panel {
+            let background = view::drag_background(ui);
             let response = egui::Frame::new()
                 .fill(ui.visuals().panel_fill)
                 .corner_radius(10.0)
                 .inner_margin(10.0)
-                .show(ui, |ui| panel.show(ui));
+                .show(ui, |ui| {
+                    ui.set_min_width(ui.available_width());
+                    panel.show(ui)
+                });
             match response.inner {
                 Some(settings_panel::Outcome::Save(settings)) => {
                     self.note =
@@ -463,10 +457,17 @@ impl eframe::App for SitwellApp {
                 Some(settings_panel::Outcome::Cancel) => self.panel = None,
                 None => {}
             }
-            response.response
+            view::PanelOutput {
+                action: None,
+                drag_started: background.drag_started(),
+                fits: egui::vec2(
+                    0.0,
+                    (response.response.rect.bottom() - ui.max_rect().top()).ceil(),
+                ),
+            }
         } else {
             self.update_picture(&ctx, &snapshot);
-            let (clicked, response) = view::panel(
+            view::panel(
                 ui,
                 &view::Panel {
                     view: &view,
@@ -476,18 +477,21 @@ impl eframe::App for SitwellApp {
                     in_call: snapshot.in_call,
                     opacity: self.settings.overlay_opacity,
                 },
-            );
-            action = clicked;
-            response
+            )
         };
-        // Drag the panel anywhere that is not a button.
-        let drag = ui.interact(
-            response.rect,
-            egui::Id::unique("sitwell-drag"),
-            egui::Sense::drag(),
-        );
-        if drag.drag_started() {
+        let mut action = out.action;
+        if out.drag_started {
             ctx.send_viewport_cmd(ViewportCommand::StartDrag);
+        }
+        let width = if self.panel.is_some() {
+            view::SETTINGS_WIDTH
+        } else {
+            view.width()
+        };
+        let size = egui::vec2(width.max(out.fits.x), out.fits.y);
+        if (size - self.size).abs().max_elem() >= 1.0 {
+            self.size = size;
+            ctx.send_viewport_cmd(ViewportCommand::InnerSize(size));
         }
         if action.is_none() && self.panel.is_none() {
             action = self.keys(&ctx, &snapshot);

@@ -62,7 +62,7 @@ pub fn run(
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Sitwell")
         .with_app_id("sitwell")
-        .with_inner_size(view::COMPACT_SIZE)
+        .with_inner_size(view::FIRST_SIZE)
         .with_always_on_top()
         .with_decorations(false)
         .with_transparent(true)

@@ -10,12 +10,15 @@ use crate::coach::{ActiveNudge, UserAction};
 use crate::live::{Phase, Snapshot};
 use crate::posture::Pattern;
 
-/// Logical size of the compact panel, and of the panel with a card or the calibration view.
-pub const COMPACT_SIZE: egui::Vec2 = vec2(240.0, 100.0);
-pub const CARD_SIZE: egui::Vec2 = vec2(300.0, 340.0);
-pub const CALIBRATION_SIZE: egui::Vec2 = vec2(340.0, 380.0);
-pub const PROBLEM_SIZE: egui::Vec2 = vec2(260.0, 150.0);
-pub const SETTINGS_SIZE: egui::Vec2 = vec2(340.0, 390.0);
+/// Logical width of the compact panel, and of the panel with a card, the calibration view, a
+/// problem or the settings. Heights follow the content ([`PanelOutput::fits`]).
+pub const COMPACT_WIDTH: f32 = 240.0;
+pub const CARD_WIDTH: f32 = 300.0;
+pub const CALIBRATION_WIDTH: f32 = 340.0;
+pub const PROBLEM_WIDTH: f32 = 260.0;
+pub const SETTINGS_WIDTH: f32 = 340.0;
+/// The window's size before its first frame has measured the content.
+pub const FIRST_SIZE: egui::Vec2 = vec2(COMPACT_WIDTH, 96.0);
 
 /// A running countdown on a card.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -132,13 +135,13 @@ impl View {
         }
     }
 
-    /// The window size this view needs.
-    pub fn size(&self) -> egui::Vec2 {
+    /// The window width this view is laid out at.
+    pub fn width(&self) -> f32 {
         match self {
-            View::Nudge { .. } | View::Break { .. } => CARD_SIZE,
-            View::Calibrating { .. } | View::CalibrationRefused { .. } => CALIBRATION_SIZE,
-            View::Broken { .. } | View::NoCamera { .. } | View::CameraBusy { .. } => PROBLEM_SIZE,
-            _ => COMPACT_SIZE,
+            View::Nudge { .. } | View::Break { .. } => CARD_WIDTH,
+            View::Calibrating { .. } | View::CalibrationRefused { .. } => CALIBRATION_WIDTH,
+            View::Broken { .. } | View::NoCamera { .. } | View::CameraBusy { .. } => PROBLEM_WIDTH,
+            _ => COMPACT_WIDTH,
         }
     }
 
@@ -207,24 +210,55 @@ pub struct Panel<'a> {
     pub opacity: f32,
 }
 
-/// Draws the whole panel: background, header with the menu, the view, the note. Returns what
-/// the user chose and the panel's response (for dragging).
-pub fn panel(ui: &mut Ui, p: &Panel<'_>) -> (Option<UiAction>, egui::Response) {
+/// What happened on the panel in one frame, and how big its window must be.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PanelOutput {
+    /// What the user chose, if anything.
+    pub action: Option<UiAction>,
+    /// The user started dragging the panel's background: the window should follow the mouse.
+    pub drag_started: bool,
+    /// The window size that shows everything drawn: the content's height, and while the menu
+    /// is open the width and height that show it whole (0 = no need beyond the view's width).
+    pub fits: egui::Vec2,
+}
+
+/// The area behind every control that moves the window. Call it before drawing anything:
+/// widgets drawn later lie on top of it, so a press on a button is the button's click, and
+/// only a drag from the background (or from plain text) moves the window.
+///
+/// It senses clicks as well as drags so that egui waits until the pointer has really moved
+/// before calling it a drag: a drag-only area would start dragging on the press itself, even
+/// under a button, and the window manager would then take the press away from the button.
+pub fn drag_background(ui: &mut Ui) -> egui::Response {
+    // Selectable text would take presses for itself (to select), hiding the background.
+    ui.style_mut().interaction.selectable_labels = false;
+    ui.interact(
+        ui.max_rect(),
+        ui.scope_id().with("sitwell-drag"),
+        egui::Sense::click_and_drag(),
+    )
+}
+
+/// Draws the whole panel: background, header with the menu, the view, the note, at the width
+/// the `ui` offers and the height its content needs.
+pub fn panel(ui: &mut Ui, p: &Panel<'_>) -> PanelOutput {
+    let background = drag_background(ui);
     let base = ui.visuals().panel_fill;
     let alpha = (p.opacity.clamp(0.3, 1.0) * 255.0) as u8;
     let fill = Color32::from_rgba_unmultiplied(base.r(), base.g(), base.b(), alpha);
     let mut action = None;
-    let response = egui::Frame::new()
+    let mut menu_need = egui::Vec2::ZERO;
+    let frame = egui::Frame::new()
         .fill(fill)
         .corner_radius(10.0)
         .inner_margin(10.0)
         .stroke(ui.visuals().window_stroke)
         .show(ui, |ui| {
-            ui.set_min_size(ui.available_size());
+            ui.set_min_width(ui.available_width());
             ui.horizontal(|ui| {
                 ui.label(RichText::new("Sitwell").small().weak());
                 ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-                    action = menu(ui, p.paused, p.in_call);
+                    (action, menu_need) = menu(ui, p.paused, p.in_call);
                 });
             });
             if let Some(texture) = p.picture {
@@ -246,15 +280,28 @@ pub fn panel(ui: &mut Ui, p: &Panel<'_>) -> (Option<UiAction>, egui::Response) {
                         .color(ui.visuals().warn_fg_color),
                 );
             }
-        })
-        .response;
-    (action, response)
+        });
+    let origin = ui.max_rect().min;
+    PanelOutput {
+        action,
+        drag_started: background.drag_started(),
+        fits: egui::vec2(
+            menu_need.x,
+            frame.response.rect.bottom().max(menu_need.y) - origin.y,
+        )
+        .ceil(),
+    }
 }
 
-/// The overlay's menu: pause, call mode, recalibrate, settings, quit.
-fn menu(ui: &mut Ui, paused: bool, in_call: bool) -> Option<UiAction> {
+/// Space kept between an open menu and the window's edge.
+const MENU_EDGE: f32 = 8.0;
+
+/// The overlay's menu: pause, call mode, recalibrate, settings, quit. Returns the choice and,
+/// while the menu is open, the width and the bottom edge (in window coordinates) a window
+/// needs to show it whole below its button: measured on the frame before, zero until then.
+fn menu(ui: &mut Ui, paused: bool, in_call: bool) -> (Option<UiAction>, egui::Vec2) {
     let mut action = None;
-    ui.menu_button("Menu", |ui| {
+    let button = ui.menu_button("Menu", |ui| {
         if paused {
             if ui.button("Resume").clicked() {
                 action = Some(UiAction::Act(UserAction::Resume));
@@ -289,7 +336,22 @@ fn menu(ui: &mut Ui, paused: bool, in_call: bool) -> Option<UiAction> {
             action = Some(UiAction::Quit);
         }
     });
-    action
+    let popup = egui::Popup::default_response_id(&button.response);
+    let need = match (button.inner, ui.ctx().read_response(popup)) {
+        (Some(()), Some(popup)) => {
+            // egui slides a popup sideways to keep it in the window: only its width counts.
+            let width = popup.rect.width() + 2.0 * MENU_EDGE;
+            let bottom = button.response.rect.bottom() + popup.rect.height() + MENU_EDGE;
+            egui::vec2(width, bottom)
+        }
+        (Some(()), None) => {
+            // Just opened: measured on the next frame, which must come even if nothing moves.
+            ui.ctx().request_repaint();
+            egui::Vec2::ZERO
+        }
+        (None, _) => egui::Vec2::ZERO,
+    };
+    (action, need)
 }
 
 /// Draws `view`; returns what the user clicked.
@@ -531,7 +593,7 @@ mod tests {
             View::of(&snapshot, None),
             View::Paused { left_s: Some(90.0) }
         );
-        assert_eq!(View::of(&snapshot, None).size(), COMPACT_SIZE);
+        assert_eq!(View::of(&snapshot, None).width(), COMPACT_WIDTH);
     }
 
     #[test]

@@ -1,0 +1,261 @@
+//! The real window on a virtual desktop, used as a person uses it: a screenshot, the word found
+//! on it by OCR, a real mouse click there (xdotool), and the effect checked in the event log,
+//! the settings file or the window itself. kittest reaches widgets directly; these tests go
+//! through the window manager, the window's real size and egui's hit-testing.
+//!
+//! Runs inside `../shared/tools/screen/desk.sh` (Xvfb, openbox, a session bus) with its
+//! `ocr.py`; `scripts/setup.sh --tests` installs the packages. Without the tools the tests say
+//! SKIPPED and check nothing.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// `../shared/tools/screen`, or `None` (with a SKIPPED line) when it is not beside the repo.
+fn screen_tools(test: &str) -> Option<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/screen");
+    if dir.join("desk.sh").is_file() && dir.join("ocr.py").is_file() {
+        Some(dir)
+    } else {
+        eprintln!("SKIPPED {test}: {} is missing", dir.display());
+        None
+    }
+}
+
+/// What a desktop session left behind: its home (settings, events), the log of what the
+/// script saw and did, and the process's output.
+struct Session {
+    home: PathBuf,
+    log: String,
+    output: std::process::Output,
+}
+
+impl Session {
+    fn context(&self) -> String {
+        format!(
+            "--- what the script saw and did:\n{}\n--- stderr:\n{}",
+            self.log,
+            String::from_utf8_lossy(&self.output.stderr)
+        )
+    }
+
+    fn events(&self, name: &str) -> Vec<Value> {
+        std::fs::read_to_string(self.home.join(name))
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    fn kinds(&self, name: &str) -> Vec<String> {
+        self.events(name)
+            .iter()
+            .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.home.join(name)).unwrap_or_default()
+    }
+}
+
+/// One virtual desktop at a time: two would race for a display number, and the timing of
+/// what the scripts wait for suffers on a loaded machine.
+static ONE_DESK: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Runs `script` (bash, with `tests/desktop/lib.sh` sourced, `$SITWELL` the binary, `$OUT`
+/// the home folder for screenshots) on a virtual desktop.
+fn on_desk(tools: &Path, tag: &str, script: &str) -> Session {
+    let _desk = ONE_DESK
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    let home = common::temp_dir("desktop", tag);
+    let log = home.join("desk.log");
+    let file = home.join("script.sh");
+    let lib = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/desktop/lib.sh");
+    std::fs::write(
+        &file,
+        format!(
+            "set -u\nsource \"{}\"\ncd \"$OUT\"\n{script}\n",
+            lib.display()
+        ),
+    )
+    .expect("script written");
+    let output = std::process::Command::new("timeout")
+        .args(["300", "bash"])
+        .arg(tools.join("desk.sh"))
+        .arg("bash")
+        .arg(&file)
+        .env("HOME", &home)
+        .env("OUT", &home)
+        .env("LOG", &log)
+        .env("SCREEN_TOOLS", tools)
+        .env("SITWELL", env!("CARGO_BIN_EXE_sitwell"))
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_DATA_HOME")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect(
+            "desk.sh runs: install xvfb openbox xdotool x11-utils imagemagick tesseract-ocr dbus",
+        );
+    Session {
+        log: std::fs::read_to_string(&log).unwrap_or_default(),
+        home,
+        output,
+    }
+}
+
+#[test]
+fn a_nudge_card_answers_snooze_and_done_clicked_with_the_mouse() {
+    let Some(tools) = screen_tools("a_nudge_card_answers_snooze_and_done") else {
+        return;
+    };
+    // Two runs of the demo (its nudge comes at about 29 s): Snooze on the first card, Done on
+    // the second. Each waits for the card to be on screen before clicking.
+    let s = on_desk(
+        &tools,
+        "card",
+        r#"
+for answer in Snooze Done; do
+  "$SITWELL" --demo --exit-after 45 --events "events-$answer.jsonl" 2> "stderr-$answer.txt" & pid=$!
+  for i in $(seq 60); do grep -q '"nudge"' "events-$answer.jsonl" 2>/dev/null && break; sleep 1; done
+  sleep 1.5
+  shot "card-$answer"
+  click_and_wait "card-$answer" "$answer"
+  shot "after-$answer"
+  wait $pid
+done
+"#,
+    );
+    assert!(s.output.status.success(), "{}", s.context());
+    for (answer, reason) in [("Snooze", "snoozed"), ("Done", "done")] {
+        let cleared: Vec<Value> = s
+            .events(&format!("events-{answer}.jsonl"))
+            .into_iter()
+            .filter(|e| e["kind"] == "nudge_cleared")
+            .collect();
+        assert_eq!(
+            cleared.first().map(|e| e["reason"].clone()),
+            Some(Value::from(reason)),
+            "{answer}: {cleared:?}\n{}",
+            s.context()
+        );
+    }
+    // The card's window fitted its content, and after the answer the panel is compact again.
+    assert!(
+        s.log.contains("shot card-Done: window at") && s.log.contains("Not now"),
+        "{}",
+        s.context()
+    );
+    let after = s
+        .log
+        .lines()
+        .find(|l| l.starts_with("shot after-Done"))
+        .unwrap_or_default();
+    assert!(after.contains("240x"), "{after}\n{}", s.context());
+}
+
+#[test]
+fn the_menu_shows_every_entry_pauses_and_opens_the_settings() {
+    let Some(tools) = screen_tools("the_menu_shows_every_entry") else {
+        return;
+    };
+    let s = on_desk(
+        &tools,
+        "menu",
+        r#"
+"$SITWELL" --demo --exit-after 40 --events events.jsonl 2> stderr.txt & pid=$!
+for i in $(seq 30); do grep -q '"calibrated"' events.jsonl 2>/dev/null && break; sleep 1; done
+sleep 1
+shot live
+click_and_wait live Menu
+shot menu
+click_and_wait menu Pause
+shot paused
+click_and_wait paused Menu
+shot menu-paused
+click_and_wait menu-paused Settings
+shot settings
+click_and_wait settings Save
+shot saved
+# Drag the panel by its background (its left edge, below the header) 200 px right and down.
+read -r x y w h < <(geometry)
+echo "before drag: $x $y" >> "$LOG"
+xdotool mousemove $((x + 4)) $((y + h / 2)) mousedown 1 sleep 0.3 \
+  mousemove $((x + 60)) $((y + h / 2 + 40)) sleep 0.3 mousemove $((x + 204)) $((y + h / 2 + 200)) \
+  sleep 0.3 mouseup 1
+sleep 1
+echo "after drag: $(geometry)" >> "$LOG"
+wait $pid
+"#,
+    );
+    assert!(s.output.status.success(), "{}", s.context());
+    let seen = |shot: &str| {
+        s.log
+            .lines()
+            .find(|l| l.starts_with(&format!("shot {shot}:")))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    let menu = seen("menu");
+    // OCR reads "In a call" as "Ina call" and "until I resume" as "until! resume" at times.
+    for entry in [
+        "Pause 15 min",
+        "Pause 60 min",
+        "Pause until",
+        "resume",
+        "call (quiet)",
+        "Recalibrate",
+        "History",
+        "Settings",
+        "Quit",
+    ] {
+        assert!(
+            menu.contains(entry),
+            "{entry:?} not on screen: {menu}\n{}",
+            s.context()
+        );
+    }
+    assert!(
+        s.kinds("events.jsonl").contains(&"paused".to_owned()),
+        "{}",
+        s.context()
+    );
+    assert!(seen("paused").contains("Paused"), "{}", s.context());
+    // The paused menu over the paused view (OCR garbles the two Resumes drawn over each other).
+    let paused_menu = seen("menu-paused");
+    assert!(
+        paused_menu.contains("Recalibrate") && !paused_menu.contains("Pause 15"),
+        "{}",
+        s.context()
+    );
+    assert!(seen("settings").contains("Nudge after"), "{}", s.context());
+    // Save wrote the settings file and closed the panel.
+    assert!(
+        s.read(".config/sitwell/settings.toml").contains("dwell_s"),
+        "{}",
+        s.context()
+    );
+    assert!(!seen("saved").contains("Nudge after"), "{}", s.context());
+    let position = |prefix: &str| -> Vec<i64> {
+        s.log
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_default()
+            .split_whitespace()
+            .take(2)
+            .filter_map(|v| v.parse().ok())
+            .collect()
+    };
+    let (before, after) = (position("before drag: "), position("after drag: "));
+    assert!(
+        before.len() == 2
+            && after.len() == 2
+            && after[0] - before[0] > 100
+            && after[1] - before[1] > 100,
+        "the drag moved the window from {before:?} to {after:?}\n{}",
+        s.context()
+    );
+}
