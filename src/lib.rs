@@ -5,6 +5,10 @@
 //! calibration) → [`coach`] (when to nudge, which move). [`analyze`] runs that chain over
 //! files; [`annotate`] draws what it found; [`stats`] measures what it cost.
 
+/// Sitwell's reverse-DNS application id: the window's class, the desktop entry, the icon and
+/// the AppStream metadata all use it.
+pub const APP_ID: &str = "io.github.sitwell.Sitwell";
+
 pub mod analyze;
 pub mod annotate;
 pub mod calibrate;

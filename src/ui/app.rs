@@ -15,6 +15,7 @@ use crate::settings::Settings;
 use crate::watch::RunMeter;
 
 use super::dashboard::{self, DashboardPanel};
+use super::desktop::{self, Desktop};
 use super::notify;
 use super::settings_panel::{self, SettingsPanel};
 use super::timed_exit::TimedExit;
@@ -107,10 +108,26 @@ pub struct SitwellApp {
     on_top_at: u64,
     /// The snapshot `logic` read, for the `ui` call that follows it (one copy per frame).
     frame_snapshot: Option<Snapshot>,
+    /// The overlay's X11 window (none on Wayland).
+    desktop: Option<Desktop>,
 }
 
 impl SitwellApp {
-    pub fn new(setup: AppSetup, ctx: &egui::Context) -> SitwellApp {
+    /// `window` is the overlay's native window, to tell the X11 window manager what it is.
+    pub fn new(
+        setup: AppSetup,
+        ctx: &egui::Context,
+        window: Option<raw_window_handle::RawWindowHandle>,
+    ) -> SitwellApp {
+        let desktop = window.and_then(Desktop::of);
+        if let Some(desktop) = &desktop {
+            desktop.introduce();
+        }
+        // A second connection watches the workspace and asks for "above" after a switch.
+        if let Some(watcher) = window.and_then(Desktop::of) {
+            let repaint = ctx.clone();
+            watcher.keep_on_top_across_workspaces(move || repaint.request_repaint());
+        }
         let mut app = SitwellApp {
             live: None,
             settings: setup.settings,
@@ -140,6 +157,7 @@ impl SitwellApp {
             window_shown: true,
             on_top_at: 3,
             frame_snapshot: None,
+            desktop,
         };
         app.start_live(setup.live, ctx);
         close_on_stop_signal(ctx);
@@ -334,6 +352,21 @@ impl SitwellApp {
         None
     }
 
+    /// Moves the window onto a monitor when it opened where none is now (a saved position on
+    /// a monitor that was unplugged): an undecorated panel off-screen could not be reached.
+    fn onto_a_monitor(&self, ctx: &egui::Context) {
+        let Some(rect) = ctx.input(|i| i.viewport().outer_rect) else {
+            return;
+        };
+        let monitors = desktop::monitors();
+        let to =
+            desktop::clamp_to_monitors(rect.min, rect.size(), &monitors, ctx.pixels_per_point());
+        if to != rect.min {
+            tracing::info!("the overlay's saved place is off every monitor: moved to {to:?}");
+            ctx.send_viewport_cmd(ViewportCommand::OuterPosition(to));
+        }
+    }
+
     /// Uploads the calibration picture when a new one arrived; drops it otherwise.
     fn update_picture(&mut self, ctx: &egui::Context, snapshot: &Snapshot) {
         let Some(preview) = &snapshot.preview else {
@@ -413,6 +446,10 @@ impl eframe::App for SitwellApp {
             // eframe creates the window hidden and X11 window managers drop "above" on hidden
             // windows: ask again once it is shown.
             ctx.send_viewport_cmd(ViewportCommand::WindowLevel(egui::WindowLevel::AlwaysOnTop));
+            if let Some(desktop) = &self.desktop {
+                desktop.keep_on_top();
+            }
+            self.onto_a_monitor(&ctx);
         }
         let snapshot = self
             .frame_snapshot

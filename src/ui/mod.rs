@@ -4,6 +4,7 @@
 use eframe::egui;
 pub mod app;
 pub mod dashboard;
+pub mod desktop;
 pub mod notify;
 pub mod settings_panel;
 pub mod timed_exit;
@@ -50,6 +51,20 @@ fn prefer_x11() -> Result<Option<String>, UiError> {
     }
 }
 
+/// Sitwell's own icon for the window (the 64-pixel rendering of `assets/icons`).
+pub fn window_icon() -> Option<std::sync::Arc<egui::IconData>> {
+    let png = include_bytes!("../../assets/icons/hicolor/64x64/apps/io.github.sitwell.Sitwell.png");
+    let image = image::load_from_memory_with_format(png, image::ImageFormat::Png)
+        .map_err(|e| tracing::warn!("the window icon does not decode: {e}"))
+        .ok()?
+        .into_rgba8();
+    Some(std::sync::Arc::new(egui::IconData {
+        width: image.width(),
+        height: image.height(),
+        rgba: image.into_raw(),
+    }))
+}
+
 /// Opens the overlay and runs until the user quits (or `--exit-after`).
 pub fn run(
     launch: Launch,
@@ -59,18 +74,21 @@ pub fn run(
 ) -> Result<(), UiError> {
     let wayland_note = prefer_x11()?;
     let window = window_state::WindowState::load();
+    // A utility window: window managers leave it out of the taskbar and of Alt-Tab.
     let mut viewport = egui::ViewportBuilder::default()
         .with_title("Sitwell")
-        .with_app_id("sitwell")
+        .with_app_id(crate::APP_ID)
         .with_inner_size(view::FIRST_SIZE)
         .with_always_on_top()
         .with_decorations(false)
         .with_transparent(true)
-        .with_resizable(false);
-    viewport = match window.position {
-        Some([x, y]) => viewport.with_position([x, y]),
-        None => viewport.with_position([24.0, 24.0]),
-    };
+        .with_resizable(false)
+        .with_taskbar(false)
+        .with_window_type(egui::X11WindowType::Utility)
+        .with_position(window.opening_position());
+    if let Some(icon) = window_icon() {
+        viewport = viewport.with_icon(icon);
+    }
     let options = eframe::NativeOptions {
         viewport,
         renderer: eframe::Renderer::Glow,
@@ -99,7 +117,11 @@ pub fn run(
     eframe::run_native(
         "Sitwell",
         options,
-        Box::new(move |cc| Ok(Box::new(SitwellApp::new(setup, &cc.egui_ctx)))),
+        Box::new(move |cc| {
+            use raw_window_handle::HasWindowHandle;
+            let window = cc.window_handle().ok().map(|h| h.as_raw());
+            Ok(Box::new(SitwellApp::new(setup, &cc.egui_ctx, window)))
+        }),
     )
     .map_err(|e| UiError::Window(e.to_string()))
 }

@@ -26,6 +26,14 @@ impl WindowState {
             .unwrap_or_default()
     }
 
+    /// Where the overlay opens: where it was left, or near the top-left corner the first time.
+    /// (Whether that spot is still on a monitor is checked once the window is open and the
+    /// display's scale is known: [`super::desktop::clamp_to_monitors`].)
+    pub fn opening_position(&self) -> egui::Pos2 {
+        let [x, y] = self.position.unwrap_or([24.0, 24.0]);
+        egui::pos2(x, y)
+    }
+
     pub fn remember(&mut self, top_left: egui::Pos2) {
         let position = Some([top_left.x.round(), top_left.y.round()]);
         if self.position != position {
