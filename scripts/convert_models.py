@@ -1,4 +1,4 @@
-"""Convert MediaPipe's BlazePose TFLite models to the ONNX files in `models/`.
+"""Convert MediaPipe's BlazePose TFLite models (and its face mesh) to the ONNX files in `models/`.
 
 Run through `scripts/convert-models.sh`, which fetches the pinned sources and
 builds the Python environment. Steps per model:
@@ -170,8 +170,10 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--tflite-dir", required=True, help="folder with the three .tflite sources")
     ap.add_argument("--out", required=True, help="output folder (models/)")
+    ap.add_argument("--only", nargs="*", help="convert only these (tf2onnx output is not byte-reproducible)")
     a = ap.parse_args()
-    names = ["pose_detection", "pose_landmark_lite", "pose_landmark_full"]
+    names = ["pose_detection", "pose_landmark_lite", "pose_landmark_full", "face_landmark"]
+    names = [n for n in names if not a.only or n in a.only]
     os.makedirs(a.out, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         for name in names:
@@ -195,7 +197,7 @@ def main():
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            if name != "pose_detection":
+            if name.startswith("pose_landmark"):
                 pruned = os.path.join(tmp, name + "_pruned.onnx")
                 drop_segmentation(fp32, pruned)
                 fp32 = pruned

@@ -2,7 +2,10 @@
 //!
 //! The JSON-lines output is a contract for other tools: one object per frame with at least
 //! `source`, `frame`, `t`, `person`, `keypoints` (33 × [x_px, y_px, z, visibility] in BlazePose
-//! order, or null) and `world` (33 × [x_m, y_m, z_m], or null).
+//! order, or null) and `world` (33 × [x_m, y_m, z_m], or null); `face` is the face mesh's
+//! view (null without a face): `score`, `centre` [x_px, y_px] (the mean of its 468 points) and
+//! `anchors`, 7 × [x_px, y_px, z_px] in [`FaceAnchor::ALL`] order (nose tip, forehead, chin,
+//! right and left cheek outline, right and left outer eye corner).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -14,7 +17,7 @@ use crate::annotate;
 use crate::capture::{self, FrameSource, SourceKind};
 use crate::coach::EngineConfig;
 use crate::monitor::{Monitor, Observed};
-use crate::pose::{KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
+use crate::pose::{FaceAnchor, KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
 use crate::posture::{Baseline, JudgeConfig, SourceTag};
 use crate::stats;
 
@@ -96,8 +99,10 @@ pub struct Judging {
 /// The posture fields `--baseline` adds to a JSON record (nulls where there is no person).
 pub fn add_judgement(record: &mut Value, observed: &Observed) {
     let r = observed.reading.as_ref();
-    let num =
-        |f: fn(&crate::posture::Reading) -> f32, digits| r.map(|r| round(f64::from(f(r)), digits));
+    let num = |f: fn(&crate::posture::Reading) -> f32, digits| {
+        r.filter(|r| r.measured)
+            .map(|r| round(f64::from(f(r)), digits))
+    };
     record["cva_deg"] = json!(num(|r| r.cva_deg, 2));
     record["cva_drop_deg"] = json!(num(|r| r.cva_drop_deg, 2));
     record["shoulder_angle_deg"] = json!(num(|r| r.shoulder_angle_deg, 2));
@@ -225,6 +230,25 @@ pub fn record_json(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> V
             })
             .collect::<Vec<_>>()
     });
+    let face = pose.and_then(|p| p.face.as_ref()).map(|f| {
+        let centre = f.centre_px();
+        let anchors: Vec<Value> = FaceAnchor::ALL
+            .iter()
+            .map(|&a| {
+                let q = f.point(a);
+                json!([
+                    round(f64::from(q.x_px), 2),
+                    round(f64::from(q.y_px), 2),
+                    round(f64::from(q.z_px), 2)
+                ])
+            })
+            .collect();
+        json!({
+            "score": round(f64::from(f.score), 4),
+            "centre": [round(f64::from(centre.x), 2), round(f64::from(centre.y), 2)],
+            "anchors": anchors,
+        })
+    });
     json!({
         "source": source,
         "frame": frame,
@@ -233,6 +257,7 @@ pub fn record_json(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> V
         "presence": pose.map(|p| round(f64::from(p.presence), 4)),
         "keypoints": keypoints,
         "world": world,
+        "face": face,
     })
 }
 

@@ -9,6 +9,8 @@ pub const MIN_DRAW_VISIBILITY: f32 = 0.5;
 
 const LEFT: Rgb<u8> = Rgb([255, 140, 0]);
 const RIGHT: Rgb<u8> = Rgb([0, 170, 255]);
+/// The face mesh's points.
+const FACE: Rgb<u8> = Rgb([120, 255, 160]);
 const CENTER: Rgb<u8> = Rgb([255, 255, 255]);
 const ROI: Rgb<u8> = Rgb([120, 120, 120]);
 
@@ -62,6 +64,12 @@ pub fn draw_pose(frame: &RgbImage, pose: Option<&Pose>) -> RgbImage {
             1.5 * thickness
         };
         draw_disc(&mut out, (kp.x_px, kp.y_px), radius, side_color(id));
+    }
+    // The face mesh, as fine dots: what the judge measures the head with.
+    if let Some(face) = &pose.face {
+        for p in &face.points {
+            draw_disc(&mut out, (p.x_px, p.y_px), 0.6 * thickness, FACE);
+        }
     }
     out
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use crate::analyze::ModeChoice;
 use crate::capture::{self, SourceKind};
 use crate::pose::{LandmarkModel, PoseError, PoseEstimator};
-use crate::posture::{Baseline, Cues, Refusal, SourceTag};
+use crate::posture::{Baseline, CameraPlace, Refusal, Sighting, SourceTag};
 
 /// Errors that stop a calibration.
 #[derive(Debug, thiserror::Error)]
@@ -26,16 +26,18 @@ pub enum CalibrateError {
     Refused(#[from] Refusal),
 }
 
-/// Run `inputs` (video: its first `first_s` seconds) through pose and build a baseline.
+/// Run `inputs` (video: its first `first_s` seconds) through pose and build a baseline for a
+/// camera at `place`.
 pub fn from_inputs(
     estimator: &mut PoseEstimator,
     model: LandmarkModel,
+    place: CameraPlace,
     inputs: &[PathBuf],
     fps: f64,
     first_s: f64,
     log: &mut dyn Write,
 ) -> Result<Baseline, CalibrateError> {
-    let mut cues: Vec<Option<Cues>> = Vec::new();
+    let mut sightings: Vec<Option<Sighting>> = Vec::new();
     let mut tag: Option<SourceTag> = None;
     for input in inputs {
         let mut source = capture::open_path(input, fps)?;
@@ -69,9 +71,9 @@ pub fn from_inputs(
                 Some(_) => {}
             }
             let pose = estimator.estimate(&frame.rgb, frame.t_s)?;
-            cues.push(pose.and_then(|p| Cues::measure(&p, this.width, this.height)));
+            sightings.push(pose.map(|p| Sighting::of(&p, this.width, this.height)));
         }
     }
     let tag = tag.ok_or(Refusal::NoFrames)?;
-    Ok(Baseline::calibrate(&cues, tag, model.name())?)
+    Ok(Baseline::calibrate(&sightings, tag, model.name(), place)?)
 }

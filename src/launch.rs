@@ -43,6 +43,9 @@ pub struct LiveArgs {
     /// Landmark model: lite (lighter) or full.
     #[arg(long, value_enum)]
     pub model: Option<LandmarkModel>,
+    /// Where the camera is, for a fresh calibration (default: the settings' `camera_place`).
+    #[arg(long, value_enum, value_name = "PLACE")]
+    pub camera_at: Option<crate::posture::CameraPlace>,
     /// How strict the judge is (0.25–4).
     #[arg(long)]
     pub sensitivity: Option<f32>,
@@ -179,6 +182,7 @@ impl LiveArgs {
         let detect_calls = (settings.detect_calls && source.is_camera()) || self.detect_calls;
         Ok(Launch {
             live: LiveOptions {
+                camera_place: self.camera_at.unwrap_or(settings.camera_place),
                 pacing: if source.is_camera() {
                     Pacing::Realtime
                 } else {

@@ -16,7 +16,7 @@ use sitwell::history::{self, InstanceLock, Store, summary};
 use sitwell::launch::{self, LiveArgs};
 use sitwell::live::Pacing;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
-use sitwell::posture::{Baseline, JudgeConfig};
+use sitwell::posture::{Baseline, CameraPlace, JudgeConfig};
 
 #[derive(Parser)]
 #[command(
@@ -94,6 +94,10 @@ enum Command {
         /// Frame rate at which image folders are played.
         #[arg(long, default_value_t = 10.0)]
         fps: f64,
+        /// Where the camera is: on a laptop, on top of a monitor, or elsewhere (its pitch is
+        /// then read from the picture alone).
+        #[arg(long, value_enum, default_value_t = CameraPlace::Other, value_name = "PLACE")]
+        camera_at: CameraPlace,
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
     },
@@ -239,8 +243,9 @@ fn main() -> ExitCode {
             model,
             first,
             fps,
+            camera_at,
             inputs,
-        }) => run_calibrate(&out, model, first, fps, &inputs),
+        }) => run_calibrate(&out, model, camera_at, first, fps, &inputs),
         Some(Command::Devices) => run_devices(),
         Some(Command::Watch {
             headless: true,
@@ -340,19 +345,30 @@ fn load_judging(
 fn run_calibrate(
     out: &std::path::Path,
     model: LandmarkModel,
+    place: CameraPlace,
     first_s: f64,
     fps: f64,
     inputs: &[PathBuf],
 ) -> anyhow::Result<ExitCode> {
     let mut estimator = PoseEstimator::new(model, Mode::Static)?;
     let mut log = std::io::stderr();
-    match sitwell::calibrate::from_inputs(&mut estimator, model, inputs, fps, first_s, &mut log) {
+    let calibrated = sitwell::calibrate::from_inputs(
+        &mut estimator,
+        model,
+        place,
+        inputs,
+        fps,
+        first_s,
+        &mut log,
+    );
+    match calibrated {
         Ok(baseline) => {
             baseline.save(out)?;
             eprintln!(
-                "Calibrated from {} frames ({}); baseline written to {}",
+                "Calibrated from {} frames ({}): {}; baseline written to {}",
                 baseline.frames,
                 baseline.source,
+                baseline.camera.describe(),
                 out.display()
             );
             Ok(ExitCode::SUCCESS)

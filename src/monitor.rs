@@ -1,4 +1,5 @@
-//! One time line of judging: pose → cues → reading → smoothed score → engine effects.
+//! One time line of judging: pose → sighting → cues (in the calibrated camera's level view) →
+//! reading → smoothed score → engine effects.
 //!
 //! This is the chain `analyze --baseline` runs over a file and the live pipeline runs on its
 //! inference thread; it holds no thread, window or camera, only the state that carries from
@@ -7,15 +8,16 @@
 use crate::coach::{self, EffectAt, EngineConfig, EngineState, Observation};
 use crate::pose::Pose;
 use crate::posture::{
-    Baseline, BaselineError, Cues, JudgeConfig, Reading, ScoreSmoother, SourceTag,
+    Baseline, BaselineError, Cues, JudgeConfig, Reading, ScoreSmoother, Sighting, SourceTag,
 };
 
 /// What one frame produced.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observed {
-    /// None when there is no person (or no usable geometry).
+    /// None when there is no person; an unmeasured `unknown` reading when the person cannot
+    /// be judged this frame.
     pub reading: Option<Reading>,
-    /// The score smoothed over time (None without a reading).
+    /// The score smoothed over time (None without a measured reading).
     pub score: Option<f32>,
     pub effects: Vec<EffectAt>,
 }
@@ -48,9 +50,12 @@ impl Monitor {
 
     /// Judge the frame at `t_s` (a `width` × `height` picture) and advance the engine.
     pub fn observe(&mut self, pose: Option<&Pose>, width: u32, height: u32, t_s: f64) -> Observed {
-        let reading = pose
-            .and_then(|p| Cues::measure(p, width, height))
-            .map(|cues| crate::posture::judge(&cues, &self.baseline, &self.judge));
+        let reading = pose.map(|p| {
+            match Cues::measure(&Sighting::of(p, width, height), &self.baseline.camera) {
+                Some(cues) => crate::posture::judge(&cues, &self.baseline, &self.judge),
+                None => Reading::unmeasured(),
+            }
+        });
         let observation = match &reading {
             Some(r) => Observation::Person(r),
             None => Observation::NoPerson,
@@ -58,8 +63,8 @@ impl Monitor {
         let (engine, effects) = coach::step(&self.engine, observation, t_s, &self.engine_config);
         self.engine = engine;
         let score = match &reading {
-            Some(r) => Some(self.smoother.update(t_s, r.score)),
-            None => None,
+            Some(r) if r.measured => Some(self.smoother.update(t_s, r.score)),
+            _ => None,
         };
         Observed {
             reading,

@@ -21,6 +21,9 @@ pub const SENSITIVITY_RANGE: std::ops::RangeInclusive<f32> = 0.25..=4.0;
 pub struct Settings {
     /// Camera index (`"0"`) or part of its name (`"Logitech"`).
     pub camera: String,
+    /// Where the camera is: `"laptop"`, `"monitor"` (on top of one) or `"other"`; asked in the
+    /// calibration view.
+    pub camera_place: crate::posture::CameraPlace,
     /// Landmark model: `"lite"` (lighter) or `"full"`.
     pub model: String,
     /// Seconds a slouch lasts before a nudge (10–600).
@@ -54,6 +57,7 @@ impl Default for Settings {
         let engine = EngineConfig::default();
         Settings {
             camera: "0".into(),
+            camera_place: crate::posture::CameraPlace::default(),
             model: "lite".into(),
             dwell_s: engine.dwell_s,
             sensitivity: 1.0,

@@ -503,6 +503,7 @@ mod tests {
             slouch_level,
             score: 100.0 - 20.0 * slouch_level,
             costs: Vec::new(),
+            measured: true,
         }
     }
 

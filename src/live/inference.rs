@@ -20,7 +20,7 @@ use crate::history::record::Sample;
 use crate::history::{Event, EventKind, Recorder, Slice, Writer};
 use crate::monitor::Monitor;
 use crate::pose::{LandmarkModel, Mode, Pose, PoseEstimator};
-use crate::posture::{Baseline, Cues, JudgeConfig, SourceTag};
+use crate::posture::{Baseline, CameraPlace, JudgeConfig, Sighting, SourceTag};
 
 use super::calls::CallChange;
 use super::capture_loop::{Control, Item};
@@ -58,6 +58,8 @@ pub fn camera_wanted(paused: bool, refused: bool, away_for_s: Option<f64>) -> bo
 /// What the inference thread is given.
 pub struct Setup {
     pub model: LandmarkModel,
+    /// Where the user said the camera is.
+    pub camera_place: CameraPlace,
     /// None: calibrate first.
     pub baseline: Option<Baseline>,
     /// Where a fresh calibration is saved (None: kept in memory only).
@@ -135,7 +137,7 @@ impl Shared {
 #[derive(Default)]
 struct Calibration {
     started_t: Option<f64>,
-    cues: Vec<Option<Cues>>,
+    sightings: Vec<Option<Sighting>>,
 }
 
 enum Judging {
@@ -205,8 +207,13 @@ pub fn run(
     crate::memory::release_free_heap();
     let mut last_trim = Instant::now();
     let mut setup = setup;
+    let mut snapshot = Snapshot {
+        camera_place: setup.camera_place,
+        ..Snapshot::default()
+    };
     let judging = match setup.baseline.take() {
         Some(baseline) => {
+            snapshot.camera_seen = Some(baseline.camera.describe());
             Judging::Monitoring(Box::new(Monitor::new(baseline, setup.judge, setup.engine)))
         }
         None => Judging::Calibrating(Calibration::default()),
@@ -215,7 +222,7 @@ pub fn run(
         setup,
         estimator,
         judging,
-        snapshot: Snapshot::default(),
+        snapshot,
         source_checked: false,
         last_thumb: None,
         last_model_t: None,
@@ -365,6 +372,12 @@ impl Inference {
                 self.user_action(action, t)
             }
             Command::Recalibrate => {
+                self.start_calibration();
+                Vec::new()
+            }
+            Command::CameraPlace(place) => {
+                self.setup.camera_place = place;
+                self.snapshot.camera_place = place;
                 self.start_calibration();
                 Vec::new()
             }
@@ -552,11 +565,20 @@ impl Inference {
         match &mut self.judging {
             Judging::Calibrating(calibration) => {
                 let started = *calibration.started_t.get_or_insert(t);
-                calibration.cues.push(
+                calibration.sightings.push(
                     self.last_pose
                         .as_ref()
-                        .and_then(|p| Cues::measure(p, width, height)),
+                        .map(|p| Sighting::of(p, width, height)),
                 );
+                // What the frames so far say of the camera, for the calibration view.
+                self.snapshot.camera_seen = Baseline::calibrate(
+                    &calibration.sightings,
+                    tag.clone(),
+                    "",
+                    self.setup.camera_place,
+                )
+                .ok()
+                .map(|b| b.camera.describe());
                 let progress = ((t - started) / CALIBRATION_S).clamp(0.0, 1.0) as f32;
                 self.snapshot.phase = Phase::Calibrating { progress };
                 self.preview_serial += 1;
@@ -571,10 +593,16 @@ impl Inference {
                     ),
                     serial: self.preview_serial,
                 }));
-                if t - started >= CALIBRATION_S && calibration.cues.len() >= CALIBRATION_MIN_FRAMES
+                if t - started >= CALIBRATION_S
+                    && calibration.sightings.len() >= CALIBRATION_MIN_FRAMES
                 {
                     let model = self.setup.model.name();
-                    match Baseline::calibrate(&calibration.cues, tag, model) {
+                    match Baseline::calibrate(
+                        &calibration.sightings,
+                        tag,
+                        model,
+                        self.setup.camera_place,
+                    ) {
                         Ok(baseline) => effects = self.calibrated(baseline, t),
                         Err(refusal) => {
                             if let Some(h) = &self.setup.history {
@@ -639,7 +667,10 @@ impl Inference {
             "kind": "calibrated",
             "t": round_ms(t),
             "frames": baseline.frames,
+            "camera": baseline.camera.place.as_str(),
+            "camera_tilt_deg": (f64::from(baseline.camera.tilt_deg) * 10.0).round() / 10.0,
         }));
+        self.snapshot.camera_seen = Some(baseline.camera.describe());
         if let Some(path) = &self.setup.baseline_save
             && let Err(e) = baseline.save(path)
         {

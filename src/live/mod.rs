@@ -31,7 +31,7 @@ use crate::capture::camera::{CameraChoice, CameraSource};
 use crate::capture::{self, FrameSource};
 use crate::coach::{EffectAt, EngineConfig};
 use crate::pose::LandmarkModel;
-use crate::posture::{Baseline, JudgeConfig};
+use crate::posture::{Baseline, CameraPlace, JudgeConfig};
 
 pub use capture_loop::Pacing;
 pub use status::{Command, Phase, Preview, Snapshot};
@@ -75,6 +75,8 @@ pub struct LiveOptions {
     /// Frame rate at which a folder of images is played.
     pub folder_fps: f64,
     pub model: LandmarkModel,
+    /// Where the user said the camera is (for a fresh calibration).
+    pub camera_place: CameraPlace,
     /// None: calibrate first.
     pub baseline: Option<Baseline>,
     /// Where a fresh calibration is saved.
@@ -216,6 +218,7 @@ impl Live {
         };
         let setup = inference::Setup {
             model: options.model,
+            camera_place: options.camera_place,
             baseline: options.baseline,
             baseline_save: options.baseline_save,
             judge: options.judge,

@@ -60,6 +60,10 @@ pub struct Snapshot {
     pub in_call: bool,
     /// Set while calibrating from a camera or clip.
     pub preview: Option<Arc<Preview>>,
+    /// Where the user said the camera is.
+    pub camera_place: crate::posture::CameraPlace,
+    /// What calibration makes of the camera so far ("a laptop camera looking up at you …").
+    pub camera_seen: Option<String>,
     /// Something the user should know that does not stop monitoring (e.g. the baseline
     /// belonged to another camera, a fresh one could not be saved).
     pub note: Option<String>,
@@ -88,6 +92,8 @@ impl Default for Snapshot {
             away: false,
             in_call: false,
             preview: None,
+            camera_place: crate::posture::CameraPlace::default(),
+            camera_seen: None,
             note: None,
             source_name: String::new(),
             frames_analysed: 0,
@@ -114,6 +120,8 @@ pub enum Command {
     Act(UserAction),
     /// Measure the upright posture again.
     Recalibrate,
+    /// The user said where the camera is: calibrate again for it.
+    CameraPlace(crate::posture::CameraPlace),
     /// New settings from the settings panel: they apply from the next frame.
     Configure {
         judge: JudgeConfig,

@@ -6,7 +6,7 @@
 use std::f32::consts::PI;
 
 /// A point in image pixels.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 pub struct PointPx {
     pub x: f32,
     pub y: f32,
@@ -19,6 +19,11 @@ impl PointPx {
 
     pub fn distance(self, other: PointPx) -> f32 {
         (self.x - other.x).hypot(self.y - other.y)
+    }
+
+    /// The point halfway to `other`.
+    pub fn mid(self, other: PointPx) -> PointPx {
+        PointPx::new((self.x + other.x) / 2.0, (self.y + other.y) / 2.0)
     }
 }
 

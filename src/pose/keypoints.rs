@@ -1,5 +1,6 @@
 //! The 33 BlazePose keypoints by name, and the pose record the rest of Sitwell consumes.
 
+use super::face::Face;
 use super::geometry::Roi;
 
 /// Declares [`KeypointId`] from one list (model order): the enum, `ALL` and `name`.
@@ -152,6 +153,8 @@ pub struct Pose {
     pub presence: f32,
     /// The region the landmark model looked at, in image pixels.
     pub roi: Roi,
+    /// The face mesh on the pose's face, when it saw one.
+    pub face: Option<Face>,
 }
 
 impl Pose {

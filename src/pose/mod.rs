@@ -3,12 +3,14 @@
 //! metres.
 //!
 //! Flow for one frame: [`detector`] (whole frame, letterboxed) → body [`geometry::Roi`] →
-//! [`crop`] → [`landmarks`] (regression + heatmap refinement + projection) → [`Pose`].
+//! [`crop`] → [`landmarks`] (regression + heatmap refinement + projection) → [`Pose`], then
+//! [`face`]: the face mesh on the pose's face, for the head's size, height and pitch.
 //! In tracking mode [`tracker`] builds the next ROI from this frame's landmarks instead.
 
 pub mod anchors;
 pub mod crop;
 pub mod detector;
+pub mod face;
 pub mod filter;
 pub mod geometry;
 pub mod keypoints;
@@ -19,6 +21,7 @@ pub mod tracker;
 
 use std::path::PathBuf;
 
+pub use face::{Face, FaceAnchor, FacePoint};
 pub use geometry::{PointPx, Roi};
 pub use keypoints::{Keypoint, KeypointId, NUM_KEYPOINTS, Pose, SKELETON, WorldPoint};
 pub use model_files::LandmarkModel;

@@ -22,6 +22,12 @@ pub const DETECTOR: ModelFile = ModelFile {
     sha256: "4cc806df6b70ffb93df83f0d59a3d599d0ff4fa0660dc2690e7fe23d26f1d769",
 };
 
+/// MediaPipe's face mesh (converted from `face_landmark.tflite`).
+pub const FACE_MESH: ModelFile = ModelFile {
+    file_name: "face_landmark.onnx",
+    sha256: "7153c3423cae7cabd8ce0091ad0a37f168335ee7b1998b40b7b9acd5ab350258",
+};
+
 /// Which BlazePose landmark model to run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum LandmarkModel {
@@ -101,6 +107,7 @@ mod tests {
             DETECTOR,
             LandmarkModel::Lite.file(),
             LandmarkModel::Full.file(),
+            FACE_MESH,
         ] {
             read_model(&dir, model).unwrap_or_else(|e| panic!("{e}"));
         }

@@ -4,11 +4,12 @@ use image::RgbImage;
 
 use super::PoseError;
 use super::detector::PoseDetector;
+use super::face::FaceMesh;
 use super::filter::{PointSmoother, ROI_SMOOTHING};
 use super::geometry::{Roi, alignment_diameter};
 use super::keypoints::Pose;
 use super::landmarks::LandmarkDetector;
-use super::model_files::{self, DETECTOR, LandmarkModel};
+use super::model_files::{self, DETECTOR, FACE_MESH, LandmarkModel};
 use super::runtime;
 
 /// Below this pose-presence score the landmarks are dropped and the detector runs again.
@@ -30,10 +31,11 @@ struct Track {
     next_roi: Roi,
 }
 
-/// BlazePose: frame in, person (or none) out.
+/// BlazePose and the face mesh: frame in, person (or none) out.
 pub struct PoseEstimator {
     detector: PoseDetector,
     landmarks: LandmarkDetector,
+    face: FaceMesh,
     model: LandmarkModel,
     mode: Mode,
     track: Option<Track>,
@@ -61,9 +63,14 @@ impl PoseEstimator {
             &landmark_bytes,
             model.file().file_name,
         )?)?;
+        let face = FaceMesh::new(runtime::session_from_bytes(
+            &model_files::read_model(dir, FACE_MESH)?,
+            FACE_MESH.file_name,
+        )?)?;
         Ok(Self {
             detector,
             landmarks,
+            face,
             model,
             mode,
             track: None,
@@ -134,11 +141,14 @@ impl PoseEstimator {
             track.next_roi = Roi::from_alignment_points(center, scale_point);
             tracing::trace!(roi = ?track.next_roi, "next tracking ROI");
         }
-        Ok(Some(Pose {
+        let mut pose = Pose {
             keypoints: result.keypoints,
             world: result.world,
             presence: result.presence,
             roi,
-        }))
+            face: None,
+        };
+        pose.face = self.face.run(frame, &pose)?;
+        Ok(Some(pose))
     }
 }

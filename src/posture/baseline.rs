@@ -1,8 +1,10 @@
-//! Calibration: the user's own upright posture, as robust per-cue centres and spreads.
+//! Calibration: the camera set-up and the user's own upright posture, as robust per-cue
+//! centres and spreads.
 //!
 //! A baseline is built from a few seconds of upright sitting (or a set of stills), judged for
-//! quality (a person, shoulders in view, the whole head in the picture, sitting still) and
-//! refused with a reason otherwise.
+//! quality (a person, shoulders in view, the whole face in the picture and facing the camera,
+//! sitting still) and refused with a reason otherwise. The camera's pitch is estimated from
+//! the same frames ([`CameraSetup::estimate`]), within what the user said of its place.
 //! It belongs to one camera and resolution: [`Baseline::check_source`] refuses to judge frames
 //! from another one rather than silently producing nonsense. Saved as small versioned JSON.
 
@@ -10,10 +12,13 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::cues::Cues;
+use super::camera::{CameraPlace, CameraSetup};
+use super::cues::{Cues, Sighting};
 
 /// Version of the file layout; older or newer files are refused with a clear message.
-pub const BASELINE_VERSION: u32 = 1;
+/// Version 2 knows the camera (its place and pitch) and measures the head with the face mesh;
+/// a version 1 baseline cannot be read that way, so it is made again.
+pub const BASELINE_VERSION: u32 = 2;
 
 /// Calibration frames must show nose, ears and shoulders clearly: a baseline built on guessed
 /// shoulders (cut off by the frame) would judge everything after it wrongly.
@@ -23,8 +28,18 @@ const MIN_PERSON_SHARE: f32 = 0.8;
 const MIN_JUDGEABLE_SHARE: f32 = 0.8;
 /// Steadiness limits on the spread (scaled MAD) of the cues that carry the judgement.
 const MAX_SPREAD_HEAD_SCALE_LN: f32 = 0.04;
-const MAX_SPREAD_EAR_HEIGHT: f32 = 0.06;
+const MAX_SPREAD_HEAD_HEIGHT: f32 = 0.06;
 const MAX_SPREAD_SHOULDER_HEIGHT: f32 = 0.06;
+/// Beyond this yaw while looking at the screen, the camera sees the user from the side: the
+/// frontal cues do not hold there.
+const MAX_CALIBRATION_YAW_DEG: f32 = 20.0;
+/// Room above the face (in face heights) calibration asks for, so that moving does not take
+/// the head out of the picture; more when the camera looks up at the user, where leaning in
+/// raises the head in the picture.
+const MIN_HEADROOM: f32 = 0.1;
+const MIN_HEADROOM_LOOKING_UP: f32 = 0.5;
+/// A camera pitched up by this much looks up at the user.
+const LOOKING_UP_DEG: f32 = 8.0;
 
 /// Where a baseline's frames came from: the picture size always, the camera when it was one.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -42,6 +57,8 @@ pub struct Baseline {
     pub source: SourceTag,
     /// Landmark model the cues were measured with (`lite` or `full`).
     pub model: String,
+    /// The camera as calibration understood it: its place and pitch.
+    pub camera: CameraSetup,
     /// Frames that went into it.
     pub frames: usize,
     /// Per-cue median.
@@ -69,6 +86,18 @@ pub enum Refusal {
         "the top of your head is cut off in {cut} of {seen} frames: tilt the camera up (or sit a little lower) until your whole head is in the picture"
     )]
     HeadCut { cut: usize, seen: usize },
+    #[error(
+        "there is too little room above your head: leaning toward the screen would take it out of the picture; tilt the camera up a little (on a laptop, tilt the screen back) until there is space above your head"
+    )]
+    NoHeadroom,
+    #[error(
+        "your face is not clearly visible in {hidden} of {seen} frames: face your screen, with nothing in front of your face, in even light"
+    )]
+    FaceHidden { hidden: usize, seen: usize },
+    #[error(
+        "the camera sees you from the side (your face is turned {yaw_deg:.0}° from it while you look at your screen): put the camera in front of you, above or below the screen's middle"
+    )]
+    FromTheSide { yaw_deg: f32 },
     #[error(
         "you moved too much ({cue} varied by {spread:.3}, at most {limit:.3}): sit still for a few seconds"
     )]
@@ -117,62 +146,107 @@ impl std::fmt::Display for SourceTag {
     }
 }
 
-/// Median of a non-empty slice (sorted copy).
+/// Median of a slice (sorted copy); NaN for an empty one, which callers never pass.
 fn median(values: &mut [f32]) -> f32 {
     values.sort_by(f32::total_cmp);
     let n = values.len();
-    if n % 2 == 1 {
+    if n == 0 {
+        f32::NAN
+    } else if n % 2 == 1 {
         values[n / 2]
     } else {
         (values[n / 2 - 1] + values[n / 2]) / 2.0
     }
 }
 
+/// One calibration test: the frames that pass it, how many were tested, and whether enough
+/// passed ([`MIN_JUDGEABLE_SHARE`]).
+fn keep(frames: Vec<&Sighting>, pass: impl Fn(&Sighting) -> bool) -> (Vec<&Sighting>, usize, bool) {
+    let all = frames.len();
+    let kept: Vec<&Sighting> = frames.into_iter().filter(|s| pass(s)).collect();
+    let enough = !kept.is_empty() && kept.len() as f32 >= MIN_JUDGEABLE_SHARE * all as f32;
+    (kept, all, enough)
+}
+
 impl Baseline {
     /// Build a baseline from the frames of an upright sitting: `None` entries are frames where
-    /// no person was found. Refuses with a reason when the sitting cannot be trusted.
+    /// no person was found; `place` is where the user said the camera is. Refuses with a
+    /// reason when the sitting cannot be trusted.
     pub fn calibrate(
-        frames: &[Option<Cues>],
+        frames: &[Option<Sighting>],
         source: SourceTag,
         model: &str,
+        place: CameraPlace,
     ) -> Result<Baseline, Refusal> {
         let total = frames.len();
         if total == 0 {
             return Err(Refusal::NoFrames);
         }
-        let seen: Vec<&Cues> = frames.iter().flatten().collect();
+        let seen: Vec<&Sighting> = frames.iter().flatten().collect();
         let missing = total - seen.len();
         if seen.is_empty() || (seen.len() as f32) < MIN_PERSON_SHARE * total as f32 {
             return Err(Refusal::NoPerson { missing, total });
         }
-        let judgeable: Vec<&Cues> = seen
-            .iter()
-            .copied()
-            .filter(|c| c.in_frame && c.min_visibility >= CALIBRATION_MIN_VISIBILITY)
-            .collect();
-        let hidden = seen.len() - judgeable.len();
-        if judgeable.is_empty()
-            || (judgeable.len() as f32) < MIN_JUDGEABLE_SHARE * seen.len() as f32
-        {
+        let (visible, all, enough) = keep(seen, |s| {
+            s.in_frame && s.min_visibility >= CALIBRATION_MIN_VISIBILITY
+        });
+        if !enough {
             return Err(Refusal::NotVisible {
-                hidden,
-                seen: seen.len(),
+                hidden: all - visible.len(),
+                seen: all,
             });
         }
-
-        // A head cut off at the top edge leaves the face landmarks guessed, and a camera aimed
-        // that low also sees the posture from a steep angle the judge is least sure of.
-        let seen = judgeable.len();
-        let (judgeable, cut): (Vec<&Cues>, Vec<&Cues>) =
-            judgeable.into_iter().partition(|c| c.eyes_in_frame);
-        if cut.len() as f32 > (1.0 - MIN_JUDGEABLE_SHARE) * seen as f32 {
+        // A head cut off at the top edge leaves the face guessed, and a camera aimed that low
+        // also sees the posture from a steep angle the judge is least sure of.
+        let (whole, all, enough) = keep(visible, |s| {
+            s.eyes_in_frame && s.face.is_none_or(|f| f.inside)
+        });
+        if !enough {
             return Err(Refusal::HeadCut {
-                cut: cut.len(),
-                seen,
+                cut: all - whole.len(),
+                seen: all,
             });
         }
+        let (faced, all, enough) = keep(whole, |s| s.face.is_some());
+        if !enough {
+            return Err(Refusal::FaceHidden {
+                hidden: all - faced.len(),
+                seen: all,
+            });
+        }
+        let faces: Vec<_> = faced.iter().filter_map(|s| s.face).collect();
+        let yaw = median(&mut faces.iter().map(|f| f.yaw_deg).collect::<Vec<_>>());
+        if yaw.abs() > MAX_CALIBRATION_YAW_DEG {
+            return Err(Refusal::FromTheSide { yaw_deg: yaw.abs() });
+        }
+        let camera = CameraSetup::estimate(
+            place,
+            median(&mut faces.iter().map(|f| f.pitch_deg).collect::<Vec<_>>()),
+            median(&mut faced.iter().map(|s| s.eyes.y).collect::<Vec<_>>()),
+            source.width,
+            source.height,
+        );
+        let looking_up = place == CameraPlace::Laptop || camera.tilt_deg >= LOOKING_UP_DEG;
+        let need = if looking_up {
+            MIN_HEADROOM_LOOKING_UP
+        } else {
+            MIN_HEADROOM
+        };
+        if median(&mut faces.iter().map(|f| f.headroom).collect::<Vec<_>>()) < need {
+            return Err(Refusal::NoHeadroom);
+        }
 
-        let rows: Vec<[f32; 8]> = judgeable.iter().map(|c| c.values()).collect();
+        let rows: Vec<[f32; 8]> = faced
+            .iter()
+            .filter_map(|s| Cues::measure(s, &camera))
+            .map(|c| c.values())
+            .collect();
+        if rows.is_empty() {
+            return Err(Refusal::FaceHidden {
+                hidden: faced.len(),
+                seen: faced.len(),
+            });
+        }
         let mut centre = [0.0f32; 8];
         let mut spread = [0.0f32; 8];
         for i in 0..8 {
@@ -185,7 +259,7 @@ impl Baseline {
         let spread = Cues::from_values(spread);
         for (cue, value, limit) in [
             ("head size", spread.head_scale_ln, MAX_SPREAD_HEAD_SCALE_LN),
-            ("ear height", spread.ear_height, MAX_SPREAD_EAR_HEIGHT),
+            ("head height", spread.head_height, MAX_SPREAD_HEAD_HEIGHT),
             (
                 "shoulder height",
                 spread.shoulder_height,
@@ -208,7 +282,8 @@ impl Baseline {
             version: BASELINE_VERSION,
             source,
             model: model.to_owned(),
-            frames: judgeable.len(),
+            camera,
+            frames: rows.len(),
             centre: Cues::from_values(centre),
             spread,
             created_unix_s,
@@ -278,22 +353,7 @@ pub fn default_path() -> Option<PathBuf> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn cues(head: f32, ear: f32) -> Cues {
-        Cues {
-            shoulder_width_px: 200.0,
-            head_scale_ln: head,
-            ear_height: ear,
-            shoulder_height: 0.4,
-            nose_drop: 0.1,
-            nose_offset: 0.0,
-            ear_tilt_rad: 0.0,
-            lean: 0.0,
-            min_visibility: 0.99,
-            in_frame: true,
-            eyes_in_frame: true,
-        }
-    }
+    use crate::posture::cues::test_sighting;
 
     fn tag() -> SourceTag {
         SourceTag {
@@ -303,65 +363,87 @@ mod tests {
         }
     }
 
+    fn calibrate(frames: &[Option<Sighting>]) -> Result<Baseline, Refusal> {
+        Baseline::calibrate(frames, tag(), "lite", CameraPlace::Other)
+    }
+
     #[test]
-    fn a_steady_sitting_gives_its_median_and_spread() {
-        let frames: Vec<Option<Cues>> = (0..21)
-            .map(|i| Some(cues(-0.8 + 0.001 * (i % 3) as f32, -0.2)))
+    fn a_steady_sitting_gives_its_median_and_spread_and_the_camera() {
+        let frames: Vec<Option<Sighting>> = (0..21)
+            .map(|i| Some(test_sighting(200.0, 60.0 + 0.1 * (i % 3) as f32)))
             .collect();
-        let b = Baseline::calibrate(&frames, tag(), "lite").expect("steady sitting calibrates");
-        assert!((b.centre.head_scale_ln - -0.799).abs() < 1e-6);
+        let b = calibrate(&frames).expect("steady sitting calibrates");
+        let middle = Cues::measure(&test_sighting(200.0, 60.1), &b.camera).expect("judgeable");
+        assert!((b.centre.head_scale_ln - middle.head_scale_ln).abs() < 1e-6);
         assert!(b.spread.head_scale_ln > 0.0 && b.spread.head_scale_ln < 0.01);
         assert_eq!(b.frames, 21);
+        // The test face's pitch puts the camera level with the eyes; the eyes sit 50 px above
+        // the centre, so the camera is pitched a little down.
+        assert!(
+            b.camera.tilt_deg < 0.0 && b.camera.tilt_deg > -10.0,
+            "{:?}",
+            b.camera
+        );
     }
 
     #[test]
     fn refusals_name_the_reason() {
-        assert_eq!(
-            Baseline::calibrate(&[], tag(), "lite"),
-            Err(Refusal::NoFrames)
-        );
-        let mostly_empty = [None, None, Some(cues(-0.8, -0.2))];
+        assert_eq!(calibrate(&[]), Err(Refusal::NoFrames));
+        let one = Some(test_sighting(200.0, 60.0));
         assert!(matches!(
-            Baseline::calibrate(&mostly_empty, tag(), "lite"),
+            calibrate(&[None, None, one]),
             Err(Refusal::NoPerson {
                 missing: 2,
                 total: 3
             })
         ));
-        let mut hidden = cues(-0.8, -0.2);
-        hidden.in_frame = false;
+        let with = |change: &dyn Fn(&mut Sighting)| {
+            let mut s = test_sighting(200.0, 60.0);
+            change(&mut s);
+            vec![Some(s); 4]
+        };
         assert!(matches!(
-            Baseline::calibrate(&[Some(hidden); 4], tag(), "lite"),
+            calibrate(&with(&|s| s.in_frame = false)),
             Err(Refusal::NotVisible { hidden: 4, seen: 4 })
         ));
-        let mut cut = cues(-0.8, -0.2);
-        cut.eyes_in_frame = false;
-        let head_cut = Baseline::calibrate(&[Some(cut); 4], tag(), "lite").unwrap_err();
+        let head_cut = calibrate(&with(&|s| s.eyes_in_frame = false)).unwrap_err();
         assert_eq!(head_cut, Refusal::HeadCut { cut: 4, seen: 4 });
         assert!(head_cut.to_string().contains("tilt the camera up"));
-        // One cut frame among ten is dropped, not refused.
-        let mut mostly_whole = vec![Some(cues(-0.8, -0.2)); 9];
-        mostly_whole.push(Some(cut));
-        let b =
-            Baseline::calibrate(&mostly_whole, tag(), "lite").expect("one cut frame is dropped");
-        assert_eq!(b.frames, 9);
-        let wobbly: Vec<Option<Cues>> = (0..10)
-            .map(|i| Some(cues(-0.8, if i % 2 == 0 { -0.4 } else { 0.0 })))
-            .collect();
-        let refusal = Baseline::calibrate(&wobbly, tag(), "lite").unwrap_err();
-        assert!(matches!(
-            refusal,
-            Refusal::Unsteady {
-                cue: "ear height",
-                ..
+        let hidden = calibrate(&with(&|s| s.face = None)).unwrap_err();
+        assert_eq!(hidden, Refusal::FaceHidden { hidden: 4, seen: 4 });
+        let side = calibrate(&with(&|s| {
+            if let Some(f) = s.face.as_mut() {
+                f.yaw_deg = 32.0;
             }
-        ));
+        }))
+        .unwrap_err();
+        assert!(matches!(side, Refusal::FromTheSide { .. }), "{side}");
+        assert!(side.to_string().contains("in front of you"));
+        // One cut frame among ten is dropped, not refused.
+        let mut mostly_whole = vec![Some(test_sighting(200.0, 60.0)); 9];
+        mostly_whole.extend(with(&|s| s.eyes_in_frame = false).into_iter().take(1));
+        let b = calibrate(&mostly_whole).expect("one cut frame is dropped");
+        assert_eq!(b.frames, 9);
+        let wobbly: Vec<Option<Sighting>> = (0..10)
+            .map(|i| Some(test_sighting(if i % 2 == 0 { 150.0 } else { 250.0 }, 60.0)))
+            .collect();
+        let refusal = calibrate(&wobbly).unwrap_err();
+        assert!(
+            matches!(
+                refusal,
+                Refusal::Unsteady {
+                    cue: "head height",
+                    ..
+                }
+            ),
+            "{refusal}"
+        );
         assert!(refusal.to_string().contains("sit still"));
     }
 
     #[test]
     fn another_resolution_or_camera_is_refused() {
-        let mut b = Baseline::calibrate(&[Some(cues(-0.8, -0.2))], tag(), "lite").unwrap();
+        let mut b = calibrate(&[Some(test_sighting(200.0, 60.0))]).unwrap();
         assert!(b.check_source(&tag()).is_ok());
         let small = SourceTag {
             width: 320,
@@ -378,19 +460,17 @@ mod tests {
     }
 
     #[test]
-    fn save_load_round_trip_and_bad_files() {
+    fn save_load_round_trip_and_bad_or_older_files() {
         let dir = std::env::temp_dir().join(format!("sitwell-baseline-{}", std::process::id()));
         let path = dir.join("nested").join("baseline.json");
-        let b = Baseline::calibrate(&[Some(cues(-0.8, -0.2))], tag(), "full").unwrap();
+        let b = Baseline::calibrate(
+            &[Some(test_sighting(200.0, 60.0))],
+            tag(),
+            "full",
+            CameraPlace::Laptop,
+        )
+        .unwrap();
         b.save(&path).unwrap();
-        assert_eq!(Baseline::load(&path).unwrap(), b);
-
-        // Files saved before `eyes_in_frame` existed still load.
-        let mut older: serde_json::Value = serde_json::to_value(&b).unwrap();
-        for cues in ["centre", "spread"] {
-            older[cues].as_object_mut().unwrap().remove("eyes_in_frame");
-        }
-        std::fs::write(&path, older.to_string()).unwrap();
         assert_eq!(Baseline::load(&path).unwrap(), b);
 
         std::fs::write(&path, "{ not json").unwrap();
@@ -398,10 +478,11 @@ mod tests {
             Baseline::load(&path),
             Err(BaselineError::Corrupt { .. })
         ));
-        std::fs::write(&path, r#"{"version": 99}"#).unwrap();
+        // A baseline from before Sitwell knew the camera: made again, with a reason.
+        std::fs::write(&path, r#"{"version": 1}"#).unwrap();
         let err = Baseline::load(&path).unwrap_err().to_string();
         assert!(
-            err.contains("version 99") && err.contains("calibrate again"),
+            err.contains("version 1") && err.contains("calibrate again"),
             "{err}"
         );
         assert!(matches!(

@@ -8,28 +8,33 @@ use serde::Serialize;
 use super::baseline::Baseline;
 use super::cues::{Cues, MIN_VISIBILITY};
 
-/// Degrees of craniovertebral-angle drop per unit of ln(head size / shoulder width) change,
-/// for small changes.
-pub const CVA_DEG_PER_HEAD_SCALE_LN: f32 = 52.0;
-/// Degrees of craniovertebral-angle drop per shoulder width the ears sink (relative to the
-/// image centre, scaled by the shoulder width), for small changes.
-pub const CVA_DEG_PER_EAR_DROP: f32 = 171.0;
+/// The CVA-drop estimate, fitted on the camera study (`scripts/camera_study.py`, see
+/// `GEOMETRY.md`): `sat(A·Δhs + B·Δhh + C·Δhs·hh₀ + D·Δhh·hh₀ + E·Δsh)` in the level view,
+/// where hs is the head scale, hh the head height, sh the shoulder height and hh₀ the
+/// calibrated head height. hh₀ says where the head sits against a level camera at the
+/// camera's spot: far above it (a laptop camera), a head that comes forward also rises in the
+/// picture, which the C and D terms take back; E takes back what head and shoulders share
+/// (moving the whole body while the camera's pitch is a little off).
+pub const CVA_DEG_PER_HEAD_SCALE_LN: f32 = 100.1;
+pub const CVA_DEG_PER_HEAD_DROP: f32 = 99.3;
+pub const CVA_HEAD_SCALE_BY_HEIGHT: f32 = -120.6;
+pub const CVA_HEAD_DROP_BY_HEIGHT: f32 = 12.2;
+pub const CVA_DEG_PER_SHOULDER_DROP: f32 = -38.9;
 /// Where the CVA-drop estimate levels off: the frontal cues keep growing as a slouch deepens
 /// (the head nears the lens and sinks in the picture) while the angle falls ever more slowly.
-pub const CVA_DROP_SATURATION_DEG: f32 = 34.0;
+pub const CVA_DROP_SATURATION_DEG: f32 = 32.0;
 /// Degrees of upper-trunk / shoulder forward roll per shoulder width the shoulders sink.
 pub const SHOULDER_DEG_PER_SHOULDER_DROP: f32 = 160.0;
-/// Nose drop (in ear widths) that corresponds to one radian of head pitch, roughly.
-const NOSE_DROP_PER_PITCH_SIN: f32 = 0.4;
-/// Nose offset (in ear widths) that corresponds to one radian of head yaw, roughly.
-const NOSE_OFFSET_PER_YAW_SIN: f32 = 0.6;
 
 /// Thresholds at sensitivity 1.
 pub const FORWARD_HEAD_DROP_DEG: f32 = 5.5;
 pub const ROUNDED_SHOULDER_DROP_DEG: f32 = 8.0;
-pub const LOOK_DOWN_PITCH_DEG: f32 = 14.0;
-/// Beyond this yaw the head is turned too far to judge.
-pub const MAX_YAW_DEG: f32 = 35.0;
+/// The face pitched down this much more than at calibration is a glance down (the face
+/// mesh's pitch; a slouch moves it by a few degrees at most).
+pub const LOOK_DOWN_PITCH_DEG: f32 = 12.0;
+/// Beyond this yaw (from calibration) the head is turned too far to judge: the face's width
+/// then says more about the turn than about the distance.
+pub const MAX_YAW_DEG: f32 = 18.0;
 
 /// Score cost: points per degree beyond a small dead zone, and a cap, per cue.
 const HEAD_DEAD_ZONE_DEG: f32 = 1.0;
@@ -134,6 +139,32 @@ pub struct Reading {
     pub score: f32,
     /// What cost the missing points.
     pub costs: Vec<Cost>,
+    /// False for a person the judge could not measure (face cut off or hidden, points out of
+    /// the picture): the pattern is `unknown` and the numbers are zeros, not measurements.
+    pub measured: bool,
+}
+
+impl Reading {
+    /// A person in view who cannot be judged this frame.
+    pub fn unmeasured() -> Reading {
+        Reading {
+            cva_deg: 0.0,
+            cva_drop_deg: 0.0,
+            shoulder_angle_deg: 0.0,
+            shoulder_drop_deg: 0.0,
+            head_pitch_deg: 0.0,
+            head_yaw_deg: 0.0,
+            head_roll_deg: 0.0,
+            lean_deg: 0.0,
+            distance_change_pct: 0.0,
+            confidence: 0.0,
+            pattern: Pattern::Unknown,
+            slouch_level: 0.0,
+            score: 0.0,
+            costs: Vec::new(),
+            measured: false,
+        }
+    }
 }
 
 /// `x` for small values, levelling off toward ±`limit`: x / √(1 + (x / limit)²).
@@ -141,41 +172,56 @@ fn soft_saturate(x: f32, limit: f32) -> f32 {
     x / (1.0 + (x / limit).powi(2)).sqrt()
 }
 
-fn asin_deg(ratio: f32) -> f32 {
-    ratio.clamp(-1.0, 1.0).asin().to_degrees()
+/// The CVA-drop estimate (before levelling off) from changes of head scale, head height and
+/// shoulder height in the level view, and the calibrated head height.
+fn cva_drop_linear(
+    head_scale_change: f32,
+    head_drop: f32,
+    shoulder_sink: f32,
+    head_height_0: f32,
+) -> f32 {
+    CVA_DEG_PER_HEAD_SCALE_LN * head_scale_change
+        + CVA_DEG_PER_HEAD_DROP * head_drop
+        + CVA_HEAD_SCALE_BY_HEIGHT * head_scale_change * head_height_0
+        + CVA_HEAD_DROP_BY_HEIGHT * head_drop * head_height_0
+        + CVA_DEG_PER_SHOULDER_DROP * shoulder_sink
 }
 
 /// Judge one frame's cues against the baseline.
 pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading {
     let base = &baseline.centre;
     let head_scale_change = cues.head_scale_ln - base.head_scale_ln;
-    let ear_drop = cues.ear_height - base.ear_height;
+    let head_drop = cues.head_height - base.head_height;
     let shoulder_sink = cues.shoulder_height - base.shoulder_height;
 
     let cva_drop_deg = soft_saturate(
-        CVA_DEG_PER_HEAD_SCALE_LN * head_scale_change + CVA_DEG_PER_EAR_DROP * ear_drop,
+        cva_drop_linear(
+            head_scale_change,
+            head_drop,
+            shoulder_sink,
+            base.head_height,
+        ),
         CVA_DROP_SATURATION_DEG,
     );
     let shoulder_drop_deg = SHOULDER_DEG_PER_SHOULDER_DROP * shoulder_sink;
-    let head_pitch_deg = asin_deg((cues.nose_drop - base.nose_drop) / NOSE_DROP_PER_PITCH_SIN);
-    let head_yaw_deg = asin_deg((cues.nose_offset - base.nose_offset) / NOSE_OFFSET_PER_YAW_SIN);
-    let head_roll_deg = (cues.ear_tilt_rad - base.ear_tilt_rad).to_degrees();
-    let neck_height = (base.shoulder_height - base.ear_height).max(0.1);
+    let head_pitch_deg = cues.head_pitch_deg - base.head_pitch_deg;
+    let head_yaw_deg = cues.head_yaw_deg - base.head_yaw_deg;
+    let head_roll_deg = cues.head_roll_deg - base.head_roll_deg;
+    let neck_height = (base.shoulder_height - base.head_height).max(0.1);
     let lean_deg = ((cues.lean - base.lean) / neck_height).atan().to_degrees();
     let distance_change_pct = (base.shoulder_width_px / cues.shoulder_width_px - 1.0) * 100.0;
 
     let visibility =
         ((cues.min_visibility - MIN_VISIBILITY) / (1.0 - MIN_VISIBILITY)).clamp(0.0, 1.0);
     let turn = (1.0 - (head_yaw_deg.abs() / MAX_YAW_DEG).powi(2)).clamp(0.0, 1.0);
-    let framing = if cues.in_frame { 1.0 } else { 0.0 };
-    let confidence = (visibility * turn * framing).sqrt();
+    let confidence = (visibility * turn).sqrt();
 
     let sensitivity = config.sensitivity.max(0.1);
     let head_level = cva_drop_deg * sensitivity / FORWARD_HEAD_DROP_DEG;
     let shoulder_level = shoulder_drop_deg * sensitivity / ROUNDED_SHOULDER_DROP_DEG;
     let slouch_level = head_level.max(shoulder_level);
 
-    let pattern = if confidence < 0.5 {
+    let pattern = if head_yaw_deg.abs() >= MAX_YAW_DEG || confidence < 0.5 {
         Pattern::Unknown
     } else if head_pitch_deg >= LOOK_DOWN_PITCH_DEG && shoulder_level < 1.0 {
         Pattern::LookDown
@@ -187,7 +233,6 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
             (false, false) => Pattern::Upright,
         }
     };
-
     let head_points = ((cva_drop_deg * sensitivity - HEAD_DEAD_ZONE_DEG) * HEAD_POINTS_PER_DEG)
         .clamp(0.0, HEAD_MAX_POINTS);
     let shoulder_points = ((shoulder_drop_deg * sensitivity - SHOULDER_DEAD_ZONE_DEG)
@@ -218,6 +263,7 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
         slouch_level,
         score,
         costs,
+        measured: true,
     }
 }
 
@@ -255,22 +301,8 @@ impl ScoreSmoother {
 mod tests {
     use super::*;
     use crate::posture::baseline::SourceTag;
-
-    fn upright() -> Cues {
-        Cues {
-            shoulder_width_px: 250.0,
-            head_scale_ln: (110.0f32 / 250.0).ln(),
-            ear_height: -0.5,
-            shoulder_height: 0.2,
-            nose_drop: 0.1,
-            nose_offset: 0.0,
-            ear_tilt_rad: 0.0,
-            lean: 0.0,
-            min_visibility: 0.99,
-            in_frame: true,
-            eyes_in_frame: true,
-        }
-    }
+    use crate::posture::camera::CameraPlace;
+    use crate::posture::cues::test_sighting;
 
     fn baseline() -> Baseline {
         let tag = SourceTag {
@@ -278,7 +310,17 @@ mod tests {
             width: 640,
             height: 480,
         };
-        Baseline::calibrate(&[Some(upright())], tag, "lite").expect("calibrates")
+        Baseline::calibrate(
+            &[Some(test_sighting(200.0, 60.0))],
+            tag,
+            "lite",
+            CameraPlace::Other,
+        )
+        .expect("calibrates")
+    }
+
+    fn upright() -> Cues {
+        baseline().centre
     }
 
     fn judged(cues: Cues) -> Reading {
@@ -290,7 +332,7 @@ mod tests {
         let r = judged(upright());
         assert_eq!(r.pattern, Pattern::Upright);
         assert_eq!(r.score, 100.0);
-        assert!(r.costs.is_empty());
+        assert!(r.costs.is_empty() && r.measured);
         assert_eq!(r.cva_deg, JudgeConfig::default().baseline_cva_deg);
     }
 
@@ -298,9 +340,9 @@ mod tests {
     fn head_forward_and_down_is_forward_head_and_costs_points() {
         let mut c = upright();
         c.head_scale_ln += 0.05;
-        c.ear_height += 0.06;
+        c.head_height += 0.06;
         let r = judged(c);
-        let linear = CVA_DEG_PER_HEAD_SCALE_LN * 0.05 + CVA_DEG_PER_EAR_DROP * 0.06;
+        let linear = cva_drop_linear(0.05, 0.06, 0.0, upright().head_height);
         assert!((r.cva_drop_deg - soft_saturate(linear, CVA_DROP_SATURATION_DEG)).abs() < 1e-3);
         assert!(r.cva_drop_deg > 5.5 && r.cva_drop_deg < linear);
         assert_eq!(r.pattern, Pattern::ForwardHead);
@@ -312,7 +354,8 @@ mod tests {
         assert!((100.0 - r.costs.iter().map(|c| c.points).sum::<f32>() - r.score).abs() < 1e-3);
         // Sensitivity 2 flags half the deviation.
         let mut mild = upright();
-        mild.ear_height += 0.03;
+        mild.head_height +=
+            0.6 * FORWARD_HEAD_DROP_DEG / cva_drop_linear(0.0, 1.0, 0.0, mild.head_height);
         assert_eq!(judged(mild).pattern, Pattern::Upright);
         let strict = JudgeConfig {
             sensitivity: 2.0,
@@ -326,28 +369,28 @@ mod tests {
 
     #[test]
     fn a_deeper_slouch_reads_deeper_but_levels_off() {
+        let gain = cva_drop_linear(0.0, 1.0, 0.0, upright().head_height);
         let drops: Vec<f32> = (0..=40)
             .map(|i| {
                 let mut c = upright();
-                c.ear_height += 0.01 * i as f32;
+                c.head_height += 0.01 * i as f32;
                 judged(c).cva_drop_deg
             })
             .collect();
         assert!(drops.windows(2).all(|w| w[1] > w[0]), "{drops:?}");
-        // Small changes keep the linear gain; a sink of 0.4 shoulder widths (68° linear) stays
-        // under the saturation.
-        assert!((drops[1] - CVA_DEG_PER_EAR_DROP * 0.01).abs() < 0.01);
-        assert!(drops[40] < CVA_DROP_SATURATION_DEG && drops[40] > 0.8 * CVA_DROP_SATURATION_DEG);
+        // Small changes keep the linear gain; a large sink stays under the saturation.
+        assert!((drops[1] - gain * 0.01).abs() < 0.02);
+        assert!(drops[40] < CVA_DROP_SATURATION_DEG && drops[40] > 0.7 * CVA_DROP_SATURATION_DEG);
         // Rising above the calibrated posture mirrors it.
         let mut up = upright();
-        up.ear_height -= 0.1;
+        up.head_height -= 0.1;
         assert!((judged(up).cva_drop_deg + drops[10]).abs() < 1e-3);
     }
 
     #[test]
     fn moving_closer_is_not_slouching() {
-        // Everything scales about the image centre: ratios and centre-relative heights in
-        // shoulder widths stay put; only the distance estimate changes.
+        // In the level view everything scales about the image centre: ratios and
+        // centre-relative heights in shoulder widths stay put; only the distance changes.
         let mut c = upright();
         c.shoulder_width_px *= 1.15;
         let r = judged(c);
@@ -358,23 +401,25 @@ mod tests {
     #[test]
     fn looking_down_is_a_glance_and_hidden_or_turned_views_are_unknown() {
         let mut c = upright();
-        c.nose_drop += 0.15;
-        c.ear_height += 0.06;
+        c.head_pitch_deg += 20.0;
+        c.head_height += 0.06;
         let r = judged(c);
-        assert!(r.head_pitch_deg > 20.0);
+        assert!((r.head_pitch_deg - 20.0).abs() < 1e-4);
         assert_eq!(r.pattern, Pattern::LookDown);
+        // Looking down with the shoulders rolled is a slouch, not a glance.
+        c.shoulder_height += 0.1;
+        assert!(judged(c).pattern.is_slouch(), "{:?}", judged(c).pattern);
 
         let mut hidden = upright();
         hidden.min_visibility = 0.4;
         assert_eq!(judged(hidden).pattern, Pattern::Unknown);
-        let mut out = upright();
-        out.in_frame = false;
-        assert_eq!(judged(out).confidence, 0.0);
         let mut turned = upright();
-        turned.nose_offset = 0.45;
-        let r = judged(turned);
-        assert!(r.head_yaw_deg > 45.0);
-        assert_eq!(r.pattern, Pattern::Unknown);
+        turned.head_yaw_deg += MAX_YAW_DEG + 1.0;
+        turned.head_height += 0.1;
+        assert_eq!(judged(turned).pattern, Pattern::Unknown);
+        let unmeasured = Reading::unmeasured();
+        assert_eq!(unmeasured.pattern, Pattern::Unknown);
+        assert!(!unmeasured.measured);
     }
 
     #[test]

@@ -1,15 +1,18 @@
 //! Stage 3 of the pipeline, *posture*: from a [`crate::pose::Pose`] to a judgement relative
 //! to the user's own upright calibration.
 //!
-//! [`cues`] measures frame-intrinsic ratios, [`baseline`] turns an upright sitting into a
-//! robust baseline (or refuses it with a reason), [`judge`] estimates the forward-head and
+//! [`cues`] reads what a frame shows (a [`Sighting`]) and measures it in the level view of
+//! the [`camera`] ([`Cues`]), [`baseline`] turns an upright sitting into the camera set-up and
+//! a robust baseline (or refuses it with a reason), [`judge`] estimates the forward-head and
 //! rounded-shoulder angles, the pattern and an explained 0–100 score. Pure functions: no
 //! threads, no windows, no camera. The geometry is written up in `GEOMETRY.md` beside this file.
 
 pub mod baseline;
+pub mod camera;
 pub mod cues;
 pub mod judge;
 
 pub use baseline::{Baseline, BaselineError, Refusal, SourceTag};
-pub use cues::Cues;
+pub use camera::{CameraPlace, CameraSetup};
+pub use cues::{Cues, Sighting};
 pub use judge::{JudgeConfig, Pattern, Reading, ScoreSmoother, judge};
