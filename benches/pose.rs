@@ -1,5 +1,6 @@
 //! Criterion benches of the pose stage on a 640×480 frame: crop/preprocess, detector, landmark
-//! models lite and full, and a whole frame in tracking mode.
+//! models lite and full, the face mesh, a whole frame in tracking mode, and the judge's share of
+//! a frame (sighting → level-view cues → reading).
 //!
 //! Run: `cargo bench --bench pose` (ONNX Runtime from `scripts/fetch-ort.sh`).
 
@@ -8,9 +9,11 @@ use std::path::Path;
 use criterion::{Criterion, criterion_group, criterion_main};
 use sitwell::capture::images::read_rgb;
 use sitwell::pose::detector::PoseDetector;
+use sitwell::pose::face::FaceMesh;
 use sitwell::pose::landmarks::LandmarkDetector;
-use sitwell::pose::model_files::{self, DETECTOR, LandmarkModel};
+use sitwell::pose::model_files::{self, DETECTOR, FACE_MESH, LandmarkModel};
 use sitwell::pose::{Mode, PoseEstimator, runtime};
+use sitwell::posture::{Baseline, CameraPlace, Cues, JudgeConfig, Sighting, SourceTag, judge};
 
 fn frame() -> image::RgbImage {
     let path =
@@ -71,6 +74,41 @@ fn benches(c: &mut Criterion) {
             })
         });
     }
+    let face_bytes =
+        model_files::read_model(&model_files::model_dir(), FACE_MESH).expect("face mesh model");
+    let mut mesh =
+        FaceMesh::new(runtime::session_from_bytes(&face_bytes, "face").expect("session"))
+            .expect("face mesh");
+    let mut estimator = PoseEstimator::new(LandmarkModel::Lite, Mode::Static).expect("models");
+    let pose = estimator
+        .estimate(&frame, 0.0)
+        .expect("inference")
+        .expect("a person in the fixture");
+    group.bench_function("face_mesh", |b| {
+        b.iter(|| mesh.run(&frame, &pose).expect("inference"))
+    });
+    // The judge's share of a frame, against a baseline calibrated on the same frame.
+    let (w, h) = frame.dimensions();
+    let tag = SourceTag {
+        camera: None,
+        width: w,
+        height: h,
+    };
+    let baseline = Baseline::calibrate(
+        &[Some(Sighting::of(&pose, w, h))],
+        tag,
+        "lite",
+        CameraPlace::Other,
+    )
+    .expect("the fixture calibrates");
+    let config = JudgeConfig::default();
+    group.bench_function("judge", |b| {
+        b.iter(|| {
+            let sighting = Sighting::of(&pose, w, h);
+            let cues = Cues::measure(&sighting, &baseline.camera).expect("judgeable");
+            judge(&cues, &baseline, &config)
+        })
+    });
     group.finish();
 }
 

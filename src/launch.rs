@@ -101,6 +101,9 @@ pub struct Launch {
     pub settings_path: Option<PathBuf>,
     /// The settings file was broken: defaults are in use and this says why.
     pub settings_problem: Option<SettingsError>,
+    /// The saved calibration could not be used (made by an older Sitwell, say): why, for the
+    /// user; Sitwell calibrates again.
+    pub baseline_problem: Option<String>,
     pub exit_after: Option<Duration>,
     pub demo: bool,
     /// Dwell and sensitivity set by flags (or the demo) for this run: they stay in force when
@@ -150,13 +153,14 @@ impl LiveArgs {
         // A camera keeps its calibration in the data directory; a replayed file calibrates on
         // its first seconds unless given a baseline, and never overwrites the user's own.
         let default_baseline = baseline::default_path().filter(|_| source.is_camera());
+        let mut baseline_problem = None;
         let (baseline, baseline_save) = match &self.baseline {
             Some(path) => (Some(Baseline::load(path)?), None),
             None => match &default_baseline {
                 Some(path) if path.exists() => match Baseline::load(path) {
                     Ok(b) => (Some(b), default_baseline.clone()),
                     Err(e) => {
-                        tracing::warn!("{e}; calibrating again");
+                        baseline_problem = Some(e.to_string());
                         (None, default_baseline.clone())
                     }
                 },
@@ -206,6 +210,7 @@ impl LiveArgs {
             settings,
             settings_path,
             settings_problem: loaded.problem,
+            baseline_problem,
             exit_after,
             demo: self.demo,
             dwell_override: self.dwell.or(self.demo.then_some(DEMO_DWELL_S)),

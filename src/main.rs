@@ -391,6 +391,9 @@ fn run_watch(args: &LiveArgs, realtime: bool, print_stats: bool) -> anyhow::Resu
     if let Some(problem) = &launch.settings_problem {
         eprintln!("{problem}; running on defaults (the file is left as it is)");
     }
+    if let Some(problem) = &launch.baseline_problem {
+        eprintln!("{problem}");
+    }
     let _lock = match lock_history(&launch.live) {
         Ok(lock) => lock,
         Err(refused) => return Ok(refused),

@@ -259,3 +259,44 @@ wait $pid
         s.context()
     );
 }
+
+#[test]
+fn the_camera_question_calibrates_for_the_place_clicked() {
+    let Some(tools) = screen_tools("the_camera_question_calibrates_for_the_place_clicked") else {
+        return;
+    };
+    let s = on_desk(
+        &tools,
+        "camera",
+        r#"
+"$SITWELL" --demo --exit-after 25 --events events.jsonl 2> stderr.txt & pid=$!
+# Calibration takes the clip's first 5 s: answer while it runs (OCR takes a second or two).
+wid > /dev/null; sleep 0.5
+shot calibrating
+click calibrating monitor; sleep 8
+shot calibrated
+wait $pid
+"#,
+    );
+    assert!(s.output.status.success(), "{}", s.context());
+    let seen = s
+        .log
+        .lines()
+        .find(|l| l.starts_with("shot calibrating:"))
+        .unwrap_or_default()
+        .to_owned();
+    assert!(seen.contains("On top of a monitor"), "{}", s.context());
+    let calibrated: Vec<Value> = s
+        .events("events.jsonl")
+        .into_iter()
+        .filter(|e| e["kind"] == "calibrated")
+        .collect();
+    assert_eq!(calibrated.len(), 1, "{calibrated:?}\n{}", s.context());
+    assert_eq!(calibrated[0]["camera"], "monitor", "{}", s.context());
+    assert!(
+        s.read(".config/sitwell/settings.toml")
+            .contains("camera_place = \"monitor\""),
+        "{}",
+        s.context()
+    );
+}

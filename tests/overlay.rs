@@ -11,7 +11,7 @@ use egui_kittest::{Harness, SnapshotResults};
 
 use sitwell::coach::{ActiveNudge, UserAction};
 use sitwell::live::{Phase, Snapshot};
-use sitwell::posture::Pattern;
+use sitwell::posture::{CameraPlace, Pattern};
 use sitwell::ui::view::{self, Countdown, Panel, UiAction, View};
 
 /// What the test's panel remembers between frames: the last action clicked, whether a drag
@@ -239,7 +239,14 @@ fn calibration_view_shows_the_camera_picture_with_the_skeleton() {
     let drawn = sitwell::annotate::draw_pose(&rgb, pose.as_ref());
     let small = image::imageops::resize(&drawn, 320, 320, image::imageops::FilterType::Triangle);
 
-    let mut h = harness(state(View::Calibrating { progress: 0.4 }), true);
+    let mut h = harness(
+        state(View::Calibrating {
+            progress: 0.4,
+            place: CameraPlace::Laptop,
+            seen: Some("a laptop camera looking up at you (about 17°)".into()),
+        }),
+        true,
+    );
     let picture = egui::ColorImage::from_rgb([320, 320], small.as_raw());
     let texture = |h: &Harness<'_, State>| {
         h.ctx
@@ -253,6 +260,7 @@ fn calibration_view_shows_the_camera_picture_with_the_skeleton() {
 
     let refused = state(View::CalibrationRefused {
         reason: "shoulders or ears not clearly visible in 12 of 25 frames: sit back so both shoulders are in the picture".into(),
+        place: CameraPlace::Other,
     });
     let mut h = harness(refused, true);
     h.state_mut().picture = Some(texture(&h));
@@ -263,6 +271,13 @@ fn calibration_view_shows_the_camera_picture_with_the_skeleton() {
     h.get_by_label("Try again").click();
     h.run();
     assert_eq!(h.state().clicked, Some(UiAction::Recalibrate));
+    // The camera question: a real click on another answer asks to calibrate for it.
+    h.get_by_label("On top of a monitor").click();
+    h.run();
+    assert_eq!(
+        h.state().clicked,
+        Some(UiAction::CameraPlace(CameraPlace::Monitor))
+    );
 }
 
 /// Every control's click is a pointer press and release at its centre, hit-tested as a real

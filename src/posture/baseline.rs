@@ -124,6 +124,10 @@ pub enum BaselineError {
     #[error("baseline {path} is not a Sitwell baseline ({reason}); calibrate again")]
     Corrupt { path: PathBuf, reason: String },
     #[error(
+        "baseline {path} was made by an older Sitwell (format version {found}), before it knew where your camera is; calibrate again"
+    )]
+    Older { path: PathBuf, found: u32 },
+    #[error(
         "baseline {path} has format version {found}, this Sitwell reads {expected}; calibrate again"
     )]
     Version {
@@ -322,6 +326,12 @@ impl Baseline {
             .get("version")
             .and_then(serde_json::Value::as_u64)
             .ok_or_else(|| corrupt("no version field".into()))?;
+        if found < u64::from(BASELINE_VERSION) {
+            return Err(BaselineError::Older {
+                path: path.to_owned(),
+                found: u32::try_from(found).unwrap_or(0),
+            });
+        }
         if found != u64::from(BASELINE_VERSION) {
             return Err(BaselineError::Version {
                 path: path.to_owned(),
@@ -482,9 +492,12 @@ mod tests {
         std::fs::write(&path, r#"{"version": 1}"#).unwrap();
         let err = Baseline::load(&path).unwrap_err().to_string();
         assert!(
-            err.contains("version 1") && err.contains("calibrate again"),
+            err.contains("older Sitwell") && err.contains("calibrate again"),
             "{err}"
         );
+        std::fs::write(&path, r#"{"version": 99}"#).unwrap();
+        let err = Baseline::load(&path).unwrap_err().to_string();
+        assert!(err.contains("version 99"), "{err}");
         assert!(matches!(
             Baseline::load(&dir.join("missing.json")),
             Err(BaselineError::Read { .. })

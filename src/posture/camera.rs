@@ -147,7 +147,7 @@ impl CameraSetup {
             CameraPlace::Other => "a camera",
         };
         let pitch = self.tilt_deg.round();
-        let how = if pitch.abs() < 3.0 {
+        let how = if pitch.abs() <= 3.0 {
             "level with your face".to_owned()
         } else if pitch > 0.0 {
             format!("looking up at you (about {pitch:.0}°)")

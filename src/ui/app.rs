@@ -234,6 +234,13 @@ impl SitwellApp {
                 }
             }
             UiAction::Recalibrate => self.send(Command::Recalibrate),
+            UiAction::CameraPlace(place) => {
+                // Remembered for the next calibration too, as the settings panel would.
+                self.settings.camera_place = place;
+                self.note =
+                    settings_panel::apply(&self.settings, self.settings_path.as_deref()).err();
+                self.send(Command::CameraPlace(place));
+            }
             UiAction::OpenSettings => {
                 self.panel = Some(SettingsPanel::new(self.settings.clone()));
             }

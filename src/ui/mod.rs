@@ -98,6 +98,7 @@ pub fn run(
         .settings_problem
         .as_ref()
         .map(|p| format!("{p}; running on defaults"))
+        .or(launch.baseline_problem.clone())
         .or(wayland_note);
     if let Some(note) = &startup_note {
         eprintln!("{note}");

@@ -8,7 +8,7 @@ use egui::{Color32, RichText, Ui, vec2};
 use crate::coach::moves::{self, Move, SAFETY_NOTE};
 use crate::coach::{ActiveNudge, UserAction};
 use crate::live::{Phase, Snapshot};
-use crate::posture::Pattern;
+use crate::posture::{CameraPlace, Pattern};
 
 /// Logical width of the compact panel, and of the panel with a card, the calibration view, a
 /// problem or the settings. Heights follow the content ([`PanelOutput::fits`]).
@@ -44,9 +44,14 @@ pub enum View {
     },
     Calibrating {
         progress: f32,
+        /// Where the user said the camera is.
+        place: CameraPlace,
+        /// What the frames so far say of the camera ("a laptop camera looking up at you …").
+        seen: Option<String>,
     },
     CalibrationRefused {
         reason: String,
+        place: CameraPlace,
     },
     Live {
         score: Option<f32>,
@@ -77,6 +82,8 @@ pub enum UiAction {
     Act(UserAction),
     StartCountdown,
     Recalibrate,
+    /// The user said where the camera is (calibration starts again for it).
+    CameraPlace(CameraPlace),
     OpenSettings,
     OpenHistory,
     PlayDemo,
@@ -103,9 +110,12 @@ impl View {
             },
             Phase::Calibrating { progress } => View::Calibrating {
                 progress: *progress,
+                place: snapshot.camera_place,
+                seen: snapshot.camera_seen.clone(),
             },
             Phase::CalibrationRefused { reason } => View::CalibrationRefused {
                 reason: reason.clone(),
+                place: snapshot.camera_place,
             },
             Phase::Ended => View::Ended,
             Phase::Monitoring => {
@@ -394,12 +404,24 @@ pub fn show(ui: &mut Ui, view: &View) -> Option<UiAction> {
                 .weak(),
             );
         }
-        View::Calibrating { progress } => {
+        View::Calibrating {
+            progress,
+            place,
+            seen,
+        } => {
             title(ui, "Calibrating", None);
             ui.label("Sit tall, shoulders relaxed, and look at your screen.");
             ui.add(egui::ProgressBar::new(*progress).show_percentage());
+            action = camera_question(ui, *place);
+            if let Some(seen) = seen {
+                ui.label(
+                    RichText::new(format!("Sitwell sees {seen}."))
+                        .small()
+                        .weak(),
+                );
+            }
         }
-        View::CalibrationRefused { reason } => {
+        View::CalibrationRefused { reason, place } => {
             title(
                 ui,
                 "Calibration didn't work",
@@ -408,6 +430,9 @@ pub fn show(ui: &mut Ui, view: &View) -> Option<UiAction> {
             ui.label(RichText::new(reason).small());
             if ui.button("Try again").clicked() {
                 action = Some(UiAction::Recalibrate);
+            }
+            if let Some(chosen) = camera_question(ui, *place) {
+                action = Some(chosen);
             }
         }
         View::Live {
@@ -520,6 +545,25 @@ pub fn show(ui: &mut Ui, view: &View) -> Option<UiAction> {
             }
         }
     }
+    action
+}
+
+/// "Where is your camera?" with the three answers; the current one is selected. Choosing
+/// another starts the calibration again for it.
+fn camera_question(ui: &mut Ui, place: CameraPlace) -> Option<UiAction> {
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        ui.label(RichText::new("Where is your camera?").small());
+        for option in CameraPlace::ALL {
+            if ui
+                .selectable_label(place == option, RichText::new(option.label()).small())
+                .clicked()
+                && option != place
+            {
+                action = Some(UiAction::CameraPlace(option));
+            }
+        }
+    });
     action
 }
 

@@ -28,7 +28,7 @@ shot() {
   read -r x y w h < <(geometry)
   import -window root "$OUT/$1.png"
   convert "$OUT/$1.png" -crop "${w}x${h}+${x}+${y}" +repage "$OUT/$1-panel.png"
-  echo "shot $1: window at $x,$y ${w}x$h; reads: $(python3 "$SCREEN_TOOLS/ocr.py" "$OUT/$1-panel.png")" >> "$LOG"
+  echo "shot $1: window at $x,$y ${w}x$h at $(date +%T.%N | cut -c1-12); reads: $(python3 "$SCREEN_TOOLS/ocr.py" "$OUT/$1-panel.png")" >> "$LOG"
 }
 
 # find NAME WORD: the screen position of WORD on the overlay in shot NAME.
@@ -44,7 +44,7 @@ find_word() {
 click() {
   local pos
   pos=$(find_word "$1" "$2") || return 1
-  echo "click $2 at $pos" >> "$LOG"
+  echo "click $2 at $pos ($(date +%T.%N | cut -c1-12))" >> "$LOG"
   # shellcheck disable=SC2086
   xdotool mousemove $pos sleep 0.2 click 1
 }
