@@ -81,10 +81,7 @@ fn demo_clip_calibrates_then_nudges_once_and_clears_on_recovery() {
     // Adaptive pace: a 60 s clip at 5 fps has 300 frames; at most that many are analysed, and
     // at least one every 0.75 s (the steady pace).
     let analysed = stats["frames_analysed"].as_u64().unwrap_or(0);
-    assert!(
-        (80..=300).contains(&analysed),
-        "{analysed} frames analysed"
-    );
+    assert!((80..=300).contains(&analysed), "{analysed} frames analysed");
 }
 
 #[test]
