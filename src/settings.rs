@@ -42,6 +42,9 @@ pub struct Settings {
     pub notifications: bool,
     /// Switch "in a call" on by itself while another program records from the microphone.
     pub detect_calls: bool,
+    /// What the panel shows during a call (colleagues may see the screen): the whole panel,
+    /// a small neutral dot, or nothing.
+    pub call_look: CallLook,
     /// Start with monitoring paused (camera off) until resumed.
     pub start_paused: bool,
     /// Start Sitwell when you log in (an autostart entry in `~/.config/autostart`).
@@ -67,10 +70,36 @@ impl Default for Settings {
             click_through: false,
             notifications: true,
             detect_calls: true,
+            call_look: CallLook::Dot,
             start_paused: false,
             start_at_login: false,
             history: true,
             history_days: crate::history::DEFAULT_RETENTION_DAYS,
+        }
+    }
+}
+
+/// What the overlay shows while the user is in a call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallLook {
+    /// The panel as ever.
+    Full,
+    /// A small grey dot: no score, no words; a click opens the panel.
+    #[default]
+    Dot,
+    /// Nothing (the tray icon stays).
+    Hidden,
+}
+
+impl CallLook {
+    pub const ALL: [CallLook; 3] = [CallLook::Full, CallLook::Dot, CallLook::Hidden];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            CallLook::Full => "the panel",
+            CallLook::Dot => "a small dot",
+            CallLook::Hidden => "nothing",
         }
     }
 }

@@ -300,3 +300,63 @@ wait $pid
         s.context()
     );
 }
+
+#[test]
+fn in_a_call_the_panel_is_a_neutral_dot_that_opens_on_a_click() {
+    let Some(tools) = screen_tools("in_a_call_the_panel_is_a_neutral_dot") else {
+        return;
+    };
+    let s = on_desk(
+        &tools,
+        "dot",
+        r#"
+"$SITWELL" --demo --exit-after 30 --events events.jsonl 2> stderr.txt & pid=$!
+for i in $(seq 30); do grep -q '"calibrated"' events.jsonl 2>/dev/null && break; sleep 1; done
+sleep 1
+shot live
+click_and_wait live Menu
+shot menu
+click_and_wait menu call
+shot dot
+echo "dot geometry: $(geometry)" >> "$LOG"
+read -r x y w h < <(geometry)
+xdotool mousemove $((x + w / 2)) $((y + h / 2)) sleep 0.3 click 1
+sleep 1.5
+echo "opened geometry: $(geometry)" >> "$LOG"
+shot opened
+wait $pid
+"#,
+    );
+    assert!(s.output.status.success(), "{}", s.context());
+    let line = |prefix: &str| {
+        s.log
+            .lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_default()
+            .to_owned()
+    };
+    // The dot: a small square window with nothing to read on it.
+    let dot = line("dot geometry: ");
+    assert!(dot.ends_with(" 28 28"), "{dot}\n{}", s.context());
+    let dot_words = line("shot dot:");
+    let read = dot_words.split("reads:").nth(1).unwrap_or_default().trim();
+    assert!(
+        !read.chars().any(|c| c.is_ascii_digit()) && !read.contains("upright"),
+        "the dot shows {read:?}\n{}",
+        s.context()
+    );
+    // A click on it opens the whole panel (its Menu button to read), still in the call.
+    let opened = line("opened geometry: ");
+    let width = opened.split_whitespace().nth(4).unwrap_or_default();
+    assert_eq!(width, "240", "{opened}\n{}", s.context());
+    assert!(line("shot opened:").contains("Menu"), "{}", s.context());
+    let calls: Vec<Value> = s
+        .events("events.jsonl")
+        .into_iter()
+        .filter(|e| e["kind"] == "in_call")
+        .collect();
+    assert_eq!(
+        calls.first().map(|e| e["on"].clone()),
+        Some(Value::from(true))
+    );
+}

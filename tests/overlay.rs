@@ -498,3 +498,61 @@ fn settings_panel_edits_a_draft_and_saves_or_cancels() {
     results.extend_harness(&mut h);
     results.unwrap();
 }
+
+/// The in-call dot: nothing personal on a shared screen, a ring when a move waits, a click
+/// opens the panel, a drag moves it.
+#[test]
+fn the_call_dot_shows_nothing_personal_and_opens_on_a_click() {
+    struct Dot {
+        waiting: bool,
+        clicked: Option<UiAction>,
+        dragged: bool,
+    }
+    let build = |waiting: bool, dark: bool| {
+        common::themed_harness(view::DOT_SIZE, dark).build_ui_state(
+            |ui, s: &mut Dot| {
+                let window = ui.ctx().content_rect();
+                let ui = &mut ui.new_child(egui::UiBuilder::new().max_rect(window));
+                let out = view::call_dot(ui, s.waiting);
+                assert_eq!(out.fits, view::DOT_SIZE);
+                s.clicked = s.clicked.or(out.action);
+                s.dragged |= out.drag_started;
+            },
+            Dot {
+                waiting,
+                clicked: None,
+                dragged: false,
+            },
+        )
+    };
+    let mut results = SnapshotResults::new();
+    for (name, waiting, dark) in [
+        ("call_dot_dark", false, true),
+        ("call_dot_light", false, false),
+        ("call_dot_move_waiting", true, true),
+    ] {
+        let mut h = build(waiting, dark);
+        h.run();
+        h.snapshot(name);
+        results.extend_harness(&mut h);
+    }
+    results.unwrap();
+    // No score and no words, for a screen reader a name.
+    let mut h = build(false, true);
+    h.run();
+    let dot = h.get_by_label("Sitwell, in a call (click to open)");
+    dot.click();
+    h.run();
+    assert_eq!(h.state().clicked, Some(UiAction::OpenPanel));
+    let mut h = build(true, true);
+    h.run();
+    let centre = egui::pos2(14.0, 14.0);
+    h.hover_at(centre);
+    h.drag_at(centre);
+    h.run();
+    h.hover_at(centre + egui::vec2(40.0, 20.0));
+    h.run();
+    h.drop_at(centre + egui::vec2(40.0, 20.0));
+    h.run();
+    assert!(h.state().dragged && h.state().clicked.is_none());
+}

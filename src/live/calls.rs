@@ -7,6 +7,10 @@
 //! the time are not calls. [`CallSense`] (pure) turns the samples into "a call started" after
 //! 5 s of recording and "it ended" after 30 s of silence, so a voice message or a short gap in
 //! the stream does not flip it. Nothing is recorded or listened to: only the list of programs.
+//!
+//! A shared screen counts as a call too: where the desktop shares screens through PipeWire
+//! (Wayland desktops, and X11 desktops whose apps use the screen-cast portal), a running video
+//! source that is not a camera is a screen being captured; `pw-dump` lists it.
 
 use std::path::Path;
 use std::process::{Command as Process, Stdio};
@@ -144,6 +148,42 @@ pub fn microphone_users(asound: &Path) -> Option<Vec<String>> {
     Some(users)
 }
 
+/// The screens being shared now, from `pw-dump`'s JSON: running PipeWire video sources that
+/// are not a camera (a camera source names its device API, v4l2 or libcamera). Each is named by
+/// what made it ("screen shared by gnome-shell").
+pub fn screen_shares_from_pw_dump(json: &str) -> Vec<String> {
+    let Ok(serde_json::Value::Array(objects)) = serde_json::from_str::<serde_json::Value>(json)
+    else {
+        return Vec::new();
+    };
+    objects
+        .iter()
+        .filter(|o| o["type"] == "PipeWire:Interface:Node")
+        .filter(|o| o["info"]["state"] == "running")
+        .filter_map(|o| {
+            let props = &o["info"]["props"];
+            let class = props["media.class"].as_str()?;
+            let camera = props["device.api"].is_string() || props["api.v4l2.path"].is_string();
+            (class == "Video/Source" && !camera).then(|| {
+                let by = ["application.name", "node.description", "node.name"]
+                    .iter()
+                    .find_map(|k| props[*k].as_str())
+                    .unwrap_or("a program");
+                format!("screen shared by {by}")
+            })
+        })
+        .collect()
+}
+
+/// Screens shared through PipeWire now; empty without `pw-dump` (no PipeWire, or X11 apps
+/// that grab the screen directly, which nothing can see).
+pub fn screen_shares() -> Vec<String> {
+    let mut command = Process::new("pw-dump");
+    output_within(&mut command, PACTL_TIMEOUT)
+        .map(|json| screen_shares_from_pw_dump(&json))
+        .unwrap_or_default()
+}
+
 /// How long `pactl` may take before it is given up on (a stuck sound server must not hold up
 /// quitting).
 const PACTL_TIMEOUT: Duration = Duration::from_secs(2);
@@ -251,12 +291,13 @@ impl CallWatch {
                 let started = Instant::now();
                 let mut sense = CallSense::default();
                 loop {
-                    let Some(users) = microphone_users(Path::new("/proc/asound")) else {
+                    let Some(mut users) = microphone_users(Path::new("/proc/asound")) else {
                         tracing::debug!(
                             "no way to tell who uses the microphone: no call detection"
                         );
                         return;
                     };
+                    users.extend(screen_shares());
                     tracing::debug!("recording from a microphone: {users:?}");
                     if let Some(change) = sense.observe(&users, started.elapsed().as_secs_f64())
                         && commands.send(Command::CallDetected(change)).is_err()
@@ -385,6 +426,35 @@ Source Output #73
         assert_eq!(sense.observe(&zoom, 90.0), None);
         assert_eq!(sense.observe(&[], 93.0), None);
         assert_eq!(sense.observe(&zoom, 96.0), None);
+    }
+
+    #[test]
+    fn a_running_screen_cast_is_a_share_and_a_camera_or_an_idle_one_is_not() {
+        // The shape of `pw-dump`'s output: a GNOME screen cast (running), the webcam as a
+        // PipeWire source (v4l2), an idle screen cast, and an audio node.
+        let json = r#"[
+          {"id": 31, "type": "PipeWire:Interface:Node", "info": {"state": "running",
+            "props": {"media.class": "Video/Source", "node.name": "gnome-shell-screencast",
+                      "application.name": "gnome-shell"}}},
+          {"id": 44, "type": "PipeWire:Interface:Node", "info": {"state": "running",
+            "props": {"media.class": "Video/Source", "device.api": "v4l2",
+                      "node.name": "v4l2_input.pci-0000_00_14.0-usb-0_6_1.0"}}},
+          {"id": 52, "type": "PipeWire:Interface:Node", "info": {"state": "suspended",
+            "props": {"media.class": "Video/Source", "node.name": "xdpw_stream"}}},
+          {"id": 60, "type": "PipeWire:Interface:Node", "info": {"state": "running",
+            "props": {"media.class": "Audio/Sink", "node.name": "speakers"}}},
+          {"id": 7, "type": "PipeWire:Interface:Client", "info": {"props": {}}}
+        ]"#;
+        assert_eq!(
+            screen_shares_from_pw_dump(json),
+            ["screen shared by gnome-shell"]
+        );
+        assert!(screen_shares_from_pw_dump("not json").is_empty());
+        // A share starts "a call" like a recording does.
+        let mut sense = CallSense::default();
+        let shares = screen_shares_from_pw_dump(json);
+        assert_eq!(sense.observe(&shares, 0.0), None);
+        assert!(sense.observe(&shares, ON_AFTER_S + 0.1).is_some());
     }
 
     #[test]

@@ -11,7 +11,7 @@ use egui::{Key, ViewportCommand};
 use crate::coach::{EffectAt, UserAction};
 use crate::launch::LiveArgs;
 use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot};
-use crate::settings::Settings;
+use crate::settings::{CallLook, Settings};
 use crate::watch::RunMeter;
 
 use super::dashboard::{self, DashboardPanel};
@@ -110,6 +110,10 @@ pub struct SitwellApp {
     frame_snapshot: Option<Snapshot>,
     /// The overlay's X11 window (none on Wayland).
     desktop: Option<Desktop>,
+    /// The user opened the panel from the in-call dot: the whole panel until the call ends.
+    call_opened: bool,
+    /// The overlay is hidden because a call runs (`call_look = "hidden"`).
+    hidden_for_call: bool,
 }
 
 impl SitwellApp {
@@ -158,6 +162,8 @@ impl SitwellApp {
             on_top_at: 3,
             frame_snapshot: None,
             desktop,
+            call_opened: false,
+            hidden_for_call: false,
         };
         app.start_live(setup.live, ctx);
         close_on_stop_signal(ctx);
@@ -234,6 +240,7 @@ impl SitwellApp {
                 }
             }
             UiAction::Recalibrate => self.send(Command::Recalibrate),
+            UiAction::OpenPanel => self.call_opened = true,
             UiAction::CameraPlace(place) => {
                 // Remembered for the next calibration too, as the settings panel would.
                 self.settings.camera_place = place;
@@ -272,6 +279,11 @@ impl SitwellApp {
     fn tray_command(&mut self, command: TrayCommand, ctx: &egui::Context, snapshot: &Snapshot) {
         let action = match command {
             TrayCommand::ToggleWindow => {
+                if !self.window_shown && snapshot.in_call {
+                    // Shown on purpose during a call: the whole panel, not the dot.
+                    self.call_opened = true;
+                    self.hidden_for_call = false;
+                }
                 self.set_window_shown(!self.window_shown, ctx);
                 return;
             }
@@ -319,9 +331,34 @@ impl SitwellApp {
             );
             if as_notification {
                 notify::effect(&effect.effect);
-            } else if card {
+            } else if card && self.call_look(snapshot) == CallLook::Full {
                 self.set_window_shown(true, ctx);
             }
+        }
+    }
+
+    /// How the panel looks now: during a call as the settings say (until the user opens it
+    /// from the dot), otherwise in full.
+    fn call_look(&self, snapshot: &Snapshot) -> CallLook {
+        if snapshot.in_call && !self.call_opened {
+            self.settings.call_look
+        } else {
+            CallLook::Full
+        }
+    }
+
+    /// Hides the overlay while a call runs (`call_look = "hidden"`) and brings it back after.
+    fn follow_call(&mut self, snapshot: &Snapshot, ctx: &egui::Context) {
+        if !snapshot.in_call {
+            self.call_opened = false;
+        }
+        let hide = self.call_look(snapshot) == CallLook::Hidden;
+        if hide && !self.hidden_for_call && self.window_shown {
+            self.hidden_for_call = true;
+            self.set_window_shown(false, ctx);
+        } else if !hide && self.hidden_for_call {
+            self.hidden_for_call = false;
+            self.set_window_shown(true, ctx);
         }
     }
 
@@ -422,6 +459,7 @@ impl eframe::App for SitwellApp {
     /// `--exit-after` never depend on the overlay being drawn.
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         let snapshot = self.snapshot();
+        self.follow_call(&snapshot, ctx);
         let effects = self
             .live
             .as_mut()
@@ -465,8 +503,10 @@ impl eframe::App for SitwellApp {
         let countdown = self.countdown(&snapshot);
         let view = View::of(&snapshot, countdown);
 
+        let dot = self.panel.is_none() && self.call_look(&snapshot) == CallLook::Dot;
         let passthrough = self.settings.click_through
             && self.panel.is_none()
+            && !dot
             && matches!(view, View::Live { .. } | View::Away);
         if passthrough != self.passthrough {
             self.passthrough = passthrough;
@@ -509,6 +549,8 @@ impl eframe::App for SitwellApp {
                     (response.response.rect.bottom() - ui.max_rect().top()).ceil(),
                 ),
             }
+        } else if dot {
+            view::call_dot(ui, snapshot.nudge.is_some() || snapshot.break_due.is_some())
         } else {
             self.update_picture(&ctx, &snapshot);
             view::panel(
@@ -529,6 +571,8 @@ impl eframe::App for SitwellApp {
         }
         let width = if self.panel.is_some() {
             view::SETTINGS_WIDTH
+        } else if dot {
+            view::DOT_SIZE.x
         } else {
             view.width()
         };

@@ -81,6 +81,18 @@ impl SettingsPanel {
             &mut d.detect_calls,
             "Notice calls (another app using the microphone)",
         );
+        ui.horizontal(|ui| {
+            let label = ui.label("In a call, show");
+            egui::ComboBox::from_id_salt("call_look")
+                .selected_text(d.call_look.label())
+                .show_ui(ui, |ui| {
+                    for look in crate::settings::CallLook::ALL {
+                        ui.selectable_value(&mut d.call_look, look, look.label());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
+        });
         ui.checkbox(&mut d.start_paused, "Start paused (camera off)");
         ui.checkbox(&mut d.start_at_login, "Start at login");
         ui.label(

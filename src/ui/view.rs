@@ -17,6 +17,8 @@ pub const CARD_WIDTH: f32 = 300.0;
 pub const CALIBRATION_WIDTH: f32 = 340.0;
 pub const PROBLEM_WIDTH: f32 = 260.0;
 pub const SETTINGS_WIDTH: f32 = 340.0;
+/// The in-call dot's window: a small square.
+pub const DOT_SIZE: egui::Vec2 = vec2(28.0, 28.0);
 /// The window's size before its first frame has measured the content.
 pub const FIRST_SIZE: egui::Vec2 = vec2(COMPACT_WIDTH, 96.0);
 
@@ -84,6 +86,8 @@ pub enum UiAction {
     Recalibrate,
     /// The user said where the camera is (calibration starts again for it).
     CameraPlace(CameraPlace),
+    /// The in-call dot was clicked: show the whole panel until the call ends.
+    OpenPanel,
     OpenSettings,
     OpenHistory,
     PlayDemo,
@@ -362,6 +366,42 @@ fn menu(ui: &mut Ui, paused: bool, in_call: bool) -> (Option<UiAction>, egui::Ve
         (None, _) => egui::Vec2::ZERO,
     };
     (action, need)
+}
+
+/// The panel in a call (setting `call_look = "dot"`): a small neutral dot with no score and no
+/// words, so that a shared screen shows nothing personal. A ring round it says a move is
+/// waiting; a click opens the full panel, a drag moves it.
+pub fn call_dot(ui: &mut Ui, nudge_waiting: bool) -> PanelOutput {
+    let background = drag_background(ui);
+    let rect = ui.max_rect();
+    let centre = rect.center();
+    let radius = rect.width().min(rect.height()) / 2.0 - 4.0;
+    let grey = if ui.visuals().dark_mode {
+        Color32::from_gray(120)
+    } else {
+        Color32::from_gray(150)
+    };
+    let painter = ui.painter();
+    painter.circle_filled(centre, radius, grey.gamma_multiply(0.85));
+    if nudge_waiting {
+        painter.circle_stroke(centre, radius + 2.5, egui::Stroke::new(1.5, grey));
+    }
+    background.widget_info(|| {
+        egui::WidgetInfo::labeled(
+            egui::Role::Button,
+            true,
+            if nudge_waiting {
+                "Sitwell, in a call: a move is waiting (click to open)"
+            } else {
+                "Sitwell, in a call (click to open)"
+            },
+        )
+    });
+    PanelOutput {
+        action: background.clicked().then_some(UiAction::OpenPanel),
+        drag_started: background.drag_started(),
+        fits: DOT_SIZE,
+    }
 }
 
 /// Draws `view`; returns what the user clicked.
