@@ -136,32 +136,34 @@ pub struct RunStats {
 }
 
 impl RunStats {
-    /// The one-line JSON summary tools read.
+    /// The one-line JSON summary tools read; a figure with no sample behind it is null.
     pub fn to_json(&self) -> Value {
+        let r3 = |v: Option<f64>| v.map(|v| round(v, 3));
         json!({"stats": {
             "frames": self.frames,
             "person": self.person,
-            "pose_cpu_ms_median": round(stats::median(&self.pose_cpu_ms), 3),
-            "pose_cpu_ms_mean": round(stats::mean(&self.pose_cpu_ms), 3),
-            "pose_wall_ms_median": round(stats::median(&self.pose_wall_ms), 3),
-            "pose_wall_ms_mean": round(stats::mean(&self.pose_wall_ms), 3),
-            "decode_ms_mean": round(stats::mean(&self.decode_ms), 3),
+            "pose_cpu_ms_median": r3(stats::median(&self.pose_cpu_ms)),
+            "pose_cpu_ms_mean": r3(stats::mean(&self.pose_cpu_ms)),
+            "pose_wall_ms_median": r3(stats::median(&self.pose_wall_ms)),
+            "pose_wall_ms_mean": r3(stats::mean(&self.pose_wall_ms)),
+            "decode_ms_mean": r3(stats::mean(&self.decode_ms)),
             "peak_rss_mb": round(stats::peak_rss_mb(), 1),
         }})
     }
 
-    /// The same for people.
+    /// The same for people ("–" where there was nothing to measure).
     pub fn to_text(&self) -> String {
+        let ms = |v: Option<f64>| v.map_or_else(|| "–".to_owned(), |v| format!("{v:.2} ms"));
         format!(
-            "frames {}, person found in {}; pose stage per frame: CPU median {:.2} ms, mean {:.2} ms; \
-             wall median {:.2} ms, mean {:.2} ms; decoding mean {:.2} ms; peak RSS {:.1} MiB",
+            "frames {}, person found in {}; pose stage per frame: CPU median {}, mean {}; \
+             wall median {}, mean {}; decoding mean {}; peak RSS {:.1} MiB",
             self.frames,
             self.person,
-            stats::median(&self.pose_cpu_ms),
-            stats::mean(&self.pose_cpu_ms),
-            stats::median(&self.pose_wall_ms),
-            stats::mean(&self.pose_wall_ms),
-            stats::mean(&self.decode_ms),
+            ms(stats::median(&self.pose_cpu_ms)),
+            ms(stats::mean(&self.pose_cpu_ms)),
+            ms(stats::median(&self.pose_wall_ms)),
+            ms(stats::mean(&self.pose_wall_ms)),
+            ms(stats::mean(&self.decode_ms)),
             stats::peak_rss_mb()
         )
     }

@@ -24,6 +24,8 @@ pub struct WatchReport {
     pub model_runs: u64,
     /// Frames decoded but replaced before the inference thread took them.
     pub frames_dropped: u64,
+    /// Camera frames dropped as undecodable (corrupt or truncated).
+    pub frames_corrupt: u64,
     pub nudges: usize,
 }
 
@@ -38,6 +40,7 @@ impl WatchReport {
             "frames_analysed": self.frames_analysed,
             "model_runs": self.model_runs,
             "frames_dropped": self.frames_dropped,
+            "frames_corrupt": self.frames_corrupt,
             "nudges": self.nudges,
         }})
     }
@@ -52,13 +55,15 @@ impl WatchReport {
     pub fn to_text(&self) -> String {
         format!(
             "watched {:.1} s: {:.2} % of one core on average, peak memory {:.1} MB, \
-             {} frames analysed ({} by the model, the rest unchanged), {} dropped, {} nudge(s)",
+             {} frames analysed ({} by the model, the rest unchanged), {} dropped, \
+             {} corrupt, {} nudge(s)",
             self.seconds,
             self.cpu_percent,
             self.peak_rss_mb,
             self.frames_analysed,
             self.model_runs,
             self.frames_dropped,
+            self.frames_corrupt,
             self.nudges
         )
     }
@@ -111,6 +116,7 @@ impl RunMeter {
             frames_analysed: snapshot.frames_analysed,
             model_runs: snapshot.model_runs,
             frames_dropped: live.frames_dropped(),
+            frames_corrupt: snapshot.frames_corrupt,
             nudges: self.nudges,
         }
     }

@@ -5,14 +5,14 @@
 
 use std::time::Instant;
 
-use nokhwa::Camera;
 use nokhwa::pixel_format::RgbFormat;
 use nokhwa::utils::{
     ApiBackend, CameraFormat, CameraIndex, CameraInfo, FrameFormat, RequestedFormat,
     RequestedFormatType, Resolution,
 };
+use nokhwa::{Buffer, Camera};
 
-use super::{CaptureError, Frame, FrameSource, Grabbed, SourceKind};
+use super::{CaptureError, Frame, FrameSource, Grabbed, SourceKind, jpeg};
 
 /// A camera the system offers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -146,6 +146,11 @@ impl FrameSource for CameraSource {
         SourceKind::Motion
     }
 
+    fn ends(&self) -> bool {
+        // No frame from a camera means it was lost: it is reopened.
+        false
+    }
+
     fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
         Ok(match self.grab(&|_| true)? {
             Some(Grabbed::Frame(frame)) => Some(frame),
@@ -175,19 +180,9 @@ impl FrameSource for CameraSource {
         if !wanted(t_s) {
             return Ok(Some(Grabbed::Skipped { t_s, index }));
         }
-        let decoded =
-            buffer
-                .decode_image::<RgbFormat>()
-                .map_err(|e| CaptureError::CameraFrame {
-                    name: self.name.clone(),
-                    reason: e.to_string(),
-                })?;
-        let (w, h) = (decoded.width(), decoded.height());
-        let rgb = image::RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| {
-            CaptureError::CameraFrame {
-                name: self.name.clone(),
-                reason: "frame size mismatch".into(),
-            }
+        let rgb = decode_frame(&buffer).map_err(|reason| CaptureError::CameraFrame {
+            name: self.name.clone(),
+            reason,
         })?;
         Ok(Some(Grabbed::Frame(Frame {
             rgb,
@@ -196,6 +191,20 @@ impl FrameSource for CameraSource {
             file: None,
         })))
     }
+}
+
+/// Decodes one frame as a camera delivered it: MJPEG through [`jpeg::decode`] (a truncated or
+/// corrupt frame is an error, never an unwind), YUYV through nokhwa's conversion, contained
+/// the same way. Recorded camera streams ([`super::mjpeg`]) decode through here too.
+pub fn decode_frame(buffer: &Buffer) -> Result<image::RgbImage, String> {
+    if buffer.source_frame_format() == FrameFormat::MJPEG {
+        return jpeg::decode(buffer.buffer()).map_err(|e| e.to_string());
+    }
+    let decoded = std::panic::catch_unwind(|| buffer.decode_image::<RgbFormat>())
+        .map_err(|payload| jpeg::panic_message(payload.as_ref()))?
+        .map_err(|e| e.to_string())?;
+    let (w, h) = (decoded.width(), decoded.height());
+    image::RgbImage::from_raw(w, h, decoded.into_raw()).ok_or_else(|| "frame size mismatch".into())
 }
 
 impl Drop for CameraSource {

@@ -2,39 +2,28 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{CaptureError, Frame, FrameSource, SourceKind, is_image_path};
+use super::{CaptureError, Frame, FrameSource, SourceKind, is_image_path, jpeg};
 
 /// Decodes an image file to RGB, naming the file in any error. JPEGs go through
-/// [`decode_jpeg`]; other formats are recognised by content, not by extension.
+/// [`jpeg::decode`]; other formats are recognised by content, not by extension. A decoder
+/// that fails in any way (even by panicking) is a [`CaptureError::BadImage`], never the end of
+/// the run.
 pub fn read_rgb(path: &Path) -> Result<image::RgbImage, CaptureError> {
     let bytes = std::fs::read(path).map_err(|source| CaptureError::Io {
         path: path.to_path_buf(),
         source,
     })?;
-    let is_jpeg = bytes.starts_with(&[0xff, 0xd8]);
-    let decoded = if is_jpeg {
-        decode_jpeg(&bytes).map_err(|e| e.to_string())
+    let decoded = if bytes.starts_with(&[0xff, 0xd8]) {
+        jpeg::decode(&bytes).map_err(|e| e.to_string())
     } else {
-        image::load_from_memory(&bytes)
-            .map(|img| img.into_rgb8())
-            .map_err(|e| e.to_string())
+        std::panic::catch_unwind(|| image::load_from_memory(&bytes))
+            .map_err(|payload| jpeg::panic_message(payload.as_ref()))
+            .and_then(|result| result.map(|img| img.into_rgb8()).map_err(|e| e.to_string()))
     };
     decoded.map_err(|reason| CaptureError::BadImage {
         path: path.to_path_buf(),
         reason,
     })
-}
-
-/// Decodes a JPEG with libjpeg-turbo's decoder (as mozjpeg), the decoder OpenCV and most
-/// webcam stacks use, so that pixels — and keypoints — match theirs exactly.
-pub fn decode_jpeg(bytes: &[u8]) -> std::io::Result<image::RgbImage> {
-    let started = mozjpeg::Decompress::new_mem(bytes)?.rgb()?;
-    let (w, h) = (started.width() as u32, started.height() as u32);
-    let mut started = started;
-    let pixels = started.read_scanlines::<u8>()?;
-    started.finish()?;
-    image::RgbImage::from_raw(w, h, pixels)
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "truncated JPEG"))
 }
 
 /// A single still image: one frame at t = 0.

@@ -6,6 +6,8 @@
 
 pub mod camera;
 pub mod images;
+pub mod jpeg;
+pub mod mjpeg;
 #[cfg(feature = "ffmpeg")]
 pub mod video;
 
@@ -60,6 +62,11 @@ pub trait FrameSource {
             }
         }))
     }
+    /// Whether running out of frames is the end of the footage (files, recordings) rather
+    /// than a camera gone quiet, which is reopened.
+    fn ends(&self) -> bool {
+        true
+    }
 }
 
 /// One step of [`FrameSource::grab`].
@@ -109,19 +116,21 @@ pub enum CaptureError {
     CameraLost { name: String, reason: String },
     #[error("camera {name} sent a frame that could not be decoded ({reason}); skipping it")]
     CameraFrame { name: String, reason: String },
+    #[error("the capture stopped after an internal error ({reason}); starting it again")]
+    CaptureFailed { reason: String },
 }
 
 /// File extensions read as still images.
 pub const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "ppm", "pgm", "pnm"];
 /// File extensions read as videos.
 pub const VIDEO_EXTENSIONS: &[&str] = &[
-    "mp4", "m4v", "mov", "mkv", "webm", "avi", "mjpeg", "mjpg", "y4m", "mpg", "mpeg", "ogv",
+    "mp4", "m4v", "mov", "mkv", "webm", "avi", "y4m", "mpg", "mpeg", "ogv",
 ];
 
 const VIDEO_SUPPORT: &str = if cfg!(feature = "ffmpeg") {
-    "videos (mp4, mkv, webm, avi, mov, y4m)"
+    "camera recordings (mjpeg) and videos (mp4, mkv, webm, avi, mov, y4m)"
 } else {
-    "no videos (this build lacks the `ffmpeg` feature)"
+    "camera recordings (mjpeg) but no videos (this build lacks the `ffmpeg` feature)"
 };
 
 fn extension(path: &Path) -> String {
@@ -135,7 +144,7 @@ pub fn is_image_path(path: &Path) -> bool {
 }
 
 pub fn is_video_path(path: &Path) -> bool {
-    VIDEO_EXTENSIONS.contains(&extension(path).as_str())
+    VIDEO_EXTENSIONS.contains(&extension(path).as_str()) || mjpeg::is_stream_path(path)
 }
 
 /// Opens a file or folder as a frame source; a folder is played at `fps` frames per second.
@@ -149,6 +158,10 @@ pub fn open_path(path: &Path, fps: f64) -> Result<Box<dyn FrameSource>, CaptureE
     }
     if is_image_path(path) {
         return Ok(Box::new(images::ImageFile::new(path)));
+    }
+    if mjpeg::is_stream_path(path) {
+        let stream = mjpeg::MjpegStream::open(path, mjpeg::FPS, mjpeg::Timing::AsFast)?;
+        return Ok(Box::new(stream));
     }
     if is_video_path(path) {
         #[cfg(feature = "ffmpeg")]

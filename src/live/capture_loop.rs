@@ -3,7 +3,6 @@
 //! monitoring, released while paused or long away (the camera light goes off), reopened with
 //! backoff when it is missing, busy or unplugged.
 
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -19,6 +18,8 @@ pub enum Item {
         name: String,
     },
     Frame(Frame),
+    /// The camera was released (paused, long away): its light is off.
+    Released,
     /// A camera could not be opened or was lost; capture retries after `retry_in_s`.
     CameraProblem {
         error: CaptureError,
@@ -92,14 +93,46 @@ pub enum Pacing {
 /// and again whenever a camera has to be reopened.
 pub type Opener = Box<dyn FnMut() -> Result<Box<dyn FrameSource>, CaptureError> + Send>;
 
-/// Runs until the slot is closed or a replay source ends. `camera`: the source is a camera
-/// (it is not even opened while the camera is not wanted, and it is reopened when lost).
-pub fn run(
+/// Runs [`run`] and, should it panic (a decoder's bug, a driver's), starts it again after a
+/// backoff for a camera — saying so, as a camera problem, so the overlay shows it and never a
+/// stale score as live — or reports a replay source unreadable. Returns when the slot is
+/// closed or a replay source has ended.
+pub fn supervise(
     mut open: Opener,
     camera: bool,
     pacing: Pacing,
-    slot: Arc<LatestSlot<Item>>,
-    control: Arc<Control>,
+    slot: &LatestSlot<Item>,
+    control: &Control,
+    clock: Instant,
+) {
+    let mut backoff_s = 1.0;
+    while !slot.is_closed() {
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run(&mut open, camera, pacing, slot, control, clock)
+        }));
+        let Err(payload) = run else {
+            return;
+        };
+        let reason = crate::capture::jpeg::panic_message(payload.as_ref());
+        tracing::error!("the capture stopped after an internal error: {reason}");
+        let error = CaptureError::CaptureFailed { reason };
+        if !camera {
+            slot.push(Item::Unreadable(error));
+            return;
+        }
+        backoff_s = report_and_wait(slot, error, backoff_s);
+    }
+}
+
+/// Runs until the slot is closed or a replay source ends. `camera`: the source is a camera
+/// or played as one (it is not even opened while the camera is not wanted, and it is
+/// reopened when lost).
+pub fn run(
+    open: &mut Opener,
+    camera: bool,
+    pacing: Pacing,
+    slot: &LatestSlot<Item>,
+    control: &Control,
     clock: Instant,
 ) {
     let mut source: Option<Box<dyn FrameSource>> = None;
@@ -113,6 +146,7 @@ pub fn run(
             // Paused or long away: release the camera so its light goes off.
             if source.take().is_some() {
                 tracing::info!("camera released");
+                slot.push(Item::Released);
             }
             slot.wait_closed(Duration::from_millis(200));
             continue;
@@ -136,7 +170,7 @@ pub fn run(
                     | CaptureError::CameraOpen { .. }
                     | CaptureError::CameraLost { .. }),
                 ) => {
-                    backoff_s = report_and_wait(&slot, error, backoff_s);
+                    backoff_s = report_and_wait(slot, error, backoff_s);
                 }
                 Err(error) => {
                     slot.push(Item::Unreadable(error));
@@ -184,7 +218,7 @@ pub fn run(
                     backoff_s = 1.0;
                 }
             }
-            Ok(None) if camera => {
+            Ok(None) if camera && !current.ends() => {
                 source = None;
             }
             Ok(None) => {
@@ -196,11 +230,13 @@ pub fn run(
             }
             Err(error @ CaptureError::CameraLost { .. }) => {
                 source = None;
-                backoff_s = report_and_wait(&slot, error, backoff_s);
+                backoff_s = report_and_wait(slot, error, backoff_s);
             }
             Err(error) => {
                 // A corrupt frame or file in a folder: the source moves on past it.
-                tracing::warn!("{error}");
+                if !matches!(error, CaptureError::CameraFrame { .. }) {
+                    tracing::warn!("{error}");
+                }
                 slot.push(Item::Skipped(error));
             }
         }
@@ -216,4 +252,151 @@ fn report_and_wait(slot: &LatestSlot<Item>, error: CaptureError, backoff_s: f64)
     });
     slot.wait_closed(Duration::from_secs_f64(backoff_s));
     (backoff_s * 2.0).min(MAX_BACKOFF_S)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::VecDeque;
+    use std::sync::{Arc, Mutex};
+
+    use super::*;
+    use crate::capture::SourceKind;
+
+    /// What a scripted camera does on each read.
+    enum Step {
+        Frame,
+        Unplugged,
+        Crash,
+    }
+
+    struct Scripted(VecDeque<Step>, u64);
+
+    impl FrameSource for Scripted {
+        fn name(&self) -> &str {
+            "scripted"
+        }
+        fn kind(&self) -> SourceKind {
+            SourceKind::Motion
+        }
+        fn ends(&self) -> bool {
+            false
+        }
+        fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
+            std::thread::sleep(Duration::from_millis(10));
+            self.1 += 1;
+            match self.0.pop_front() {
+                Some(Step::Frame) => Ok(Some(Frame {
+                    rgb: image::RgbImage::new(4, 4),
+                    t_s: self.1 as f64 * 0.01,
+                    index: self.1,
+                    file: None,
+                })),
+                Some(Step::Unplugged) => Err(CaptureError::CameraLost {
+                    name: "scripted".into(),
+                    reason: "No such device".into(),
+                }),
+                Some(Step::Crash) => panic!("a driver bug"),
+                // Then a camera that keeps delivering.
+                None => {
+                    self.0.push_back(Step::Frame);
+                    self.next_frame()
+                }
+            }
+        }
+    }
+
+    #[derive(Debug, PartialEq)]
+    enum Seen {
+        Opened,
+        Frame,
+        Busy(f64),
+        Lost(f64),
+        Failed(f64),
+        Other,
+    }
+
+    #[test]
+    fn a_busy_open_an_unplug_and_a_crash_each_recover_with_backoff() {
+        let opens = Arc::new(Mutex::new(0));
+        let counter = Arc::clone(&opens);
+        let open: Opener = Box::new(move || {
+            let mut n = counter.lock().unwrap_or_else(|p| p.into_inner());
+            *n += 1;
+            let steps = match *n {
+                1 => {
+                    return Err(CaptureError::CameraBusy {
+                        name: "scripted".into(),
+                    });
+                }
+                2 => vec![Step::Frame, Step::Frame, Step::Unplugged],
+                3 => vec![Step::Frame, Step::Crash],
+                _ => vec![],
+            };
+            Ok(Box::new(Scripted(steps.into(), 0)) as Box<dyn FrameSource>)
+        });
+        let slot = Arc::new(LatestSlot::default());
+        let control = Arc::new(Control::new(true));
+        let capture = {
+            let (slot, control) = (Arc::clone(&slot), Arc::clone(&control));
+            std::thread::spawn(move || {
+                supervise(
+                    open,
+                    true,
+                    Pacing::Realtime,
+                    &slot,
+                    &control,
+                    Instant::now(),
+                )
+            })
+        };
+        let mut seen = Vec::new();
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(20) {
+            let Some(item) = slot.take(Duration::from_millis(100)) else {
+                continue;
+            };
+            seen.push(match item {
+                Item::Opened { .. } => Seen::Opened,
+                Item::Frame(_) => Seen::Frame,
+                Item::CameraProblem { error, retry_in_s } => match error {
+                    CaptureError::CameraBusy { .. } => Seen::Busy(retry_in_s),
+                    CaptureError::CameraLost { .. } => Seen::Lost(retry_in_s),
+                    CaptureError::CaptureFailed { .. } => Seen::Failed(retry_in_s),
+                    _ => Seen::Other,
+                },
+                _ => Seen::Other,
+            });
+            slot.done();
+            // Opened three times (the first open was refused): the last recovery delivers.
+            if seen.iter().filter(|s| **s == Seen::Opened).count() == 3
+                && seen.last() == Some(&Seen::Frame)
+            {
+                break;
+            }
+        }
+        slot.close();
+        assert!(
+            capture.join().is_ok(),
+            "the capture thread itself never dies"
+        );
+        // Frames may be replaced before they are taken (a latest-frame slot), so only the
+        // order of what happened is checked, with runs of frames folded into one.
+        seen.dedup();
+        assert_eq!(
+            seen,
+            [
+                Seen::Busy(1.0),
+                Seen::Opened,
+                Seen::Frame,
+                // Frames came in between: the backoff started again from 1 s.
+                Seen::Lost(1.0),
+                Seen::Opened,
+                Seen::Frame,
+                Seen::Failed(1.0),
+                Seen::Opened,
+                Seen::Frame,
+            ]
+        );
+        assert_eq!(*opens.lock().unwrap_or_else(|p| p.into_inner()), 4);
+    }
 }

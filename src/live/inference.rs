@@ -278,6 +278,17 @@ pub fn run(
                 me.steer(&control);
                 slot.done();
             }
+            None if slot.is_closed() => {
+                // The capture thread is gone without saying why: say so rather than go on
+                // showing the last score as live.
+                me.snapshot.phase = Phase::Broken {
+                    message: "The capture stopped unexpectedly; please restart Sitwell".into(),
+                };
+                publish(&shared, &me.snapshot);
+                me.end_history(&shared);
+                wait_for_shutdown(&commands);
+                break;
+            }
             None => {
                 let t = me.now(&control);
                 let effects = me.tick(t);
@@ -475,6 +486,12 @@ impl Inference {
                     }
                     h.recorder.break_frames();
                 }
+                if self.setup.live {
+                    // Every time the camera (and its light) comes on, for whoever audits it.
+                    self.write_event(&json!({
+                        "kind": "camera", "t": round_ms(t), "on": true, "name": name,
+                    }));
+                }
                 self.snapshot.source_name = name;
                 self.source_checked = false;
                 self.last_frame_t = None;
@@ -503,6 +520,17 @@ impl Inference {
                     _ => Phase::NoCamera { message },
                 };
                 self.snapshot.t = t;
+                Vec::new()
+            }
+            Item::Released => {
+                self.write_event(&json!({"kind": "camera", "t": round_ms(t), "on": false}));
+                Vec::new()
+            }
+            Item::Skipped(error @ CaptureError::CameraFrame { .. }) => {
+                // A dropped USB packet, a glitch: counted, not shown (the next frame comes in
+                // a moment).
+                tracing::debug!("{error}");
+                self.snapshot.frames_corrupt += 1;
                 Vec::new()
             }
             Item::Skipped(error) => {

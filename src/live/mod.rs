@@ -28,7 +28,7 @@ use ringbuf::traits::{Consumer, Split};
 use ringbuf::{HeapCons, HeapRb};
 
 use crate::capture::camera::{CameraChoice, CameraSource};
-use crate::capture::{self, FrameSource};
+use crate::capture::{self, FrameSource, mjpeg};
 use crate::coach::{EffectAt, EngineConfig};
 use crate::pose::LandmarkModel;
 use crate::posture::{Baseline, CameraPlace, JudgeConfig};
@@ -65,6 +65,12 @@ impl SourceSpec {
     pub fn is_camera(&self) -> bool {
         matches!(self, SourceSpec::Camera(_))
     }
+
+    /// A recorded camera stream (`.mjpeg`) played in real time: it is played as a camera.
+    pub fn is_recorded_camera(&self, pacing: Pacing) -> bool {
+        pacing == Pacing::Realtime
+            && matches!(self, SourceSpec::Path(path) if mjpeg::is_stream_path(path))
+    }
 }
 
 /// Everything the live pipeline needs to start.
@@ -91,6 +97,33 @@ pub struct LiveOptions {
     /// Switch "in a call" on and off by itself while another program records from the
     /// microphone.
     pub detect_calls: bool,
+}
+
+impl LiveOptions {
+    /// `source` with the defaults: a camera in real time and a file as fast as the pipeline
+    /// goes, the lite model, calibration first (saved nowhere), the built-in judge and coach,
+    /// no event log, no history, no call detection.
+    pub fn new(source: SourceSpec) -> LiveOptions {
+        LiveOptions {
+            pacing: if source.is_camera() {
+                Pacing::Realtime
+            } else {
+                Pacing::LockStep
+            },
+            source,
+            folder_fps: 5.0,
+            model: LandmarkModel::Lite,
+            camera_place: CameraPlace::default(),
+            baseline: None,
+            baseline_save: None,
+            judge: JudgeConfig::default(),
+            engine: EngineConfig::default(),
+            events_path: None,
+            start_paused: false,
+            history: None,
+            detect_calls: false,
+        }
+    }
 }
 
 /// Where and how long the history is kept.
@@ -186,7 +219,9 @@ impl Live {
         // a baseline calibration comes first, and the pause is applied once it is done.)
         let camera_on = !(options.start_paused && options.baseline.is_some());
         let control = Arc::new(capture_loop::Control::new(camera_on));
-        let live = options.source.is_camera();
+        // A recorded camera stream played in real time is played as the camera was: on the
+        // wall clock, with the camera's life cycle.
+        let live = options.source.is_camera() || options.source.is_recorded_camera(options.pacing);
         let shared = Arc::new(inference::Shared {
             snapshot: std::sync::Mutex::new(Snapshot::default()),
             notify,
@@ -196,9 +231,20 @@ impl Live {
 
         let source = options.source.clone();
         let folder_fps = options.folder_fps;
+        // When a recorded camera "started": reopened, it shows what the clock has reached.
+        let mut epoch: Option<Instant> = None;
         let opener: capture_loop::Opener = Box::new(move || -> Result<Box<dyn FrameSource>, _> {
             match &source {
                 SourceSpec::Camera(choice) => Ok(Box::new(CameraSource::open(choice)?)),
+                SourceSpec::Path(path) if live => {
+                    let epoch = *epoch.get_or_insert_with(Instant::now);
+                    let timing = mjpeg::Timing::Wall { epoch };
+                    Ok(Box::new(mjpeg::MjpegStream::open(
+                        path,
+                        mjpeg::FPS,
+                        timing,
+                    )?))
+                }
                 SourceSpec::Path(path) => capture::open_path(path, folder_fps),
             }
         });
@@ -212,7 +258,7 @@ impl Live {
                         slot: Arc::clone(&slot),
                         shared: None,
                     };
-                    capture_loop::run(opener, live, pacing, slot, control, clock)
+                    capture_loop::supervise(opener, live, pacing, &slot, &control, clock)
                 })
                 .map_err(LiveError::Thread)?
         };

@@ -73,6 +73,8 @@ pub struct Snapshot {
     pub frames_analysed: u64,
     /// Of those, frames on which the pose model ran (the others reused a still picture's pose).
     pub model_runs: u64,
+    /// Camera frames dropped because they could not be decoded (corrupt or truncated).
+    pub frames_corrupt: u64,
     /// Set when the session's history has been committed (at the end of a run).
     pub history_written: Option<crate::history::writer::Written>,
 }
@@ -98,6 +100,7 @@ impl Default for Snapshot {
             source_name: String::new(),
             frames_analysed: 0,
             model_runs: 0,
+            frames_corrupt: 0,
             history_written: None,
         }
     }

@@ -192,8 +192,9 @@ pub fn head_errors_at(
         .collect()
 }
 
+/// The median of errors measured; measuring nothing is a failure, never a perfect 0.
 pub fn median(values: &[f64]) -> f64 {
-    sitwell::stats::median(values)
+    sitwell::stats::median(values).expect("a median of no measurements")
 }
 
 /// Runs one still image through the same capture path as `sitwell analyze`.

@@ -1,0 +1,199 @@
+//! The camera's code path from outside, with a camera you can replay: a `.mjpeg` recording
+//! (raw concatenated JPEG frames, as a webcam sends them) given as the source is played as
+//! the camera was — its frames through the camera's own decoder, on the wall clock, with the
+//! camera's life cycle (released while paused, reopened on resume). Corrupt frames in it are
+//! dropped and counted, and the stream plays on.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{demo_clip, sitwell_at_home as sitwell};
+use serde_json::Value;
+use sitwell::capture;
+use sitwell::coach::UserAction;
+use sitwell::live::{Command, Live, LiveOptions, Pacing, Phase, SourceSpec};
+
+/// How a frame of the test stream is spoilt.
+fn spoil(jpeg: &[u8], n: usize) -> Vec<u8> {
+    if n.is_multiple_of(2) {
+        // Cut off mid-scan, as a dropped USB packet leaves it.
+        jpeg[..jpeg.len() * 2 / 3].to_vec()
+    } else {
+        // The header's tables overwritten (past the start-of-image marker and the first
+        // marker's code): libjpeg gives up with a fatal error.
+        let mut bad = jpeg.to_vec();
+        bad[4..200].fill(0x5a);
+        bad
+    }
+}
+
+/// Writes `seconds` of the demo clip (a 5 fps render) as a 30 fps MJPEG recording, each frame
+/// sent six times as a camera would; every `corrupt_every`-th frame spoilt. Returns the path
+/// and the number of frames spoilt.
+fn demo_stream(dir: &Path, seconds: f64, corrupt_every: usize) -> (PathBuf, usize) {
+    let mut clip = capture::open_path(Path::new(&demo_clip()), 5.0).expect("demo clip opens");
+    let mut bytes = Vec::new();
+    let (mut n, mut spoilt) = (0usize, 0);
+    while let Some(frame) = clip.next_frame().expect("demo clip decodes") {
+        if frame.t_s >= seconds {
+            break;
+        }
+        let mut jpeg = Vec::new();
+        image::codecs::jpeg::JpegEncoder::new_with_quality(&mut jpeg, 85)
+            .encode_image(&frame.rgb)
+            .expect("encoded");
+        for _ in 0..6 {
+            n += 1;
+            if n.is_multiple_of(corrupt_every) {
+                bytes.extend(spoil(&jpeg, n / corrupt_every));
+                spoilt += 1;
+            } else {
+                bytes.extend(&jpeg);
+            }
+        }
+    }
+    let path = dir.join("stream.mjpeg");
+    std::fs::write(&path, bytes).expect("stream written");
+    (path, spoilt)
+}
+
+fn events(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each event line is JSON"))
+        .collect()
+}
+
+#[test]
+fn a_recorded_camera_with_corrupt_frames_plays_to_the_end_in_real_time() {
+    let home = common::temp_dir("camera", "corrupt");
+    let (stream, spoilt) = demo_stream(&home, 12.0, 4);
+    assert!(spoilt > 80);
+    let log = home.join("events.jsonl");
+    let started = Instant::now();
+    let out = sitwell(
+        &[
+            "watch",
+            "--headless",
+            "--source",
+            stream.to_str().expect("utf-8 path"),
+            "--realtime",
+            "--stats",
+            "--events",
+            log.to_str().expect("utf-8 path"),
+        ],
+        &home,
+    );
+    let took = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // 360 frames at 30 fps: played on the wall clock, as the camera sent them.
+    assert!((11.0..30.0).contains(&took), "played in {took:.1} s");
+    let line = stderr
+        .lines()
+        .find(|l| l.starts_with("{\"watch_stats\""))
+        .unwrap_or_else(|| panic!("no stats line in {stderr}"));
+    let stats: Value = serde_json::from_str(line).expect("JSON");
+    let stats = &stats["watch_stats"];
+    let corrupt = stats["frames_corrupt"].as_u64().unwrap_or(0);
+    let analysed = stats["frames_analysed"].as_u64().unwrap_or(0);
+    // A quarter of the frames are spoilt; the ones taken for analysis hit some of them.
+    assert!(corrupt >= 1, "{stats}");
+    // The good ones keep the usual pace: calibration takes every frame it can for 5 s, then
+    // one frame every 0.75 s at most.
+    assert!(analysed >= 15, "{stats}");
+    assert!(stderr.contains(" corrupt, "), "{stderr}");
+    // A camera's events: on when opened, calibrated, never a crash.
+    let kinds: Vec<String> = events(&log)
+        .iter()
+        .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+        .collect();
+    assert_eq!(
+        kinds.first().map(String::as_str),
+        Some("camera"),
+        "{kinds:?}"
+    );
+    assert!(
+        kinds.iter().any(|k| k == "calibrated"),
+        "{kinds:?}\n{stderr}"
+    );
+}
+
+#[test]
+fn a_corrupt_stream_analysed_frame_by_frame_names_the_bad_frames_and_goes_on() {
+    let home = common::temp_dir("camera", "analyze");
+    let (stream, _) = demo_stream(&home, 1.0, 3);
+    let out = sitwell(&["analyze", stream.to_str().expect("utf-8 path")], &home);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    // 30 frames, every third spoilt: 20 analysed, each bad one named with its place.
+    assert_eq!(stdout.lines().count(), 20, "{stderr}");
+    assert!(stderr.contains("(frame 2)"), "{stderr}");
+    assert!(stderr.contains("truncated JPEG"), "{stderr}");
+    assert!(stderr.contains("corrupt JPEG"), "{stderr}");
+}
+
+/// Waits until `done(snapshot)` or `within`; returns whether it came.
+fn wait_for(
+    live: &Live,
+    within: Duration,
+    done: impl Fn(&sitwell::live::Snapshot) -> bool,
+) -> bool {
+    let until = Instant::now() + within;
+    while Instant::now() < until {
+        if done(&live.snapshot()) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    false
+}
+
+#[test]
+fn pausing_releases_the_recorded_camera_and_resuming_opens_it_again() {
+    let home = common::temp_dir("camera", "pause");
+    // Long enough that a loaded machine's slow calibration cannot reach its end.
+    let (stream, _) = demo_stream(&home, 45.0, usize::MAX);
+    let log = home.join("events.jsonl");
+    let mut options = LiveOptions::new(SourceSpec::Path(stream));
+    options.pacing = Pacing::Realtime;
+    options.events_path = Some(log.clone());
+    let mut live = Live::start(options, Box::new(|| {})).expect("started");
+    assert!(
+        wait_for(&live, Duration::from_secs(15), |s| s.phase
+            == Phase::Monitoring),
+        "{:?}",
+        live.snapshot().phase
+    );
+    live.send(Command::Act(UserAction::Pause { seconds: None }));
+    std::thread::sleep(Duration::from_millis(1200));
+    let paused_frames = live.snapshot().frames_analysed;
+    std::thread::sleep(Duration::from_millis(1000));
+    // Nothing is analysed while paused: the camera is off.
+    assert_eq!(live.snapshot().frames_analysed, paused_frames);
+    live.send(Command::Act(UserAction::Resume));
+    assert!(
+        wait_for(&live, Duration::from_secs(5), |s| s.frames_analysed
+            > paused_frames + 1),
+        "no frames after resuming"
+    );
+    live.stop();
+    let camera: Vec<(bool, f64)> = events(&log)
+        .iter()
+        .filter(|e| e["kind"] == "camera")
+        .map(|e| {
+            (
+                e["on"].as_bool().unwrap_or(false),
+                e["t"].as_f64().unwrap_or(-1.0),
+            )
+        })
+        .collect();
+    let ons: Vec<bool> = camera.iter().map(|(on, _)| *on).collect();
+    assert_eq!(ons, [true, false, true], "{camera:?}");
+    // Released within a moment of the pause, and opened again on resume ~2 s later.
+    let off_for = camera[2].1 - camera[1].1;
+    assert!((1.5..4.0).contains(&off_for), "{camera:?}");
+}
