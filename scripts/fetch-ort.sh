@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fetch ONNX Runtime for Sitwell: the shared library from the PyPI wheel
-# onnxruntime==1.31.1, checked by sha256, into target/ort/. Idempotent; no
-# Python packages are installed. Sitwell finds the library there at run time
-# (or set ORT_DYLIB_PATH, or put it next to the sitwell executable).
+# onnxruntime==1.31.1, checked by sha256, into target/ort/. Idempotent; needs only
+# python3 (its standard library: no pip, no Python packages installed). The wheel is
+# found in PyPI's simple index ($PIP_INDEX_URL if set) by its sha256. Sitwell finds the
+# library there at run time (or set ORT_DYLIB_PATH).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -18,10 +19,19 @@ fi
 
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-python3 -m pip download --quiet --no-deps --only-binary=:all: \
-  --python-version 3.11 --platform manylinux_2_28_x86_64 \
-  -d "$tmp" "onnxruntime==$VERSION"
-wheel=$(ls "$tmp"/onnxruntime-"$VERSION"-*.whl)
+wheel="$tmp/onnxruntime-$VERSION.whl"
+python3 - "$VERSION" "$WHEEL_SHA256" "$wheel" "${PIP_INDEX_URL:-https://pypi.org/simple}" <<'PY'
+import re, sys, urllib.request
+version, sha, out, index = sys.argv[1:]
+page = urllib.request.urlopen(f"{index.rstrip('/')}/onnxruntime/", timeout=120).read().decode()
+links = [l for l in re.findall(r'href="([^"]+)"', page) if sha in l]
+if not links:
+    sys.exit(f"onnxruntime {version} (sha256 {sha}) is not in {index}")
+url = urllib.request.urljoin(f"{index.rstrip('/')}/onnxruntime/", links[0].split("#")[0])
+with urllib.request.urlopen(url, timeout=600) as r, open(out, "wb") as f:
+    while chunk := r.read(1 << 20):
+        f.write(chunk)
+PY
 echo "$WHEEL_SHA256  $wheel" | sha256sum --check --quiet
 mkdir -p "$DEST"
 python3 - "$wheel" "$DEST" "$VERSION" <<'PY'

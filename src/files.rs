@@ -20,16 +20,70 @@ pub fn data_dir() -> Option<PathBuf> {
     Some(xdg_home("XDG_DATA_HOME", ".local/share")?.join("sitwell"))
 }
 
-/// A file shipped with Sitwell (`relative` to the install folder): beside the executable when
-/// it is there, else in this source tree (`cargo run`, tests).
-pub fn bundled(relative: &Path) -> PathBuf {
-    let beside_exe = std::env::current_exe()
+/// Environment variable naming a folder laid out like an installed `share/sitwell` (its
+/// `models/` and `assets/`): a source tree is one.
+pub const DATA_DIR_VAR: &str = "SITWELL_DATA_DIR";
+
+/// The folders that may hold what ships with Sitwell, in the order they are tried. `sub` is
+/// `"share"` for data (models, the demo clip) or `"lib"` for ONNX Runtime.
+///
+/// All are found from the running executable, never from a path compiled in, so an install
+/// works wherever it is unpacked: the installed layout (`<prefix>/bin/sitwell` beside
+/// `<prefix>/lib/sitwell` and `<prefix>/share/sitwell`: the Debian package and the portable
+/// archive), the folder of the executable itself, the system's (`/usr`, `/usr/local`), and
+/// last the source tree a `cargo` build runs from (`<tree>/target/<profile>/sitwell`, or a
+/// test binary one level deeper), recognised by its `Cargo.toml` and `models/`.
+pub fn install_dirs(sub: &str) -> Vec<PathBuf> {
+    let exe_dir = std::env::current_exe()
         .ok()
-        .and_then(|exe| exe.parent().map(|dir| dir.join(relative)));
-    match beside_exe {
-        Some(path) if path.exists() => path,
-        _ => Path::new(env!("CARGO_MANIFEST_DIR")).join(relative),
+        .and_then(|exe| exe.parent().map(Path::to_path_buf));
+    let mut dirs = Vec::new();
+    if let Some(bin) = &exe_dir {
+        if let Some(prefix) = bin.parent() {
+            dirs.push(prefix.join(sub).join("sitwell"));
+        }
+        dirs.push(bin.clone());
     }
+    for prefix in ["/usr", "/usr/local"] {
+        dirs.push(Path::new(prefix).join(sub).join("sitwell"));
+    }
+    if let Some(tree) = exe_dir.as_deref().and_then(source_tree) {
+        dirs.push(if sub == "lib" {
+            tree.join("target/ort")
+        } else {
+            tree
+        });
+    }
+    dirs
+}
+
+/// The source tree of a `cargo` build the executable belongs to, if it is one.
+fn source_tree(exe_dir: &Path) -> Option<PathBuf> {
+    exe_dir
+        .ancestors()
+        .skip(1)
+        .take(3)
+        .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("models").is_dir())
+        .map(Path::to_path_buf)
+}
+
+/// A file shipped with Sitwell (`relative` to `share/sitwell`: `models/…`, `assets/…`):
+/// in `$SITWELL_DATA_DIR` when set, else the first of [`install_dirs`] that has it. When none
+/// has it, the installed place it should be in (for the message that says it is missing).
+pub fn bundled(relative: &Path) -> PathBuf {
+    if let Some(dir) = std::env::var_os(DATA_DIR_VAR) {
+        return PathBuf::from(dir).join(relative);
+    }
+    let candidates: Vec<PathBuf> = install_dirs("share")
+        .into_iter()
+        .map(|dir| dir.join(relative))
+        .collect();
+    candidates
+        .iter()
+        .find(|path| path.exists())
+        .or(candidates.first())
+        .cloned()
+        .unwrap_or_else(|| relative.to_path_buf())
 }
 
 /// Writes `contents` to `path` atomically, creating the folder if needed.
@@ -46,6 +100,22 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shipped_files_are_looked_for_from_the_executable_and_never_a_compiled_in_path() {
+        let exe = std::env::current_exe().expect("test binary");
+        let prefix = exe.parent().and_then(Path::parent).expect("two levels up");
+        let share = install_dirs("share");
+        assert_eq!(share.first(), Some(&prefix.join("share/sitwell")));
+        assert!(share.contains(&PathBuf::from("/usr/share/sitwell")));
+        // A test binary (target/debug/deps/…) finds this tree by walking up from itself.
+        let tree = Path::new(env!("CARGO_MANIFEST_DIR"));
+        assert_eq!(share.last().map(PathBuf::as_path), Some(tree));
+        assert_eq!(install_dirs("lib").last(), Some(&tree.join("target/ort")));
+        assert!(bundled(Path::new("models/pose_detection.onnx")).is_file());
+        // The installed layout: bin/sitwell finds share/sitwell and lib/sitwell beside bin/.
+        assert_eq!(source_tree(Path::new("/opt/sitwell/bin")), None);
+    }
 
     #[test]
     fn atomic_write_creates_the_folder_and_replaces_the_file() {

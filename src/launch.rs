@@ -13,8 +13,13 @@ use crate::posture::{Baseline, BaselineError, baseline};
 use crate::settings::{self, SENSITIVITY_RANGE, Settings, SettingsError};
 
 /// The demo clip: a CC0 render of a person sitting upright, slouching for half a minute,
-/// recovering and glancing at a phone (60 s).
+/// recovering and glancing at a phone (60 s at 5 fps). A build without FFmpeg (the packages:
+/// they link no video libraries, so they install anywhere) plays the same frames from a
+/// folder of JPEGs that `scripts/package` makes from the clip.
+#[cfg(feature = "ffmpeg")]
 pub const DEMO_CLIP: &str = "demo/seated_slouch_demo.mp4";
+#[cfg(not(feature = "ffmpeg"))]
+pub const DEMO_CLIP: &str = "demo/seated_slouch_demo";
 /// The demo's dwell, so that a newcomer sees a nudge within the first minute.
 pub const DEMO_DWELL_S: f64 = 10.0;
 
@@ -112,7 +117,7 @@ pub struct Launch {
     pub sensitivity_override: Option<f32>,
 }
 
-/// Finds a bundled asset: beside the executable (`assets/`), else in the source tree.
+/// Finds a bundled asset (`share/sitwell/assets/…` of the install, or a source tree's).
 pub fn asset_path(relative: &str) -> PathBuf {
     crate::files::bundled(&Path::new("assets").join(relative))
 }

@@ -17,6 +17,7 @@ use sitwell::launch::{self, LiveArgs};
 use sitwell::live::Pacing;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
 use sitwell::posture::{Baseline, CameraPlace, JudgeConfig};
+use sitwell::settings;
 
 #[derive(Parser)]
 #[command(
@@ -167,6 +168,13 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
+    /// Write the man page and the shell completions, generated from these definitions, into a
+    /// folder (`scripts/package` installs them).
+    #[command(hide = true)]
+    ManAndCompletions {
+        #[arg(value_name = "DIR")]
+        out: PathBuf,
+    },
     /// Fill a history file with synthetic workdays (for screenshots and size measurements).
     #[command(hide = true)]
     SeedHistory {
@@ -247,6 +255,7 @@ fn main() -> ExitCode {
             inputs,
         }) => run_calibrate(&out, model, camera_at, first, fps, &inputs),
         Some(Command::Devices) => run_devices(),
+        Some(Command::ManAndCompletions { out }) => write_man_and_completions(&out),
         Some(Command::Watch {
             headless: true,
             realtime,
@@ -381,6 +390,29 @@ fn run_calibrate(
     }
 }
 
+/// `sitwell.1` (with a page per subcommand, `sitwell-analyze.1`, …) and completions for bash,
+/// zsh and fish.
+fn write_man_and_completions(out: &std::path::Path) -> anyhow::Result<ExitCode> {
+    use clap::CommandFactory;
+    let command = Cli::command();
+    let man = out.join("man");
+    std::fs::create_dir_all(&man).with_context(|| format!("cannot create {}", man.display()))?;
+    clap_mangen::generate_to(command.clone(), &man)
+        .with_context(|| format!("cannot write the man pages into {}", man.display()))?;
+    let completions = out.join("completions");
+    std::fs::create_dir_all(&completions)
+        .with_context(|| format!("cannot create {}", completions.display()))?;
+    for shell in [
+        clap_complete::Shell::Bash,
+        clap_complete::Shell::Zsh,
+        clap_complete::Shell::Fish,
+    ] {
+        clap_complete::generate_to(shell, &mut command.clone(), "sitwell", &completions)
+            .with_context(|| format!("cannot write the {shell} completions"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn run_watch(args: &LiveArgs, realtime: bool, print_stats: bool) -> anyhow::Result<ExitCode> {
     let pacing = if realtime {
         Pacing::Realtime
@@ -416,6 +448,7 @@ fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<ExitCode> {
             return Ok(refused);
         }
     };
+    repair_autostart();
     sitwell::signals::install();
     sitwell::ui::run(
         launch,
@@ -424,6 +457,26 @@ fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<ExitCode> {
         args.config.clone(),
     )?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Points a start-at-login entry left by a copy that is gone (a cleaned build, a moved or
+/// uninstalled one) at this program.
+fn repair_autostart() {
+    let (Some(entry), Ok(exe)) = (settings::autostart_path(), std::env::current_exe()) else {
+        return;
+    };
+    match settings::repair_autostart(&entry, &exe) {
+        Ok(true) => eprintln!(
+            "the start-at-login entry {} started a program that no longer exists; it now starts {}",
+            entry.display(),
+            exe.display()
+        ),
+        Ok(false) => {}
+        Err(e) => eprintln!(
+            "cannot repair the start-at-login entry {}: {e}",
+            entry.display()
+        ),
+    }
 }
 
 fn run_devices() -> anyhow::Result<ExitCode> {

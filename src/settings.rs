@@ -295,6 +295,32 @@ pub fn apply_autostart(enabled: bool, path: &Path, exe: &Path) -> std::io::Resul
     }
 }
 
+/// Rewrites an autostart entry whose program no longer exists (a moved or cleaned build, an
+/// uninstalled copy) so that it starts `exe`; returns whether it did. An entry that starts an
+/// existing program, or by its bare name through `PATH`, is left alone.
+pub fn repair_autostart(path: &Path, exe: &Path) -> std::io::Result<bool> {
+    let Ok(entry) = std::fs::read_to_string(path) else {
+        return Ok(false);
+    };
+    let program = entry
+        .lines()
+        .find_map(|l| l.strip_prefix("Exec="))
+        .map(|exec| {
+            let exec = exec.trim();
+            match exec.strip_prefix('"') {
+                Some(quoted) => quoted.split('"').next().unwrap_or_default(),
+                None => exec.split_whitespace().next().unwrap_or_default(),
+            }
+        })
+        .unwrap_or_default();
+    let stale = Path::new(program).is_absolute() && !Path::new(program).exists();
+    if stale && program != exe.to_string_lossy() {
+        apply_autostart(true, path, exe)?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,6 +331,29 @@ mod tests {
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).ok();
         dir
+    }
+
+    #[test]
+    fn a_stale_autostart_entry_is_repaired_and_a_good_one_left_alone() {
+        let dir = temp_dir("autostart");
+        let entry = dir.join("autostart/sitwell.desktop");
+        let exe = std::env::current_exe().expect("test binary");
+        // Written for a build that has since been cleaned away.
+        apply_autostart(true, &entry, &dir.join("gone/target/release/sitwell")).expect("written");
+        assert_eq!(repair_autostart(&entry, &exe).ok(), Some(true));
+        let repaired = std::fs::read_to_string(&entry).unwrap_or_default();
+        assert!(
+            repaired.contains(&format!("Exec=\"{}\"", exe.display())),
+            "{repaired}"
+        );
+        assert_eq!(repair_autostart(&entry, &exe).ok(), Some(false));
+        // An entry by name (the package's menu entry copied) and no entry at all: untouched.
+        std::fs::write(&entry, "[Desktop Entry]\nExec=sitwell\n").expect("written");
+        assert_eq!(repair_autostart(&entry, &exe).ok(), Some(false));
+        assert_eq!(
+            repair_autostart(&dir.join("none.desktop"), &exe).ok(),
+            Some(false)
+        );
     }
 
     #[test]

@@ -60,13 +60,13 @@ impl LandmarkModel {
     }
 }
 
-/// The model folder: `$SITWELL_MODEL_DIR`, else `models/` next to the executable, else this
-/// source tree's `models/`.
+/// The model folder: `$SITWELL_MODEL_DIR`, else the install folders' `models/`
+/// ([`crate::files::bundled`]).
 pub fn model_dir() -> PathBuf {
     if let Some(dir) = std::env::var_os(MODEL_DIR_VAR) {
         return PathBuf::from(dir);
     }
-    // The folder that holds the detector, beside the executable or in this tree.
+    // The folder that holds the detector.
     let detector = crate::files::bundled(&Path::new("models").join(DETECTOR.file_name));
     detector
         .parent()

@@ -1,10 +1,12 @@
 //! Finding and loading ONNX Runtime, and making inference sessions with Sitwell's settings.
 //!
 //! ONNX Runtime is loaded at run time (ort's `load-dynamic`), never linked. The library is
-//! looked for, in order: `$ORT_DYLIB_PATH`; next to the `sitwell` executable; the copy
-//! `scripts/fetch-ort.sh` put in this source tree's `target/ort/`.
+//! looked for, in order: `$ORT_DYLIB_PATH`; then in the install folders
+//! ([`crate::files::install_dirs`]): `../lib/sitwell` from the executable, beside it, the
+//! system's `/usr/lib/sitwell`, and a source tree's `target/ort/` (from
+//! `scripts/fetch-ort.sh`).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use ort::environment::Environment;
@@ -18,26 +20,16 @@ pub const ORT_VERSION: &str = "1.31.1";
 /// Environment variable naming an explicit library file.
 pub const ORT_PATH_VAR: &str = "ORT_DYLIB_PATH";
 
-const HOW_TO_GET: &str = "run scripts/fetch-ort.sh in the Sitwell source folder, put \
-libonnxruntime.so.1.31.1 next to the sitwell executable, or set ORT_DYLIB_PATH to it";
+const HOW_TO_GET: &str = "reinstall Sitwell, run scripts/fetch-ort.sh in the Sitwell \
+source folder, or set ORT_DYLIB_PATH to libonnxruntime.so.1.31.1";
 
 /// Where ONNX Runtime is looked for when `$ORT_DYLIB_PATH` is not set, in order.
 pub fn library_candidates() -> Vec<PathBuf> {
     let file = format!("libonnxruntime.so.{ORT_VERSION}");
-    let mut out = Vec::new();
-    if let Some(dir) = std::env::current_exe()
-        .ok()
-        .and_then(|e| e.parent().map(Path::to_path_buf))
-    {
-        out.push(dir.join(&file));
-        out.push(dir.join("libonnxruntime.so"));
-    }
-    out.push(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("target/ort")
-            .join(&file),
-    );
-    out
+    crate::files::install_dirs("lib")
+        .into_iter()
+        .flat_map(|dir| [dir.join(&file), dir.join("libonnxruntime.so")])
+        .collect()
 }
 
 /// Finds the ONNX Runtime library. An explicit `$ORT_DYLIB_PATH` that does not exist is an
