@@ -470,7 +470,8 @@ fn settings_panel_edits_a_draft_and_saves_or_cancels() {
                     }
                 },
                 PanelState {
-                    panel: SettingsPanel::new(Settings::default()),
+                    // No camera found (as in CI): the camera is typed in.
+                    panel: SettingsPanel::with_cameras(Settings::default(), Vec::new()),
                     outcome: None,
                 },
             )
@@ -497,6 +498,57 @@ fn settings_panel_edits_a_draft_and_saves_or_cancels() {
     assert_eq!(h.state().outcome, Some(Outcome::Cancel));
     results.extend_harness(&mut h);
     results.unwrap();
+}
+
+/// With cameras found, the settings list them by name (infrared ones left out); choosing one
+/// saves its index.
+#[test]
+fn the_settings_list_the_cameras_by_name_and_save_the_one_chosen() {
+    use sitwell::capture::camera::DeviceInfo;
+    use sitwell::settings::Settings;
+    use sitwell::ui::settings_panel::{Outcome, SettingsPanel, usable_cameras};
+
+    struct PanelState {
+        panel: SettingsPanel,
+        outcome: Option<Outcome>,
+    }
+    let device = |index: &str, name: &str| DeviceInfo {
+        index: index.into(),
+        name: name.into(),
+        description: String::new(),
+    };
+    let cameras = usable_cameras(vec![
+        device("0", "Integrated Camera: Integrated C"),
+        device("2", "Integrated IR Camera"),
+        device("4", "HD Pro Webcam C920"),
+    ]);
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(view::SETTINGS_WIDTH, 460.0))
+        .wgpu()
+        .build_ui_state(
+            |ui, s: &mut PanelState| {
+                if let Some(outcome) = s.panel.show(ui) {
+                    s.outcome = Some(outcome);
+                }
+            },
+            PanelState {
+                panel: SettingsPanel::with_cameras(Settings::default(), cameras),
+                outcome: None,
+            },
+        );
+    h.run();
+    h.get_by_label("Camera").click();
+    h.run();
+    h.snapshot("settings_camera_list");
+    assert!(h.query_by_label("Integrated IR Camera").is_none());
+    h.get_by_label("HD Pro Webcam C920").click();
+    h.run();
+    h.get_by_label("Save").click();
+    h.run();
+    let Some(Outcome::Save(saved)) = &h.state().outcome else {
+        panic!("not saved: {:?}", h.state().outcome);
+    };
+    assert_eq!(saved.camera, "4");
 }
 
 /// The in-call dot: nothing personal on a shared screen, a ring when a move waits, a click

@@ -226,8 +226,12 @@ fn output_within(command: &mut Process, timeout: Duration) -> Option<String> {
             }
         }
     };
-    let text = reader.join().ok()?.ok()?;
-    succeeded.then_some(text)
+    if !succeeded {
+        // Not waited for: a program it started may still hold the pipe open (a `sh` wrapper's
+        // `sleep`); the reader ends by itself when the pipe closes.
+        return None;
+    }
+    reader.join().ok()?.ok()
 }
 
 /// A change of the call state.
@@ -470,6 +474,20 @@ Source Output #73
         let started = Instant::now();
         assert_eq!(output_within(&mut stuck, Duration::from_millis(200)), None);
         assert!(started.elapsed() < Duration::from_secs(10));
+        // A wrapper script whose own child keeps the pipe open after the wrapper is killed
+        // (what a stuck `pactl` behind a shell looks like): given up on just as soon.
+        let mut wrapped = Process::new("sh");
+        wrapped.args(["-c", "sleep 30; echo late"]);
+        let started = Instant::now();
+        assert_eq!(
+            output_within(&mut wrapped, Duration::from_millis(200)),
+            None
+        );
+        assert!(
+            started.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            started.elapsed()
+        );
 
         let mut failing = Process::new("sh");
         failing.args(["-c", "echo partial; exit 3"]);

@@ -33,13 +33,18 @@ pub struct AppSetup {
     pub exit_after: Option<Duration>,
     /// Save a screenshot of the overlay here just before `exit_after` ends the run.
     pub screenshot: Option<PathBuf>,
-    /// Print the run's CPU / memory figures at exit.
-    pub print_stats: bool,
     pub config_arg: Option<PathBuf>,
     /// Flags that outrank the settings for this run (see [`crate::launch::Launch`]).
     pub dwell_override: Option<f64>,
     pub sensitivity_override: Option<f32>,
+    /// Where the pipeline is left when the window closes, to be stopped after it is gone.
+    pub after_close: AfterClose,
 }
+
+/// The pipeline handed over when the window closes, with its meter: stopping it can take
+/// seconds (a camera read, a stuck sound server), and the window must not hang meanwhile.
+/// [`super::run`] stops it once the window is gone.
+pub type AfterClose = std::sync::Arc<std::sync::Mutex<Option<(Live, RunMeter)>>>;
 
 /// The card on screen, which a countdown belongs to.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -88,8 +93,8 @@ pub struct SitwellApp {
     timer: Option<Timer>,
     frames: u64,
     meter: RunMeter,
+    after_close: AfterClose,
     exit: TimedExit,
-    print_stats: bool,
     config_arg: Option<PathBuf>,
     preview: Option<(u64, egui::TextureHandle)>,
     size: egui::Vec2,
@@ -114,6 +119,10 @@ pub struct SitwellApp {
     call_opened: bool,
     /// The overlay is hidden because a call runs (`call_look = "hidden"`).
     hidden_for_call: bool,
+    /// The running pipeline reads a camera (not the demo or a file).
+    live_is_camera: bool,
+    /// Saved settings name another camera or model: start the pipeline again.
+    restart_pending: bool,
 }
 
 impl SitwellApp {
@@ -141,8 +150,8 @@ impl SitwellApp {
             timer: None,
             frames: 0,
             meter: RunMeter::default(),
+            after_close: setup.after_close,
             exit: TimedExit::new(setup.exit_after, setup.screenshot),
-            print_stats: setup.print_stats,
             config_arg: setup.config_arg,
             preview: None,
             size: view::FIRST_SIZE,
@@ -164,6 +173,8 @@ impl SitwellApp {
             desktop,
             call_opened: false,
             hidden_for_call: false,
+            live_is_camera: false,
+            restart_pending: false,
         };
         app.start_live(setup.live, ctx);
         close_on_stop_signal(ctx);
@@ -171,6 +182,7 @@ impl SitwellApp {
     }
 
     fn start_live(&mut self, options: LiveOptions, ctx: &egui::Context) {
+        self.live_is_camera = options.source.is_camera();
         if let Some(old) = self.live.take() {
             // Stopping joins the threads (a model pass, a camera read): not on the UI thread.
             let stopped = std::thread::Builder::new()
@@ -183,6 +195,27 @@ impl SitwellApp {
         let repaint = ctx.clone();
         match Live::start(options, Box::new(move || repaint.request_repaint())) {
             Ok(live) => self.live = Some(live),
+            Err(e) => self.note = Some(e.to_string()),
+        }
+    }
+
+    /// Starts the camera pipeline again from the saved settings (another camera or model).
+    fn restart_camera(&mut self, ctx: &egui::Context) {
+        let args = LiveArgs {
+            config: self.config_arg.clone(),
+            ..LiveArgs::default()
+        };
+        match args.resolve(Pacing::Realtime) {
+            Ok(mut launch) => {
+                // This run's flags still outrank the settings.
+                if let Some(sensitivity) = self.sensitivity_override {
+                    launch.live.judge.sensitivity = sensitivity;
+                }
+                if let Some(dwell) = self.dwell_override {
+                    launch.live.engine = launch.live.engine.with_dwell(dwell);
+                }
+                self.start_live(launch.live, ctx);
+            }
             Err(e) => self.note = Some(e.to_string()),
         }
     }
@@ -458,6 +491,9 @@ impl eframe::App for SitwellApp {
     /// the pipeline or the tray has news: notifications, the tray's look and its menu, and
     /// `--exit-after` never depend on the overlay being drawn.
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        if std::mem::take(&mut self.restart_pending) {
+            self.restart_camera(ctx);
+        }
         let snapshot = self.snapshot();
         self.follow_call(&snapshot, ctx);
         let effects = self
@@ -527,6 +563,9 @@ impl eframe::App for SitwellApp {
                 Some(settings_panel::Outcome::Save(settings)) => {
                     self.note =
                         settings_panel::apply(&settings, self.settings_path.as_deref()).err();
+                    // Another camera or model: the camera pipeline starts again with it now.
+                    self.restart_pending = self.live_is_camera
+                        && settings_panel::needs_restart(&self.settings, &settings);
                     let mut judge = settings.judge_config();
                     if let Some(sensitivity) = self.sensitivity_override {
                         judge.sensitivity = sensitivity;
@@ -603,12 +642,14 @@ impl eframe::App for SitwellApp {
 
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.window.save();
-        if let Some(live) = self.live.as_mut() {
-            live.stop();
-            if self.print_stats {
-                self.meter.report(live).print();
-            }
+        // Stopped after the window is gone (see `AfterClose`), never while it hangs on screen.
+        if let Some(live) = self.live.take() {
+            live.send(Command::Shutdown);
+            let mut after = self
+                .after_close
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            *after = Some((live, self.meter.clone()));
         }
-        self.live = None;
     }
 }

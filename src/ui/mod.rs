@@ -16,7 +16,7 @@ use std::path::PathBuf;
 
 use crate::launch::Launch;
 
-pub use app::{AppSetup, SitwellApp};
+pub use app::{AfterClose, AppSetup, SitwellApp};
 
 /// Errors starting the window.
 #[derive(Debug, thiserror::Error)]
@@ -103,19 +103,20 @@ pub fn run(
     if let Some(note) = &startup_note {
         eprintln!("{note}");
     }
+    let after_close = AfterClose::default();
     let setup = AppSetup {
+        after_close: after_close.clone(),
         live: launch.live,
         settings: launch.settings,
         settings_path: launch.settings_path,
         startup_note,
         exit_after: launch.exit_after,
         screenshot,
-        print_stats,
         config_arg,
         dwell_override: launch.dwell_override,
         sensitivity_override: launch.sensitivity_override,
     };
-    eframe::run_native(
+    let ran = eframe::run_native(
         "Sitwell",
         options,
         Box::new(move |cc| {
@@ -124,5 +125,18 @@ pub fn run(
             Ok(Box::new(SitwellApp::new(setup, &cc.egui_ctx, window)))
         }),
     )
-    .map_err(|e| UiError::Window(e.to_string()))
+    .map_err(|e| UiError::Window(e.to_string()));
+    // The window is gone: now the pipeline may take its time to stop (camera released,
+    // history committed).
+    let left = after_close
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .take();
+    if let Some((mut live, meter)) = left {
+        live.stop();
+        if print_stats {
+            meter.report(&live).print();
+        }
+    }
+    ran
 }
