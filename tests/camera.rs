@@ -9,7 +9,7 @@ mod common;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use common::{demo_clip, sitwell_at_home as sitwell};
+use common::{demo_clip, events, sitwell_at_home as sitwell};
 use serde_json::Value;
 use sitwell::capture;
 use sitwell::coach::UserAction;
@@ -57,14 +57,6 @@ fn demo_stream(dir: &Path, seconds: f64, corrupt_every: usize) -> (PathBuf, usiz
     let path = dir.join("stream.mjpeg");
     std::fs::write(&path, bytes).expect("stream written");
     (path, spoilt)
-}
-
-fn events(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each event line is JSON"))
-        .collect()
 }
 
 #[test]

@@ -8,21 +8,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use common::{
-    demo_clip, fixtures_dir, report_json, sitwell_at_home as sitwell, sitwell_ok, under_xvfb,
-    under_xvfb_on_bus,
+    demo_clip, events, fixtures_dir, report_json, sitwell_at_home as sitwell, sitwell_ok,
+    under_xvfb, under_xvfb_on_bus,
 };
 use serde_json::Value;
 
 fn temp_dir(tag: &str) -> PathBuf {
     common::temp_dir("live", tag)
-}
-
-fn events(path: &Path) -> Vec<Value> {
-    std::fs::read_to_string(path)
-        .unwrap_or_default()
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("each event line is JSON"))
-        .collect()
 }
 
 /// `watch --headless --dwell 10 --stats` on `source`, with its event log read back.

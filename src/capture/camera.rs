@@ -152,10 +152,7 @@ impl FrameSource for CameraSource {
     }
 
     fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
-        Ok(match self.grab(&|_| true)? {
-            Some(Grabbed::Frame(frame)) => Some(frame),
-            _ => None,
-        })
+        Ok(self.grab(&|_| true)?.and_then(Grabbed::into_frame))
     }
 
     /// Waits for the camera's next frame; decodes it (MJPEG or YUYV to RGB) only if wanted.

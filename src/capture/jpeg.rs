@@ -19,8 +19,8 @@ pub enum JpegError {
     Corrupt(String),
 }
 
-/// How far before the end of the data the end-of-image marker may sit: cameras and encoders
-/// pad frames with a few zero bytes, some with up to a few hundred.
+/// How far before the end of the data (not counting zero padding) the end-of-image marker may
+/// sit: encoders and cameras leave a few stray bytes after it.
 const EOI_SLACK: usize = 1024;
 
 /// Decodes a JPEG with libjpeg-turbo's decoder, the decoder OpenCV and most webcam stacks use,
@@ -29,7 +29,9 @@ pub fn decode(bytes: &[u8]) -> Result<image::RgbImage, JpegError> {
     if !bytes.starts_with(&[0xff, 0xd8]) {
         return Err(JpegError::NotJpeg);
     }
-    let tail = &bytes[bytes.len().saturating_sub(EOI_SLACK)..];
+    // Some webcams hand over their whole buffer, the frame followed by zeros.
+    let end = bytes.iter().rposition(|&b| b != 0).map_or(0, |i| i + 1);
+    let tail = &bytes[end.saturating_sub(EOI_SLACK)..end];
     if !tail.windows(2).any(|w| w == [0xff, 0xd9]) {
         return Err(JpegError::Truncated);
     }
@@ -79,6 +81,9 @@ mod tests {
         let mut bytes = good();
         assert_eq!(decode(&bytes).map(|i| i.dimensions()), Ok((64, 48)));
         bytes.extend([0u8; 300]);
+        assert_eq!(decode(&bytes).map(|i| i.dimensions()), Ok((64, 48)));
+        // A whole camera buffer: the frame, then zeros to its end.
+        bytes.extend(vec![0u8; 200_000]);
         assert_eq!(decode(&bytes).map(|i| i.dimensions()), Ok((64, 48)));
     }
 

@@ -150,10 +150,7 @@ impl FrameSource for MjpegStream {
     }
 
     fn next_frame(&mut self) -> Result<Option<Frame>, CaptureError> {
-        Ok(match self.grab(&|_| true)? {
-            Some(Grabbed::Frame(frame)) => Some(frame),
-            _ => None,
-        })
+        Ok(self.grab(&|_| true)?.and_then(Grabbed::into_frame))
     }
 
     fn grab(&mut self, wanted: &dyn Fn(f64) -> bool) -> Result<Option<Grabbed>, CaptureError> {

@@ -79,6 +79,14 @@ pub enum Grabbed {
 }
 
 impl Grabbed {
+    /// The frame, if it was decoded (for sources whose `next_frame` is a `grab` of all).
+    pub fn into_frame(self) -> Option<Frame> {
+        match self {
+            Grabbed::Frame(frame) => Some(frame),
+            Grabbed::Skipped { .. } => None,
+        }
+    }
+
     pub fn t_s(&self) -> f64 {
         match self {
             Grabbed::Frame(frame) => frame.t_s,

@@ -23,6 +23,16 @@ pub fn demo_clip() -> String {
         .to_string()
 }
 
+/// The JSON lines of an event log (none when it was never written); a line that is not JSON
+/// fails the test.
+pub fn events(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each event line is JSON"))
+        .collect()
+}
+
 /// Runs sitwell with HOME (settings, baseline, window state, history) in `home`.
 pub fn sitwell_at_home(args: &[&str], home: &Path) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_sitwell"))
