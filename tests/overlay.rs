@@ -450,31 +450,43 @@ fn a_snapshot_becomes_the_view_the_user_expects() {
     assert!(matches!(View::of(&busy, None), View::CameraBusy { .. }));
 }
 
+/// The settings panel on its own, remembering what the user decided.
+struct PanelState {
+    panel: sitwell::ui::settings_panel::SettingsPanel,
+    outcome: Option<sitwell::ui::settings_panel::Outcome>,
+}
+
+fn settings_harness(
+    panel: sitwell::ui::settings_panel::SettingsPanel,
+    height: f32,
+) -> Harness<'static, PanelState> {
+    Harness::builder()
+        .with_size(egui::vec2(view::SETTINGS_WIDTH, height))
+        .wgpu()
+        .build_ui_state(
+            |ui, s: &mut PanelState| {
+                if let Some(outcome) = s.panel.show(ui) {
+                    s.outcome = Some(outcome);
+                }
+            },
+            PanelState {
+                panel,
+                outcome: None,
+            },
+        )
+}
+
 #[test]
 fn settings_panel_edits_a_draft_and_saves_or_cancels() {
     use sitwell::settings::Settings;
     use sitwell::ui::settings_panel::{Outcome, SettingsPanel};
 
-    struct PanelState {
-        panel: SettingsPanel,
-        outcome: Option<Outcome>,
-    }
+    // No camera found (as in CI): the camera is typed in.
     let build = || {
-        Harness::builder()
-            .with_size(egui::vec2(view::SETTINGS_WIDTH, 400.0))
-            .wgpu()
-            .build_ui_state(
-                |ui, s: &mut PanelState| {
-                    if let Some(outcome) = s.panel.show(ui) {
-                        s.outcome = Some(outcome);
-                    }
-                },
-                PanelState {
-                    // No camera found (as in CI): the camera is typed in.
-                    panel: SettingsPanel::with_cameras(Settings::default(), Vec::new()),
-                    outcome: None,
-                },
-            )
+        settings_harness(
+            SettingsPanel::with_cameras(Settings::default(), Vec::new()),
+            400.0,
+        )
     };
     let mut h = build();
     h.run();
@@ -508,10 +520,6 @@ fn the_settings_list_the_cameras_by_name_and_save_the_one_chosen() {
     use sitwell::settings::Settings;
     use sitwell::ui::settings_panel::{Outcome, SettingsPanel, usable_cameras};
 
-    struct PanelState {
-        panel: SettingsPanel,
-        outcome: Option<Outcome>,
-    }
     let device = |index: &str, name: &str| DeviceInfo {
         index: index.into(),
         name: name.into(),
@@ -522,20 +530,10 @@ fn the_settings_list_the_cameras_by_name_and_save_the_one_chosen() {
         device("2", "Integrated IR Camera"),
         device("4", "HD Pro Webcam C920"),
     ]);
-    let mut h = Harness::builder()
-        .with_size(egui::vec2(view::SETTINGS_WIDTH, 460.0))
-        .wgpu()
-        .build_ui_state(
-            |ui, s: &mut PanelState| {
-                if let Some(outcome) = s.panel.show(ui) {
-                    s.outcome = Some(outcome);
-                }
-            },
-            PanelState {
-                panel: SettingsPanel::with_cameras(Settings::default(), cameras),
-                outcome: None,
-            },
-        );
+    let mut h = settings_harness(
+        SettingsPanel::with_cameras(Settings::default(), cameras),
+        460.0,
+    );
     h.run();
     h.get_by_label("Camera").click();
     h.run();

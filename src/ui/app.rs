@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, ViewportCommand};
 
-use crate::coach::{EffectAt, UserAction};
+use crate::coach::{EffectAt, EngineConfig, UserAction};
 use crate::launch::LiveArgs;
 use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot};
 use crate::settings::{CallLook, Settings};
@@ -207,17 +207,24 @@ impl SitwellApp {
         };
         match args.resolve(Pacing::Realtime) {
             Ok(mut launch) => {
-                // This run's flags still outrank the settings.
-                if let Some(sensitivity) = self.sensitivity_override {
-                    launch.live.judge.sensitivity = sensitivity;
-                }
-                if let Some(dwell) = self.dwell_override {
-                    launch.live.engine = launch.live.engine.with_dwell(dwell);
-                }
+                (launch.live.judge, launch.live.engine) = self.configs(&self.settings);
                 self.start_live(launch.live, ctx);
             }
             Err(e) => self.note = Some(e.to_string()),
         }
+    }
+
+    /// The judge and coach for `settings`, with this run's flags (dwell, sensitivity) still
+    /// outranking them.
+    fn configs(&self, settings: &Settings) -> (crate::posture::JudgeConfig, EngineConfig) {
+        let mut judge = settings.judge_config();
+        if let Some(sensitivity) = self.sensitivity_override {
+            judge.sensitivity = sensitivity;
+        }
+        let engine = settings
+            .engine_config()
+            .with_dwell(self.dwell_override.unwrap_or(settings.dwell_s));
+        (judge, engine)
     }
 
     fn send(&self, command: Command) {
@@ -566,13 +573,7 @@ impl eframe::App for SitwellApp {
                     // Another camera or model: the camera pipeline starts again with it now.
                     self.restart_pending = self.live_is_camera
                         && settings_panel::needs_restart(&self.settings, &settings);
-                    let mut judge = settings.judge_config();
-                    if let Some(sensitivity) = self.sensitivity_override {
-                        judge.sensitivity = sensitivity;
-                    }
-                    let engine = settings
-                        .engine_config()
-                        .with_dwell(self.dwell_override.unwrap_or(settings.dwell_s));
+                    let (judge, engine) = self.configs(&settings);
                     self.send(Command::Configure { judge, engine });
                     self.settings = *settings;
                     self.panel = None;
