@@ -7,13 +7,15 @@
 mod common;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use common::{demo_clip, events, sitwell_at_home as sitwell};
 use serde_json::Value;
 use sitwell::capture;
 use sitwell::coach::UserAction;
-use sitwell::live::{Command, Live, LiveOptions, Pacing, Phase, SourceSpec};
+use sitwell::live::{Command, CustomCamera, Live, LiveOptions, Pacing, Phase, SourceSpec};
 
 /// How a frame of the test stream is spoilt.
 fn spoil(jpeg: &[u8], n: usize) -> Vec<u8> {
@@ -188,4 +190,165 @@ fn pausing_releases_the_recorded_camera_and_resuming_opens_it_again() {
     // Released within a moment of the pause, and opened again on resume ~2 s later.
     let off_for = camera[2].1 - camera[1].1;
     assert!((1.5..4.0).contains(&off_for), "{camera:?}");
+}
+
+/// What a faulty camera does after it is opened.
+#[derive(Clone, Copy, Debug)]
+enum Fault {
+    /// Delivers this many frames, then its reads hang (open succeeded, no frames).
+    FallsSilentAfter(usize),
+    /// Delivers this many frames, then is unplugged.
+    UnpluggedAfter(usize),
+    /// Keeps delivering.
+    None,
+}
+
+/// The recorded camera, failing as real cameras do.
+struct FaultyCamera {
+    stream: capture::mjpeg::MjpegStream,
+    fault: Fault,
+    delivered: usize,
+}
+
+impl capture::FrameSource for FaultyCamera {
+    fn name(&self) -> &str {
+        "faulty camera"
+    }
+    fn kind(&self) -> capture::SourceKind {
+        self.stream.kind()
+    }
+    fn ends(&self) -> bool {
+        false
+    }
+    fn next_frame(&mut self) -> Result<Option<capture::Frame>, capture::CaptureError> {
+        self.grab(&|_| true)
+            .map(|g| g.and_then(capture::Grabbed::into_frame))
+    }
+    fn grab(
+        &mut self,
+        wanted: &dyn Fn(f64) -> bool,
+    ) -> Result<Option<capture::Grabbed>, capture::CaptureError> {
+        match self.fault {
+            Fault::FallsSilentAfter(n) if self.delivered >= n => {
+                // A read that never returns (within the test).
+                std::thread::sleep(Duration::from_secs(600));
+            }
+            Fault::UnpluggedAfter(n) if self.delivered >= n => {
+                return Err(capture::CaptureError::CameraLost {
+                    name: "faulty camera".into(),
+                    reason: "No such device".into(),
+                });
+            }
+            _ => {}
+        }
+        let grabbed = self.stream.grab(wanted)?;
+        if let Some(capture::Grabbed::Frame(_)) = &grabbed {
+            self.delivered += 1;
+        }
+        Ok(grabbed)
+    }
+}
+
+/// What the overlay shows, in a word.
+fn overlay_state(snapshot: &sitwell::live::Snapshot) -> String {
+    use sitwell::ui::view::View;
+    match View::of(snapshot, None) {
+        View::NoCamera { message } => format!("no camera: {message}"),
+        View::CameraBusy { .. } => "camera busy".into(),
+        View::Calibrating { .. } | View::Live { .. } => "working".into(),
+        View::Starting => "starting".into(),
+        other => format!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_busy_camera_a_silent_one_and_an_unplug_each_recover_by_themselves() {
+    let home = common::temp_dir("camera", "faults");
+    let (stream, _) = demo_stream(&home, 60.0, usize::MAX);
+    // Each open: busy first, then a camera that falls silent, then one that is unplugged,
+    // then one that works.
+    let opens = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&opens);
+    let epoch = Instant::now();
+    let open = move || -> Result<Box<dyn capture::FrameSource>, capture::CaptureError> {
+        let fault = match counter.fetch_add(1, Ordering::SeqCst) {
+            0 => {
+                return Err(capture::CaptureError::CameraBusy {
+                    name: "faulty camera".into(),
+                });
+            }
+            // Frames the inference thread asked for (decoded), so each is analysed.
+            1 => Fault::FallsSilentAfter(6),
+            2 => Fault::UnpluggedAfter(6),
+            _ => Fault::None,
+        };
+        let timing = capture::mjpeg::Timing::Wall { epoch };
+        Ok(Box::new(FaultyCamera {
+            stream: capture::mjpeg::MjpegStream::open(&stream, capture::mjpeg::FPS, timing)?,
+            fault,
+            delivered: 0,
+        }))
+    };
+    let log = home.join("events.jsonl");
+    let mut options = LiveOptions::new(SourceSpec::Custom(CustomCamera(Arc::new(open))));
+    options.events_path = Some(log.clone());
+    let mut live = Live::start(options, Box::new(|| {})).expect("started");
+    // What the overlay showed, each change once, with the frames analysed by then.
+    let mut shown: Vec<(String, u64)> = Vec::new();
+    let started = Instant::now();
+    while started.elapsed() < Duration::from_secs(60) {
+        let snapshot = live.snapshot();
+        let state = overlay_state(&snapshot);
+        if shown.last().is_none_or(|(last, _)| *last != state) {
+            shown.push((state, snapshot.frames_analysed));
+        }
+        if opens.load(Ordering::SeqCst) >= 4
+            && shown.last().is_some_and(|(s, n)| s == "working" && *n > 0)
+            && snapshot.frames_analysed > shown.last().map_or(0, |(_, n)| *n) + 5
+        {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let frames_at_end = live.snapshot().frames_analysed;
+    live.stop();
+    let states: Vec<&str> = shown
+        .iter()
+        .map(|(s, _)| s.split(':').next().unwrap_or(""))
+        .filter(|s| *s != "starting")
+        .collect();
+    assert_eq!(
+        states,
+        [
+            "camera busy",
+            "working",
+            "no camera",
+            "working",
+            "no camera",
+            "working"
+        ],
+        "{shown:?}"
+    );
+    // Each problem says what happened.
+    let messages: Vec<&str> = shown
+        .iter()
+        .filter_map(|(s, _)| s.strip_prefix("no camera: "))
+        .collect();
+    assert!(messages[0].contains("sent no picture"), "{messages:?}");
+    assert!(messages[1].contains("unplugged"), "{messages:?}");
+    // Frames were analysed after every recovery, the last one too.
+    let working: Vec<u64> = shown
+        .iter()
+        .filter(|(s, _)| s == "working")
+        .map(|(_, n)| *n)
+        .collect();
+    assert!(working.windows(2).all(|w| w[1] > w[0]), "{shown:?}");
+    assert!(frames_at_end > working[2], "{shown:?}");
+    assert_eq!(opens.load(Ordering::SeqCst), 4);
+    // The camera went on three times: after the busy open, the silent one and the unplug.
+    let ons = events(&log)
+        .iter()
+        .filter(|e| e["kind"] == "camera" && e["on"] == true)
+        .count();
+    assert_eq!(ons, 3);
 }

@@ -126,6 +126,8 @@ pub enum CaptureError {
     CameraFrame { name: String, reason: String },
     #[error("the capture stopped after an internal error ({reason}); starting it again")]
     CaptureFailed { reason: String },
+    #[error("the camera sent no picture for {seconds:.0} s; opening it again")]
+    CameraSilent { seconds: f64 },
 }
 
 /// File extensions read as still images.

@@ -4,6 +4,8 @@
 //! backoff when it is missing, busy or unplugged.
 
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::RecvTimeoutError;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use crate::capture::{CaptureError, Frame, FrameSource, Grabbed};
@@ -93,40 +95,143 @@ pub enum Pacing {
 /// and again whenever a camera has to be reopened.
 pub type Opener = Box<dyn FnMut() -> Result<Box<dyn FrameSource>, CaptureError> + Send>;
 
+/// A camera read that has not returned for this long means a camera that sends nothing (open
+/// succeeded, no frames: Windows' "silent zero fps", a wedged USB controller). Its reader is
+/// abandoned and the camera opened again, as after an unplug.
+pub const SILENT_AFTER_S: f64 = 8.0;
+
 /// Runs [`run`] and, should it panic (a decoder's bug, a driver's), starts it again after a
 /// backoff for a camera — saying so, as a camera problem, so the overlay shows it and never a
-/// stale score as live — or reports a replay source unreadable. Returns when the slot is
-/// closed or a replay source has ended.
+/// stale score as live — or reports a replay source unreadable. A camera is read on a worker
+/// thread of its own, watched: a read that hangs (a camera that sends nothing; nokhwa's reads
+/// have no timeout) is reported the same way and the camera reopened on a fresh worker.
+/// Returns when the slot is closed or a replay source has ended.
 pub fn supervise(
-    mut open: Opener,
+    open: Opener,
     camera: bool,
     pacing: Pacing,
-    slot: &LatestSlot<Item>,
-    control: &Control,
+    slot: Arc<LatestSlot<Item>>,
+    control: Arc<Control>,
     clock: Instant,
 ) {
+    if !camera {
+        let mut open = open;
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run(
+                &mut open,
+                camera,
+                pacing,
+                &slot,
+                &control,
+                clock,
+                &Watch::default(),
+            )
+        }));
+        if let Err(payload) = run {
+            let reason = crate::capture::jpeg::panic_message(payload.as_ref());
+            tracing::error!("the capture stopped after an internal error: {reason}");
+            slot.push(Item::Unreadable(CaptureError::CaptureFailed { reason }));
+        }
+        return;
+    }
+    let open = Arc::new(Mutex::new(open));
     let mut backoff_s = 1.0;
     while !slot.is_closed() {
-        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run(&mut open, camera, pacing, slot, control, clock)
-        }));
-        let Err(payload) = run else {
-            return;
+        let watch = Arc::new(Watch::default());
+        let (done_tx, done) = std::sync::mpsc::channel::<Option<String>>();
+        let worker = {
+            let (open, slot, control, watch) = (
+                Arc::clone(&open),
+                Arc::clone(&slot),
+                Arc::clone(&control),
+                Arc::clone(&watch),
+            );
+            std::thread::Builder::new()
+                .name("sitwell-camera".into())
+                .spawn(move || {
+                    // Locked for each open only: a worker stuck in a read holds no lock.
+                    let mut open: Opener =
+                        Box::new(move || (open.lock().unwrap_or_else(|p| p.into_inner()))());
+                    let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        run(&mut open, camera, pacing, &slot, &control, clock, &watch)
+                    }));
+                    let panicked = run
+                        .err()
+                        .map(|payload| crate::capture::jpeg::panic_message(payload.as_ref()));
+                    // The supervisor may be gone already (shut down): nobody to tell.
+                    let _ = done_tx.send(panicked);
+                })
         };
-        let reason = crate::capture::jpeg::panic_message(payload.as_ref());
-        tracing::error!("the capture stopped after an internal error: {reason}");
-        let error = CaptureError::CaptureFailed { reason };
-        if !camera {
-            slot.push(Item::Unreadable(error));
-            return;
+        if let Err(e) = worker {
+            let reason = format!("cannot start the camera's thread: {e}");
+            backoff_s = report_and_wait(&slot, CaptureError::CaptureFailed { reason }, backoff_s);
+            continue;
         }
-        backoff_s = report_and_wait(slot, error, backoff_s);
+        let error = loop {
+            match done.recv_timeout(Duration::from_millis(250)) {
+                Ok(None) | Err(RecvTimeoutError::Disconnected) => return,
+                Ok(Some(reason)) => {
+                    tracing::error!("the capture stopped after an internal error: {reason}");
+                    break CaptureError::CaptureFailed { reason };
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if slot.is_closed() {
+                        return;
+                    }
+                    if let Some(silent_s) = watch.silent_for(clock, SILENT_AFTER_S) {
+                        // Its read may return some day: it then finds itself retired and
+                        // lets the camera go without a word.
+                        watch.retire();
+                        tracing::warn!("the camera sent nothing for {silent_s:.0} s; reopening it");
+                        break CaptureError::CameraSilent { seconds: silent_s };
+                    }
+                }
+            }
+        };
+        backoff_s = report_and_wait(&slot, error, backoff_s);
+    }
+}
+
+/// What the supervisor sees of a camera worker: since when its current read has waited, and
+/// whether it has been given up on.
+#[derive(Debug, Default)]
+pub struct Watch {
+    /// Engine time (f64 bits) at which the current read started; NaN bits while not reading.
+    reading_since: AtomicU64,
+    retired: AtomicBool,
+    /// Whether `reading_since` holds a time.
+    reading: AtomicBool,
+}
+
+impl Watch {
+    fn start_read(&self, t: f64) {
+        self.reading_since.store(t.to_bits(), Ordering::Release);
+        self.reading.store(true, Ordering::Release);
+    }
+    fn end_read(&self) {
+        self.reading.store(false, Ordering::Release);
+    }
+    /// How long the current read has waited, if longer than `limit_s`.
+    fn silent_for(&self, clock: Instant, limit_s: f64) -> Option<f64> {
+        if !self.reading.load(Ordering::Acquire) {
+            return None;
+        }
+        let since = f64::from_bits(self.reading_since.load(Ordering::Acquire));
+        let waited = clock.elapsed().as_secs_f64() - since;
+        (waited > limit_s).then_some(waited)
+    }
+    fn retire(&self) {
+        self.retired.store(true, Ordering::Release);
+    }
+    fn retired(&self) -> bool {
+        self.retired.load(Ordering::Acquire)
     }
 }
 
 /// Runs until the slot is closed or a replay source ends. `camera`: the source is a camera
 /// or played as one (it is not even opened while the camera is not wanted, and it is
 /// reopened when lost).
+/// `watch`: where the supervisor sees each read (it may retire this run).
 pub fn run(
     open: &mut Opener,
     camera: bool,
@@ -134,6 +239,7 @@ pub fn run(
     slot: &LatestSlot<Item>,
     control: &Control,
     clock: Instant,
+    watch: &Watch,
 ) {
     let mut source: Option<Box<dyn FrameSource>> = None;
     // Engine time at which the current camera was opened (its frames count from there).
@@ -141,7 +247,7 @@ pub fn run(
     let mut backoff_s = 1.0;
     // A replay source's (wall instant, source time) of its first frame, for real-time pacing.
     let origin: std::cell::Cell<Option<(Instant, f64)>> = std::cell::Cell::new(None);
-    while !slot.is_closed() {
+    while !slot.is_closed() && !watch.retired() {
         if camera && !control.camera_wanted() {
             // Paused or long away: release the camera so its light goes off.
             if source.take().is_some() {
@@ -152,7 +258,13 @@ pub fn run(
             continue;
         }
         let Some(current) = source.as_mut() else {
-            match open() {
+            watch.start_read(clock.elapsed().as_secs_f64());
+            let opened = open();
+            watch.end_read();
+            if watch.retired() {
+                return;
+            }
+            match opened {
                 Ok(opened) => {
                     camera_offset_s = if camera {
                         clock.elapsed().as_secs_f64()
@@ -203,8 +315,10 @@ pub fn run(
             }
             control.wants(t + offset)
         };
+        watch.start_read(clock.elapsed().as_secs_f64());
         let grabbed = current.grab(&wanted);
-        if slot.is_closed() {
+        watch.end_read();
+        if slot.is_closed() || watch.retired() {
             return;
         }
         match grabbed {
@@ -339,14 +453,7 @@ mod tests {
         let capture = {
             let (slot, control) = (Arc::clone(&slot), Arc::clone(&control));
             std::thread::spawn(move || {
-                supervise(
-                    open,
-                    true,
-                    Pacing::Realtime,
-                    &slot,
-                    &control,
-                    Instant::now(),
-                )
+                supervise(open, true, Pacing::Realtime, slot, control, Instant::now())
             })
         };
         let mut seen = Vec::new();

@@ -786,8 +786,12 @@ impl Inference {
             slouch_building,
             posture_changed: self.posture_changed,
         });
-        // From the last analysed frame, not from now: idle ticks must not push it away.
-        control.want_from(self.last_frame_t.unwrap_or(t) + interval);
+        // From the last analysed frame, not from now: idle ticks must not push it away. The
+        // first frame of a source (just opened, or opened again) is wanted whenever it comes.
+        control.want_from(
+            self.last_frame_t
+                .map_or(f64::NEG_INFINITY, |last| last + interval),
+        );
     }
 
     /// Logs effects and streams them to the UI.

@@ -41,6 +41,28 @@ pub use status::{Command, Phase, Preview, Snapshot};
 pub enum SourceSpec {
     Camera(CameraChoice),
     Path(PathBuf),
+    /// A camera of the embedder's own, run with a camera's whole life cycle (the tests give
+    /// one that fails the way real cameras do).
+    Custom(CustomCamera),
+}
+
+/// Opens a [`SourceSpec::Custom`] camera; called again whenever it has to be reopened.
+pub type OpenCustom = dyn Fn() -> Result<Box<dyn FrameSource>, capture::CaptureError> + Send + Sync;
+
+/// A camera opened by the embedder's own function.
+#[derive(Clone)]
+pub struct CustomCamera(pub Arc<OpenCustom>);
+
+impl std::fmt::Debug for CustomCamera {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("CustomCamera")
+    }
+}
+
+impl PartialEq for CustomCamera {
+    fn eq(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
 }
 
 impl SourceSpec {
@@ -63,7 +85,7 @@ impl SourceSpec {
     }
 
     pub fn is_camera(&self) -> bool {
-        matches!(self, SourceSpec::Camera(_))
+        matches!(self, SourceSpec::Camera(_) | SourceSpec::Custom(_))
     }
 
     /// A recorded camera stream (`.mjpeg`) played in real time: it is played as a camera.
@@ -236,6 +258,7 @@ impl Live {
         let opener: capture_loop::Opener = Box::new(move || -> Result<Box<dyn FrameSource>, _> {
             match &source {
                 SourceSpec::Camera(choice) => Ok(Box::new(CameraSource::open(choice)?)),
+                SourceSpec::Custom(camera) => (camera.0)(),
                 SourceSpec::Path(path) if live => {
                     let epoch = *epoch.get_or_insert_with(Instant::now);
                     let timing = mjpeg::Timing::Wall { epoch };
@@ -258,7 +281,7 @@ impl Live {
                         slot: Arc::clone(&slot),
                         shared: None,
                     };
-                    capture_loop::supervise(opener, live, pacing, &slot, &control, clock)
+                    capture_loop::supervise(opener, live, pacing, slot, control, clock)
                 })
                 .map_err(LiveError::Thread)?
         };
