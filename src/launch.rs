@@ -122,6 +122,67 @@ pub fn asset_path(relative: &str) -> PathBuf {
     crate::files::bundled(&Path::new("assets").join(relative))
 }
 
+impl LiveOptions {
+    /// What `settings` say to run on `source`: a camera's saved calibration (a file
+    /// calibrates on its first seconds and never overwrites the user's own), the judge, the
+    /// coach, the model, a camera's history (when kept) and its call detection. Also returns
+    /// why a saved calibration could not be used, for the user (Sitwell calibrates again).
+    pub fn from_settings(
+        source: SourceSpec,
+        settings: &Settings,
+        pacing: Pacing,
+    ) -> (LiveOptions, Option<String>) {
+        let camera = source.is_camera();
+        let baseline_path = baseline::default_path().filter(|_| camera);
+        let mut baseline_problem = None;
+        let baseline = match &baseline_path {
+            Some(path) if path.exists() => match Baseline::load(path) {
+                Ok(b) => Some(b),
+                Err(e) => {
+                    baseline_problem = Some(e.to_string());
+                    None
+                }
+            },
+            _ => None,
+        };
+        let history = history::default_path()
+            .filter(|_| camera && settings.history)
+            .map(|path| HistoryOptions {
+                path,
+                retention_days: settings.history_days,
+            });
+        let options = LiveOptions {
+            camera_place: settings.camera_place,
+            pacing: if camera { Pacing::Realtime } else { pacing },
+            source,
+            folder_fps: 5.0,
+            model: settings.landmark_model().unwrap_or(LandmarkModel::Lite),
+            baseline,
+            baseline_save: baseline_path,
+            judge: settings.judge_config(),
+            engine: settings.engine_config(),
+            events_path: None,
+            start_paused: settings.start_paused,
+            history,
+            detect_calls: settings.detect_calls && camera,
+        };
+        (options, baseline_problem)
+    }
+
+    /// The bundled demo clip with `settings` and the demo's short dwell ([`DEMO_DWELL_S`]),
+    /// played in real time.
+    pub fn demo(settings: &Settings) -> Result<LiveOptions, LaunchError> {
+        let clip = asset_path(DEMO_CLIP);
+        if !clip.exists() {
+            return Err(LaunchError::DemoMissing(clip));
+        }
+        let (mut options, _) =
+            LiveOptions::from_settings(SourceSpec::Path(clip), settings, Pacing::Realtime);
+        options.engine = options.engine.with_dwell(DEMO_DWELL_S);
+        Ok(options)
+    }
+}
+
 impl LiveArgs {
     /// Reads the settings and applies the flags over them. `pacing` is how a file is played.
     pub fn resolve(&self, pacing: Pacing) -> Result<Launch, LaunchError> {
@@ -146,72 +207,39 @@ impl LiveArgs {
             Some(s) => return Err(LaunchError::ExitAfter(s)),
             None => None,
         };
-        let source = if self.demo {
-            let clip = asset_path(DEMO_CLIP);
-            if !clip.exists() {
-                return Err(LaunchError::DemoMissing(clip));
-            }
-            SourceSpec::Path(clip)
+        let (mut live, mut baseline_problem) = if self.demo {
+            (LiveOptions::demo(&settings)?, None)
         } else {
-            SourceSpec::parse(self.source.as_deref().unwrap_or(&settings.camera))
+            let source = SourceSpec::parse(self.source.as_deref().unwrap_or(&settings.camera));
+            LiveOptions::from_settings(source, &settings, pacing)
         };
-        // A camera keeps its calibration in the data directory; a replayed file calibrates on
-        // its first seconds unless given a baseline, and never overwrites the user's own.
-        let default_baseline = baseline::default_path().filter(|_| source.is_camera());
-        let mut baseline_problem = None;
-        let (baseline, baseline_save) = match &self.baseline {
-            Some(path) => (Some(Baseline::load(path)?), None),
-            None => match &default_baseline {
-                Some(path) if path.exists() => match Baseline::load(path) {
-                    Ok(b) => (Some(b), default_baseline.clone()),
-                    Err(e) => {
-                        baseline_problem = Some(e.to_string());
-                        (None, default_baseline.clone())
-                    }
-                },
-                _ => (None, default_baseline.clone()),
-            },
-        };
-        let engine = settings.engine_config().with_dwell(dwell);
-        let judge = crate::posture::JudgeConfig {
-            sensitivity,
-            ..settings.judge_config()
-        };
-        // A camera's history goes to the data directory (when kept); a replay only to --db, so
-        // that trying a clip never mixes into the user's own history.
-        let history_path = match &self.db {
-            Some(path) => Some(path.clone()),
-            None if source.is_camera() && settings.history => history::default_path(),
-            None => None,
-        };
-        let model = self
-            .model
-            .or_else(|| settings.landmark_model())
-            .unwrap_or(LandmarkModel::Lite);
-        let detect_calls = (settings.detect_calls && source.is_camera()) || self.detect_calls;
+        // The flags, over the settings.
+        if let Some(path) = &self.baseline {
+            live.baseline = Some(Baseline::load(path)?);
+            live.baseline_save = None;
+            baseline_problem = None;
+        }
+        live.engine = live.engine.with_dwell(dwell);
+        live.judge.sensitivity = sensitivity;
+        if let Some(path) = &self.db {
+            // A replay is remembered only here, so that trying a clip never mixes into the
+            // user's own history.
+            live.history = Some(HistoryOptions {
+                path: path.clone(),
+                retention_days: settings.history_days,
+            });
+        }
+        if let Some(model) = self.model {
+            live.model = model;
+        }
+        if let Some(place) = self.camera_at {
+            live.camera_place = place;
+        }
+        live.events_path = self.events.clone();
+        live.start_paused |= self.paused;
+        live.detect_calls |= self.detect_calls;
         Ok(Launch {
-            live: LiveOptions {
-                camera_place: self.camera_at.unwrap_or(settings.camera_place),
-                pacing: if source.is_camera() {
-                    Pacing::Realtime
-                } else {
-                    pacing
-                },
-                source,
-                folder_fps: 5.0,
-                model,
-                baseline,
-                baseline_save,
-                judge,
-                engine,
-                events_path: self.events.clone(),
-                start_paused: self.paused || settings.start_paused,
-                history: history_path.map(|path| HistoryOptions {
-                    path,
-                    retention_days: settings.history_days,
-                }),
-                detect_calls,
-            },
+            live,
             settings,
             settings_path,
             settings_problem: loaded.problem,

@@ -1,9 +1,18 @@
 //! Sitwell, a webcam posture monitor.
 //!
 //! The pipeline reads top to bottom: [`capture`] (frames from a camera or files) →
-//! [`pose`] (BlazePose keypoints) → [`posture`] (angles, pattern, score against the user's
-//! calibration) → [`coach`] (when to nudge, which move). [`analyze`] runs that chain over
-//! files; [`annotate`] draws what it found; [`stats`] measures what it cost.
+//! [`pose`] (BlazePose keypoints and the face mesh) → [`posture`] (angles, pattern, score
+//! against the user's calibration) → [`coach`] (when to nudge, which move). [`monitor`] is one
+//! time line of that chain; [`live`] runs it on a camera (a capture thread, an inference
+//! thread around a pure session) and [`ui`] shows it (the overlay, the tray, the settings, the
+//! history's dashboard). [`history`] remembers the day in SQLite.
+//!
+//! The commands: [`launch`] turns flags and [`settings`] into a run; [`watch`] runs the live
+//! pipeline headless; [`analyze`] runs the chain over files and [`annotate`] draws what it
+//! found; [`calibrate`] makes a baseline from recorded frames.
+//!
+//! Around them: [`files`] (where Sitwell keeps its files), [`signals`] (Ctrl-C and logout end
+//! a run as Quit does), [`memory`] (freed heap handed back), [`stats`] (what a run cost).
 
 /// Sitwell's reverse-DNS application id: the window's class, the desktop entry, the icon and
 /// the AppStream metadata all use it.

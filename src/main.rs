@@ -450,12 +450,7 @@ fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<ExitCode> {
     };
     repair_autostart();
     sitwell::signals::install();
-    sitwell::ui::run(
-        launch,
-        print_stats,
-        args.screenshot.clone(),
-        args.config.clone(),
-    )?;
+    sitwell::ui::run(launch, print_stats, args.screenshot.clone())?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -1,7 +1,7 @@
 //! A recorded camera: a `.mjpeg` file (raw concatenated JPEG frames, as `ffmpeg -f mjpeg`
 //! or a webcam's MJPEG stream gives them) played the way the camera delivered it.
 //!
-//! Its frames go through the camera's own decoder ([`camera::decode_frame`]) and, played on
+//! Its frames go through the camera's own decoder ([`super::camera::decode_frame`]) and, played on
 //! the wall clock, arrive like a camera's: one every 1/fps seconds, the ones nobody was ready
 //! for lost, and after a release and a reopen the stream goes on at the frame the clock has
 //! reached, as a camera shows the present. The live pipeline treats it as a camera (released

@@ -32,7 +32,7 @@ pub fn date_of<Tz: TimeZone>(t: i64, tz: &Tz) -> NaiveDate {
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DaySummary {
     pub date: NaiveDate,
-    /// Seconds in each of [`PATTERNS`].
+    /// Seconds in each of [`PATTERNS`](crate::history::PATTERNS).
     pub pattern_s: [f64; 7],
     score_weighted: f64,
     score_weight: f64,

@@ -16,7 +16,7 @@ use super::{Event, HistoryError, Slice};
 /// slice being filled).
 pub const FLUSH_EVERY: Duration = Duration::from_secs(30);
 /// A batch this long is committed at once (fast replays).
-const FLUSH_AT_ROWS: usize = 500;
+pub const FLUSH_AT_ROWS: usize = 500;
 /// Rows kept while the database cannot be written (about a day of slices).
 const MAX_PENDING_ROWS: usize = 10_000;
 /// Rows in flight between the pipeline and the writer.
@@ -45,25 +45,32 @@ pub struct Writer {
     dropped: std::sync::atomic::AtomicU64,
     thread: Option<JoinHandle<Written>>,
     problem: Arc<Mutex<Option<String>>>,
+    /// Rows handed to the writer thread.
+    sent: std::sync::atomic::AtomicU64,
+    /// Rows the writer thread is done with (committed, or dropped as too many to keep).
+    done: Arc<std::sync::atomic::AtomicU64>,
 }
 
 impl Writer {
     /// Starts the writer for the database at `path`, keeping `retention_days` of history.
-    /// Opening happens on the writer's thread; problems are reported by [`Writer::problem`].
+    /// Opening happens on the writer's thread; problems are reported by [`Writer::take_problem`].
     pub fn start(path: PathBuf, retention_days: u32) -> std::io::Result<Writer> {
         let (sender, receiver) = std::sync::mpsc::sync_channel(CHANNEL_ROWS);
         let problem = Arc::new(Mutex::new(None));
+        let done = Arc::new(std::sync::atomic::AtomicU64::new(0));
         let thread = {
-            let problem = Arc::clone(&problem);
+            let (problem, done) = (Arc::clone(&problem), Arc::clone(&done));
             std::thread::Builder::new()
                 .name("sitwell-history".into())
-                .spawn(move || run(&path, retention_days, &receiver, &problem))?
+                .spawn(move || run(&path, retention_days, &receiver, &problem, &done))?
         };
         Ok(Writer {
             sender: Some(sender),
             dropped: std::sync::atomic::AtomicU64::new(0),
             thread: Some(thread),
             problem,
+            sent: std::sync::atomic::AtomicU64::new(0),
+            done,
         })
     }
 
@@ -85,7 +92,17 @@ impl Writer {
             if matches!(e, TrySendError::Full(_)) {
                 tracing::warn!("the history writer is behind; a row was dropped");
             }
+        } else {
+            self.sent.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         }
+    }
+
+    /// Rows sent that are not written yet (in the channel, or in the batch the thread holds
+    /// while the database is unavailable). Stays small while the writer keeps up.
+    pub fn backlog(&self) -> usize {
+        let sent = self.sent.load(std::sync::atomic::Ordering::Relaxed);
+        let done = self.done.load(std::sync::atomic::Ordering::Relaxed);
+        sent.saturating_sub(done) as usize
     }
 
     /// The newest problem to tell the user about (taken: each is returned once).
@@ -135,7 +152,11 @@ fn run(
     retention_days: u32,
     receiver: &Receiver<Message>,
     problem: &Mutex<Option<String>>,
+    done: &std::sync::atomic::AtomicU64,
 ) -> Written {
+    let finished = |rows: usize| {
+        done.fetch_add(rows as u64, std::sync::atomic::Ordering::Relaxed);
+    };
     let mut written = Written::default();
     let mut store: Option<Store> = None;
     let mut slices: Vec<Slice> = Vec::new();
@@ -183,6 +204,7 @@ fn run(
                 Ok(()) => {
                     written.slices += slices.len() as u64;
                     written.events += events.len() as u64;
+                    finished(slices.len() + events.len());
                     slices.clear();
                     events.clear();
                     if last_error.take().is_some() {
@@ -215,11 +237,13 @@ fn run(
             let excess = slices.len() - MAX_PENDING_ROWS;
             slices.drain(..excess);
             written.lost += excess as u64;
+            finished(excess);
         }
         if events.len() > MAX_PENDING_ROWS {
             let excess = events.len() - MAX_PENDING_ROWS;
             events.drain(..excess);
             written.lost += excess as u64;
+            finished(excess);
         }
         if closed {
             if let Some(s) = &store

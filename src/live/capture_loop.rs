@@ -10,29 +10,14 @@ use std::time::{Duration, Instant};
 
 use crate::capture::{CaptureError, Frame, FrameSource, Grabbed};
 
+use super::session::SourceEvent;
 use super::slot::LatestSlot;
 
-/// What the capture thread hands over.
+/// What the capture thread hands over: a frame, or what happened to the source.
 #[derive(Debug)]
 pub enum Item {
-    /// A source was opened (again).
-    Opened {
-        name: String,
-    },
     Frame(Frame),
-    /// The camera was released (paused, long away): its light is off.
-    Released,
-    /// A camera could not be opened or was lost; capture retries after `retry_in_s`.
-    CameraProblem {
-        error: CaptureError,
-        retry_in_s: f64,
-    },
-    /// A frame could not be read and was skipped (a corrupt frame, a broken file in a folder).
-    Skipped(CaptureError),
-    /// The source cannot be read at all (a missing or broken file); capture has stopped.
-    Unreadable(CaptureError),
-    /// A replay source played to its end; capture has stopped.
-    Ended,
+    Source(SourceEvent),
 }
 
 /// Longest wait between two attempts to open a camera.
@@ -130,7 +115,9 @@ pub fn supervise(
         if let Err(payload) = run {
             let reason = crate::capture::jpeg::panic_message(payload.as_ref());
             tracing::error!("the capture stopped after an internal error: {reason}");
-            slot.push(Item::Unreadable(CaptureError::CaptureFailed { reason }));
+            slot.push(Item::Source(SourceEvent::Unreadable(
+                CaptureError::CaptureFailed { reason },
+            )));
         }
         return;
     }
@@ -252,7 +239,7 @@ pub fn run(
             // Paused or long away: release the camera so its light goes off.
             if source.take().is_some() {
                 tracing::info!("camera released");
-                slot.push(Item::Released);
+                slot.push(Item::Source(SourceEvent::Released));
             }
             slot.wait_closed(Duration::from_millis(200));
             continue;
@@ -271,9 +258,9 @@ pub fn run(
                     } else {
                         0.0
                     };
-                    slot.push(Item::Opened {
+                    slot.push(Item::Source(SourceEvent::Opened {
                         name: opened.name().to_owned(),
-                    });
+                    }));
                     source = Some(opened);
                 }
                 Err(
@@ -285,7 +272,7 @@ pub fn run(
                     backoff_s = report_and_wait(slot, error, backoff_s);
                 }
                 Err(error) => {
-                    slot.push(Item::Unreadable(error));
+                    slot.push(Item::Source(SourceEvent::Unreadable(error)));
                     return;
                 }
             }
@@ -339,7 +326,7 @@ pub fn run(
                 if pacing == Pacing::LockStep {
                     slot.wait_idle();
                 }
-                slot.push(Item::Ended);
+                slot.push(Item::Source(SourceEvent::Ended));
                 return;
             }
             Err(error @ CaptureError::CameraLost { .. }) => {
@@ -351,7 +338,7 @@ pub fn run(
                 if !matches!(error, CaptureError::CameraFrame { .. }) {
                     tracing::warn!("{error}");
                 }
-                slot.push(Item::Skipped(error));
+                slot.push(Item::Source(SourceEvent::Skipped(error)));
             }
         }
     }
@@ -360,10 +347,10 @@ pub fn run(
 /// Tells the inference thread about a camera problem, waits `backoff_s` (or until closed) and
 /// returns the next, longer wait.
 fn report_and_wait(slot: &LatestSlot<Item>, error: CaptureError, backoff_s: f64) -> f64 {
-    slot.push(Item::CameraProblem {
+    slot.push(Item::Source(SourceEvent::CameraProblem {
         error,
         retry_in_s: backoff_s,
-    });
+    }));
     slot.wait_closed(Duration::from_secs_f64(backoff_s));
     (backoff_s * 2.0).min(MAX_BACKOFF_S)
 }
@@ -463,9 +450,9 @@ mod tests {
                 continue;
             };
             seen.push(match item {
-                Item::Opened { .. } => Seen::Opened,
+                Item::Source(SourceEvent::Opened { .. }) => Seen::Opened,
                 Item::Frame(_) => Seen::Frame,
-                Item::CameraProblem { error, retry_in_s } => match error {
+                Item::Source(SourceEvent::CameraProblem { error, retry_in_s }) => match error {
                     CaptureError::CameraBusy { .. } => Seen::Busy(retry_in_s),
                     CaptureError::CameraLost { .. } => Seen::Lost(retry_in_s),
                     CaptureError::CaptureFailed { .. } => Seen::Failed(retry_in_s),

@@ -10,10 +10,14 @@
 //! The UI thread only reads snapshots, drains effects and sends [`Command`]s; it never waits
 //! on either thread.
 
+pub mod calibration;
 pub mod calls;
 pub mod capture_loop;
 pub mod inference;
+pub mod journal;
+pub mod meter;
 pub mod pace;
+pub mod session;
 pub mod slot;
 pub mod status;
 
@@ -292,13 +296,10 @@ impl Live {
             baseline_save: options.baseline_save,
             judge: options.judge,
             engine: options.engine,
-            events,
             start_paused: options.start_paused,
             live,
-            history: history.map(|writer| inference::Remember {
-                recorder: crate::history::Recorder::new(origin),
-                writer,
-            }),
+            history_origin: history.is_some().then_some(origin),
+            journal: journal::Journal::new(events, history),
         };
         let inference = {
             let (slot, control, shared) =

@@ -9,10 +9,9 @@ use std::time::{Duration, Instant};
 use egui::{Key, ViewportCommand};
 
 use crate::coach::{EffectAt, EngineConfig, UserAction};
-use crate::launch::LiveArgs;
-use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot};
+use crate::live::meter::RunMeter;
+use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot, SourceSpec};
 use crate::settings::{CallLook, Settings};
-use crate::watch::RunMeter;
 
 use super::dashboard::{self, DashboardPanel};
 use super::desktop::{self, Desktop};
@@ -33,7 +32,6 @@ pub struct AppSetup {
     pub exit_after: Option<Duration>,
     /// Save a screenshot of the overlay here just before `exit_after` ends the run.
     pub screenshot: Option<PathBuf>,
-    pub config_arg: Option<PathBuf>,
     /// Flags that outrank the settings for this run (see [`crate::launch::Launch`]).
     pub dwell_override: Option<f64>,
     pub sensitivity_override: Option<f32>,
@@ -95,7 +93,6 @@ pub struct SitwellApp {
     meter: RunMeter,
     after_close: AfterClose,
     exit: TimedExit,
-    config_arg: Option<PathBuf>,
     preview: Option<(u64, egui::TextureHandle)>,
     size: egui::Vec2,
     window: WindowState,
@@ -152,7 +149,6 @@ impl SitwellApp {
             meter: RunMeter::default(),
             after_close: setup.after_close,
             exit: TimedExit::new(setup.exit_after, setup.screenshot),
-            config_arg: setup.config_arg,
             preview: None,
             size: view::FIRST_SIZE,
             window: WindowState::load(),
@@ -201,17 +197,10 @@ impl SitwellApp {
 
     /// Starts the camera pipeline again from the saved settings (another camera or model).
     fn restart_camera(&mut self, ctx: &egui::Context) {
-        let args = LiveArgs {
-            config: self.config_arg.clone(),
-            ..LiveArgs::default()
-        };
-        match args.resolve(Pacing::Realtime) {
-            Ok(mut launch) => {
-                (launch.live.judge, launch.live.engine) = self.configs(&self.settings);
-                self.start_live(launch.live, ctx);
-            }
-            Err(e) => self.note = Some(e.to_string()),
-        }
+        let source = SourceSpec::parse(&self.settings.camera);
+        let (mut options, _) = LiveOptions::from_settings(source, &self.settings, Pacing::Realtime);
+        (options.judge, options.engine) = self.configs(&self.settings);
+        self.start_live(options, ctx);
     }
 
     /// The judge and coach for `settings`, with this run's flags (dwell, sensitivity) still
@@ -296,16 +285,12 @@ impl SitwellApp {
                 None => self.note = Some("no place for a history: set HOME or use --db".into()),
             },
             UiAction::PlayDemo => {
-                let args = LiveArgs {
-                    demo: true,
-                    config: self.config_arg.clone(),
-                    ..LiveArgs::default()
-                };
-                match args.resolve(Pacing::Realtime) {
-                    Ok(launch) => {
-                        self.dwell_override = launch.dwell_override;
-                        self.sensitivity_override = launch.sensitivity_override;
-                        self.start_live(launch.live, ctx);
+                match LiveOptions::demo(&self.settings) {
+                    Ok(options) => {
+                        // The demo's short dwell stays when the settings are saved meanwhile.
+                        self.dwell_override = Some(crate::launch::DEMO_DWELL_S);
+                        self.sensitivity_override = None;
+                        self.start_live(options, ctx);
                     }
                     Err(e) => self.note = Some(e.to_string()),
                 }

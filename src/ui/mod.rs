@@ -66,12 +66,7 @@ pub fn window_icon() -> Option<std::sync::Arc<egui::IconData>> {
 }
 
 /// Opens the overlay and runs until the user quits (or `--exit-after`).
-pub fn run(
-    launch: Launch,
-    print_stats: bool,
-    screenshot: Option<PathBuf>,
-    config_arg: Option<PathBuf>,
-) -> Result<(), UiError> {
+pub fn run(launch: Launch, print_stats: bool, screenshot: Option<PathBuf>) -> Result<(), UiError> {
     let wayland_note = prefer_x11()?;
     let window = window_state::WindowState::load();
     // A utility window: window managers leave it out of the taskbar and of Alt-Tab.
@@ -112,7 +107,6 @@ pub fn run(
         startup_note,
         exit_after: launch.exit_after,
         screenshot,
-        config_arg,
         dwell_override: launch.dwell_override,
         sensitivity_override: launch.sensitivity_override,
     };
