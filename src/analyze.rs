@@ -183,26 +183,32 @@ fn round(v: f64, digits: i32) -> f64 {
 }
 
 /// Columns `--baseline` appends to each CSV row.
-pub const CSV_JUDGEMENT_HEADER: &str =
-    ",cva_deg,cva_drop_deg,shoulder_angle_deg,shoulder_drop_deg,pattern,score,events";
+pub const CSV_JUDGEMENT_HEADER: [&str; 7] = [
+    "cva_deg",
+    "cva_drop_deg",
+    "shoulder_angle_deg",
+    "shoulder_drop_deg",
+    "pattern",
+    "score",
+    "events",
+];
 
-fn csv_judgement(observed: &Observed) -> String {
+fn csv_judgement(observed: &Observed) -> [String; 7] {
     let r = observed.reading.as_ref();
     let num = |v: Option<f32>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
     let events: Vec<&str> = observed.effects.iter().map(|e| e.effect.kind()).collect();
-    format!(
-        ",{},{},{},{},{},{},{}",
+    [
         num(r.map(|r| r.cva_deg)),
         num(r.map(|r| r.cva_drop_deg)),
         num(r.map(|r| r.shoulder_angle_deg)),
         num(r.map(|r| r.shoulder_drop_deg)),
-        r.map(|r| r.pattern.as_str()).unwrap_or_default(),
+        r.map(|r| r.pattern.as_str().to_owned()).unwrap_or_default(),
         observed
             .score
             .map(|s| format!("{s:.1}"))
             .unwrap_or_default(),
-        events.join(" ")
-    )
+        events.join(" "),
+    ]
 }
 
 /// One frame's record as JSON.
@@ -265,7 +271,7 @@ pub fn record_json(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> V
 
 /// The CSV header: source, frame, t, person, then per keypoint x, y, z, visibility, and world
 /// x, y, z (metres), named like `nose_x`, `nose_wx`.
-pub fn csv_header() -> String {
+pub fn csv_header() -> Vec<String> {
     let mut cols = vec![
         "source".to_owned(),
         "frame".into(),
@@ -277,21 +283,26 @@ pub fn csv_header() -> String {
             cols.push(format!("{}_{suffix}", id.name()));
         }
     }
-    cols.join(",")
+    cols
 }
 
-fn csv_quote(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
+/// Writes one CSV record as a line, each cell quoted where it needs it.
+pub fn write_csv<I, T>(out: &mut dyn Write, cells: I) -> std::io::Result<()>
+where
+    I: IntoIterator<Item = T>,
+    T: AsRef<[u8]>,
+{
+    let mut writer = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    writer.write_record(cells)?;
+    writer.flush()
 }
 
 /// One frame's CSV row (empty cells where there is no person).
-pub fn csv_row(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> String {
+pub fn csv_row(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> Vec<String> {
     let mut cells = vec![
-        csv_quote(source),
+        source.to_owned(),
         frame.to_string(),
         format!("{t_s:.4}"),
         pose.is_some().to_string(),
@@ -311,7 +322,7 @@ pub fn csv_row(source: &str, frame: u64, t_s: f64, pose: Option<&Pose>) -> Strin
             None => cells.extend(std::iter::repeat_n(String::new(), 7)),
         }
     }
-    cells.join(",")
+    cells
 }
 
 /// File name for an annotated frame: `<source stem>_<frame>.png`.
@@ -351,12 +362,11 @@ pub fn run(
 ) -> Result<Outcome, AnalyzeError> {
     let mut outcome = Outcome::default();
     if opts.format == OutputFormat::Csv {
-        let extra = if opts.judging.is_some() {
-            CSV_JUDGEMENT_HEADER
-        } else {
-            ""
-        };
-        writeln!(out, "{}{extra}", csv_header())?;
+        let mut header = csv_header();
+        if opts.judging.is_some() {
+            header.extend(CSV_JUDGEMENT_HEADER.map(str::to_owned));
+        }
+        write_csv(out, &header)?;
     }
     if let Some(dir) = &opts.annotate_dir {
         std::fs::create_dir_all(dir).map_err(|e| AnalyzeError::Annotate {
@@ -463,9 +473,9 @@ fn run_source(
             OutputFormat::Csv => {
                 let mut row = csv_row(&source_name, frame.index, frame.t_s, pose.as_ref());
                 if let Some(observed) = &observed {
-                    row.push_str(&csv_judgement(observed));
+                    row.extend(csv_judgement(observed));
                 }
-                writeln!(out, "{row}")?
+                write_csv(out, &row)?
             }
         }
         if let Some(dir) = &opts.annotate_dir {
@@ -505,12 +515,24 @@ mod tests {
 
     #[test]
     fn csv_rows_line_up_with_the_header() {
-        let header_cols = csv_header().split(',').count();
+        let header_cols = csv_header().len();
         assert_eq!(header_cols, 4 + 33 * 7);
-        let row = csv_row("dir/with,comma.png", 0, 0.0, None);
-        assert!(row.starts_with("\"dir/with,comma.png\",0,"));
-        // Quoted comma counts as one cell.
-        assert_eq!(row.split(',').count() - 1, header_cols);
+        let mut out = Vec::new();
+        write_csv(&mut out, csv_row("dir/with,comma.png", 0, 0.0, None)).expect("written");
+        let line = String::from_utf8(out).expect("utf-8");
+        assert!(line.starts_with("\"dir/with,comma.png\",0,"), "{line}");
+        assert!(line.ends_with('\n') && !line.ends_with("\r\n"));
+        // Read back, the quoted comma is one cell.
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .from_reader(line.as_bytes());
+        let record = reader
+            .records()
+            .next()
+            .and_then(Result::ok)
+            .expect("a record");
+        assert_eq!(record.len(), header_cols);
+        assert_eq!(&record[0], "dir/with,comma.png");
     }
 
     #[test]

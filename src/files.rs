@@ -3,21 +3,14 @@
 
 use std::path::{Path, PathBuf};
 
-fn xdg_home(var: &str, fallback_in_home: &str) -> Option<PathBuf> {
-    std::env::var_os(var)
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(fallback_in_home)))
-}
-
-/// `$XDG_CONFIG_HOME` (or `~/.config`).
+/// `$XDG_CONFIG_HOME` (or `~/.config`). Read afresh each time (the tests move `HOME`).
 pub fn config_home() -> Option<PathBuf> {
-    xdg_home("XDG_CONFIG_HOME", ".config")
+    Some(directories::BaseDirs::new()?.config_dir().to_path_buf())
 }
 
 /// `$XDG_DATA_HOME/sitwell` (or `~/.local/share/sitwell`): baseline and window state.
 pub fn data_dir() -> Option<PathBuf> {
-    Some(xdg_home("XDG_DATA_HOME", ".local/share")?.join("sitwell"))
+    Some(directories::BaseDirs::new()?.data_dir().join("sitwell"))
 }
 
 /// Environment variable naming a folder laid out like an installed `share/sitwell` (its

@@ -1,27 +1,28 @@
 //! Ctrl-C, logout and shutdown (SIGINT, SIGTERM, SIGHUP) end a run the way Quit does: the
 //! pipeline stops, the camera is released and the history is committed.
 
+use std::sync::Arc;
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-static STOP: AtomicBool = AtomicBool::new(false);
+use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
 
-extern "C" fn on_signal(_: libc::c_int) {
-    // Only an atomic store: async-signal-safe.
-    STOP.store(true, Ordering::SeqCst);
+/// Set by the first stop signal.
+fn flag() -> &'static Arc<AtomicBool> {
+    static STOP: OnceLock<Arc<AtomicBool>> = OnceLock::new();
+    STOP.get_or_init(|| Arc::new(AtomicBool::new(false)))
 }
 
 /// Routes the stop signals to [`stop_requested`] instead of killing the process.
 pub fn install() {
-    let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
-    for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
-        // SAFETY: the handler only stores to an atomic.
-        unsafe {
-            libc::signal(signal, handler);
+    for signal in [SIGINT, SIGTERM, SIGHUP] {
+        if let Err(e) = signal_hook::flag::register(signal, Arc::clone(flag())) {
+            tracing::warn!("cannot catch signal {signal}: {e}; it will end Sitwell at once");
         }
     }
 }
 
 /// A stop signal has arrived.
 pub fn stop_requested() -> bool {
-    STOP.load(Ordering::SeqCst)
+    flag().load(Ordering::SeqCst)
 }

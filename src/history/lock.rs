@@ -1,9 +1,9 @@
-//! One Sitwell per history: an advisory lock (`flock`) on a small file beside the database,
-//! held for the life of the process and released by the kernel however the process ends.
+//! One Sitwell per history: an advisory lock (std's `File::try_lock`, `flock` on Linux) on a
+//! small file beside the database, held for the life of the process and released by the
+//! kernel however the process ends.
 
-use std::fs::File;
+use std::fs::{File, TryLockError};
 use std::io::{Read, Seek, Write};
-use std::os::fd::AsRawFd;
 use std::path::{Path, PathBuf};
 
 /// Held while this process is the Sitwell writing a history.
@@ -53,15 +53,17 @@ impl InstanceLock {
             .truncate(false)
             .open(&path)
             .map_err(io)?;
-        // SAFETY: flock on a file descriptor this function owns; no memory is involved.
-        let locked = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
-        if locked != 0 {
-            let mut text = String::new();
-            let _ = file.read_to_string(&mut text);
-            return Err(LockError::Held {
-                pid: text.trim().parse().ok(),
-                path: db.to_path_buf(),
-            });
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(TryLockError::WouldBlock) => {
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
+                return Err(LockError::Held {
+                    pid: text.trim().parse().ok(),
+                    path: db.to_path_buf(),
+                });
+            }
+            Err(TryLockError::Error(cause)) => return Err(io(cause)),
         }
         let _ = file.set_len(0);
         let _ = file.rewind();

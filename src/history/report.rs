@@ -114,8 +114,11 @@ const DAY_HEADER: [&str; 13] = [
 ];
 
 fn csv(days: &[DaySummary]) -> String {
-    let mut out = DAY_HEADER.join(",");
-    out.push('\n');
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    // Writing into memory cannot fail.
+    let _ = out.write_record(DAY_HEADER);
     let pct = |s: Option<f64>| s.map_or_else(String::new, |s| format!("{:.1}", s * 100.0));
     for d in days {
         let row = [
@@ -134,10 +137,10 @@ fn csv(days: &[DaySummary]) -> String {
             d.breaks().to_string(),
             format!("{:.1}", minutes(d.longest_streak_s() as f64)),
         ];
-        out.push_str(&row.join(","));
-        out.push('\n');
+        let _ = out.write_record(&row);
     }
-    out
+    let bytes = out.into_inner().unwrap_or_default();
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 fn table(days: &[DaySummary], total: &DaySummary) -> String {
@@ -267,13 +270,15 @@ pub fn export_csv<Tz: TimeZone>(
 where
     Tz::Offset: std::fmt::Display,
 {
-    let header: Vec<&str> = SLICE_COLUMNS.iter().map(|(name, _)| *name).collect();
-    writeln!(out, "{}", header.join(","))?;
+    let mut out = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(out);
+    out.write_record(SLICE_COLUMNS.iter().map(|(name, _)| *name))?;
     let to = until
         .succ_opt()
         .map_or(i64::MAX, |next| day_start(next, tz));
     let mut rows = 0;
-    let mut failed: Option<std::io::Error> = None;
+    let mut failed: Option<csv::Error> = None;
     let opt = |v: Option<f32>| v.map_or_else(String::new, |v| format!("{v:.1}"));
     store.for_each_slice(day_start(from, tz), to, |s| {
         if failed.is_some() {
@@ -297,14 +302,17 @@ where
         ];
         cells.extend(s.pattern_s.iter().map(|v| format!("{v:.1}")));
         cells.push(s.frames.to_string());
-        match writeln!(out, "{}", cells.join(",")) {
+        match out.write_record(&cells) {
             Ok(()) => rows += 1,
             Err(e) => failed = Some(e),
         }
     })?;
     match failed {
         Some(e) => Err(e.into()),
-        None => Ok(rows),
+        None => {
+            out.flush()?;
+            Ok(rows)
+        }
     }
 }
 
@@ -314,6 +322,8 @@ pub enum ExportError {
     History(#[from] HistoryError),
     #[error("cannot write the export: {0}")]
     Write(#[from] std::io::Error),
+    #[error("cannot write the export: {0}")]
+    Csv(#[from] csv::Error),
 }
 
 #[cfg(test)]
