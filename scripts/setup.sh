@@ -3,7 +3,7 @@
 # Debian/Ubuntu, dnf on Fedora), a check of the Rust version, then ONNX Runtime. Idempotent;
 # safe to run again. Needs root or sudo to install packages.
 #   --tests     also what the tests need (a virtual X server with a window manager, a session
-#               bus, a notification server, OCR for the real-window tests)
+#               bus, a notification server, OCR and the AT-SPI bus for the real-window tests)
 #   --package   also what scripts/package needs (dpkg-dev, lintian, desktop-file-utils,
 #               appstream, xvfb, ffmpeg)
 # Elsewhere: install a C compiler, pkg-config, libclang, FFmpeg's development files and
@@ -26,7 +26,7 @@ if command -v apt-get >/dev/null; then
             libavdevice-dev libavfilter-dev libswresample-dev)
   case "$want" in
     --tests) packages+=(xvfb xauth x11-utils xdotool dbus dunst openbox imagemagick
-                        tesseract-ocr tesseract-ocr-eng) ;;
+                        tesseract-ocr tesseract-ocr-eng at-spi2-core python3-pyatspi) ;;
     --package) packages+=(dpkg-dev lintian desktop-file-utils appstream xvfb xauth file ffmpeg) ;;
   esac
   missing=()
@@ -43,7 +43,7 @@ elif command -v dnf >/dev/null; then
             ffmpeg-free-devel libavdevice-free-devel)
   case "$want" in
     --tests) packages+=(xorg-x11-server-Xvfb xorg-x11-xauth xprop xdotool dbus-daemon dunst openbox
-                        ImageMagick tesseract tesseract-langpack-eng) ;;
+                        ImageMagick tesseract tesseract-langpack-eng at-spi2-core python3-pyatspi) ;;
     --package) echo "scripts/package makes a Debian package: run it on Debian or Ubuntu" >&2 ;;
   esac
   $sudo_cmd dnf install -y -q "${packages[@]}"

@@ -66,7 +66,7 @@ impl Session {
 static ONE_DESK: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Runs `script` (bash, with `tests/desktop/lib.sh` sourced, `$SITWELL` the binary, `$OUT`
-/// the home folder for screenshots) on a virtual desktop.
+/// the home folder for screenshots, `$DESKTOP_TESTS` the folder of lib.sh) on a virtual desktop.
 fn on_desk(tools: &Path, tag: &str, script: &str) -> Session {
     let _desk = ONE_DESK
         .lock()
@@ -92,6 +92,7 @@ fn on_desk(tools: &Path, tag: &str, script: &str) -> Session {
         .env("OUT", &home)
         .env("LOG", &log)
         .env("SCREEN_TOOLS", tools)
+        .env("DESKTOP_TESTS", lib.parent().unwrap_or(Path::new(".")))
         .env("SITWELL", env!("CARGO_BIN_EXE_sitwell"))
         .env_remove("XDG_CONFIG_HOME")
         .env_remove("XDG_DATA_HOME")
@@ -359,4 +360,51 @@ wait $pid
         calls.first().map(|e| e["on"].clone()),
         Some(Value::from(true))
     );
+}
+
+#[test]
+fn a_screen_reader_reads_the_panel_and_presses_its_buttons() {
+    let Some(tools) = screen_tools("a_screen_reader_reads_the_panel") else {
+        return;
+    };
+    let s = on_desk(
+        &tools,
+        "a11y",
+        r#"
+# As Orca does when it starts: tell the desktop a screen reader is on.
+dbus-send --session --print-reply --dest=org.a11y.Bus /org/a11y/bus \
+  org.freedesktop.DBus.Properties.Set string:org.a11y.Status \
+  string:ScreenReaderEnabled variant:boolean:true >> "$LOG" 2>&1
+"$SITWELL" --demo --exit-after 40 --events events.jsonl 2> stderr.txt & pid=$!
+for i in $(seq 30); do grep -q '"calibrated"' events.jsonl 2>/dev/null && break; sleep 1; done
+sleep 1
+/usr/bin/python3 "$DESKTOP_TESTS/a11y.py" --press Menu > tree.txt 2>> "$LOG"
+shot after-press
+wait $pid
+"#,
+    );
+    assert!(s.output.status.success(), "{}", s.context());
+    let tree = s.read("tree.txt");
+    let (before, after) = tree.split_once("after pressing:").unwrap_or((&tree, ""));
+    // The panel as a screen reader reads it: the button, the pattern, the slouch meter.
+    for node in [
+        "application: sitwell",
+        "frame: Sitwell",
+        "push button: Menu",
+        "label: upright",
+        "progress bar: Fills while you slouch",
+    ] {
+        assert!(
+            before.contains(node),
+            "{node:?} not read:\n{tree}\n{}",
+            s.context()
+        );
+    }
+    // Pressed through AT-SPI, Menu opened the menu: its entries are read out.
+    for entry in ["Pause 15 min", "Recalibrate", "Settings", "Quit"] {
+        assert!(
+            after.contains(entry),
+            "{entry:?} not read after pressing Menu:\n{tree}"
+        );
+    }
 }

@@ -514,6 +514,10 @@ impl eframe::App for SitwellApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         let ctx = ui.ctx().clone();
+        // What a screen reader announces for the window (only while one is listening).
+        ctx.accesskit_node_builder(egui::accesskit_root_id(), |window| {
+            window.set_label("Sitwell");
+        });
         self.frames += 1;
         if self.frames == self.on_top_at {
             // eframe creates the window hidden and X11 window managers drop "above" on hidden
