@@ -408,3 +408,66 @@ wait $pid
         );
     }
 }
+
+#[test]
+fn the_panel_is_the_same_size_in_points_and_clickable_at_scale_one_and_a_half_and_two() {
+    let Some(tools) = screen_tools("the_panel_is_the_same_size_in_points") else {
+        return;
+    };
+    let s = on_desk(
+        &tools,
+        "hidpi",
+        r#"
+for scale in 1.5 2; do
+  WINIT_X11_SCALE_FACTOR=$scale "$SITWELL" --demo --exit-after 25 --events ev-$scale.jsonl \
+    2> stderr-$scale.txt & pid=$!
+  for i in $(seq 30); do grep -q '"calibrated"' ev-$scale.jsonl 2>/dev/null && break; sleep 1; done
+  sleep 1
+  shot live-$scale
+  echo "scale $scale live: $(geometry)" >> "$LOG"
+  click_and_wait live-$scale Menu
+  shot menu-$scale
+  echo "scale $scale menu: $(geometry)" >> "$LOG"
+  wait $pid
+done
+"#,
+    );
+    assert!(s.output.status.success(), "{}", s.context());
+    let size = |prefix: &str| -> Vec<f64> {
+        s.log
+            .lines()
+            .find_map(|l| l.strip_prefix(prefix))
+            .unwrap_or_default()
+            .split_whitespace()
+            .skip(2)
+            .filter_map(|v| v.parse().ok())
+            .collect()
+    };
+    for (scale, name) in [(1.5, "1.5"), (2.0, "2")] {
+        // 240 points wide at any scale: 360 and 480 pixels.
+        let live = size(&format!("scale {name} live: "));
+        assert_eq!(
+            live.first().copied(),
+            Some(240.0 * scale),
+            "{live:?}\n{}",
+            s.context()
+        );
+        let menu = size(&format!("scale {name} menu: "));
+        assert!(
+            menu.get(1).is_some_and(|h| *h > live[1] * 2.0),
+            "the menu did not open at scale {name}: {menu:?}\n{}",
+            s.context()
+        );
+        let shot = s
+            .log
+            .lines()
+            .find(|l| l.starts_with(&format!("shot menu-{name}:")))
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            shot.contains("Recalibrate") && shot.contains("Quit"),
+            "{shot}\n{}",
+            s.context()
+        );
+    }
+}

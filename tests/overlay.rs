@@ -182,6 +182,47 @@ fn cards() {
         }),
         true,
     );
+    // 40 s into the 75 s of wall angels: the fifth of eight reps.
+    snap(
+        &mut results,
+        "break_card_counting_reps",
+        state(View::Break {
+            move_id: "wall_angels",
+            countdown: Some(Countdown { left_s: 35.0 }),
+        }),
+        false,
+    );
+    results.unwrap();
+}
+
+/// Every move's figure, at the start of its loop and at its hold (the middle of the loop), in
+/// a grid with the move's name: the keyframes as a user sees them on the cards.
+#[test]
+fn every_move_has_its_figure() {
+    use sitwell::coach::moves::CATALOGUE;
+    use sitwell::ui::figure;
+    let mut results = SnapshotResults::new();
+    for (name, phase) in [("move_figures_start", 0.0), ("move_figures_hold", 0.5)] {
+        let mut h = common::themed_harness(egui::vec2(560.0, 420.0), false).build_ui(move |ui| {
+            egui::Grid::new("figures")
+                .spacing([8.0, 4.0])
+                .show(ui, |ui| {
+                    for (i, mv) in CATALOGUE.iter().enumerate() {
+                        ui.vertical(|ui| {
+                            let f = figure::for_move(mv.id).expect("a figure");
+                            figure::show(ui, f, f64::from(f.period_s) * phase);
+                            ui.label(egui::RichText::new(mv.id).small());
+                        });
+                        if i % 5 == 4 {
+                            ui.end_row();
+                        }
+                    }
+                });
+        });
+        h.run_steps(2);
+        h.snapshot(name);
+        results.extend_harness(&mut h);
+    }
     results.unwrap();
 }
 

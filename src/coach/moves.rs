@@ -39,6 +39,8 @@ pub struct Move {
     pub steps: &'static [&'static str],
     /// How long the whole move takes, for the countdown.
     pub duration_s: u32,
+    /// Repetitions in that time (1: one hold or one stretch of time); the timer counts them.
+    pub reps: u32,
     pub cautions: &'static str,
 }
 
@@ -65,6 +67,7 @@ pub const CATALOGUE: &[Move] = &[
             "Repeat 10 times.",
         ],
         duration_s: 150,
+        reps: 10,
         cautions: "A gentle glide, not a nod. Skip it if it brings on dizziness or pain into an arm.",
     },
     Move {
@@ -80,6 +83,7 @@ pub const CATALOGUE: &[Move] = &[
             "Stay for 6–10 slow breaths, then relax.",
         ],
         duration_s: 60,
+        reps: 1,
         cautions: "Keep it easy in the shoulders; ease off if your lower back pinches.",
     },
     Move {
@@ -95,6 +99,7 @@ pub const CATALOGUE: &[Move] = &[
             "Repeat 10 times.",
         ],
         duration_s: 100,
+        reps: 10,
         cautions: "Squeeze gently; your shoulders should not rise toward your ears.",
     },
     Move {
@@ -110,6 +115,7 @@ pub const CATALOGUE: &[Move] = &[
             "Do 6 breaths.",
         ],
         duration_s: 60,
+        reps: 6,
         cautions: "Don't force the breath; stop if you feel light-headed.",
     },
     Move {
@@ -125,6 +131,7 @@ pub const CATALOGUE: &[Move] = &[
             "Come back up. Repeat 5 times.",
         ],
         duration_s: 45,
+        reps: 5,
         cautions: "Only with a stable chair. Keep the movement in the upper back, not the neck.",
     },
     Move {
@@ -140,6 +147,7 @@ pub const CATALOGUE: &[Move] = &[
             "Hold for 30 seconds, breathing slowly. Rest, then once more.",
         ],
         duration_s: 90,
+        reps: 2,
         cautions: "Skip it with a shoulder that has dislocated or a frozen shoulder. Stretch, never pain.",
     },
     Move {
@@ -155,6 +163,7 @@ pub const CATALOGUE: &[Move] = &[
             "Do 8 slow repetitions.",
         ],
         duration_s: 75,
+        reps: 8,
         cautions: "Go only as high as your shoulders allow without pinching or arching your back.",
     },
     Move {
@@ -170,6 +179,7 @@ pub const CATALOGUE: &[Move] = &[
             "Return and repeat 5 times; move the roller a little higher and do it again.",
         ],
         duration_s: 120,
+        reps: 5,
         cautions: "Keep the roller off your lower back and neck. Not with osteoporosis unless cleared.",
     },
     Move {
@@ -185,9 +195,19 @@ pub const CATALOGUE: &[Move] = &[
             "Roll your shoulders back five times before sitting down again.",
         ],
         duration_s: 120,
+        reps: 1,
         cautions: "Take your time standing up if you feel light-headed.",
     },
 ];
+
+/// Which repetition `elapsed_s` into the move is (1-based), for a move with more than one.
+pub fn rep_at(mv: &Move, elapsed_s: f64) -> Option<u32> {
+    if mv.reps < 2 {
+        return None;
+    }
+    let rep_s = f64::from(mv.duration_s) / f64::from(mv.reps);
+    Some(((elapsed_s.max(0.0) / rep_s) as u32 + 1).min(mv.reps))
+}
 
 /// Look a move up by id.
 pub fn by_id(id: &str) -> Option<&'static Move> {

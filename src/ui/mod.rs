@@ -5,6 +5,7 @@ use eframe::egui;
 pub mod app;
 pub mod dashboard;
 pub mod desktop;
+pub mod figure;
 pub mod notify;
 pub mod settings_panel;
 pub mod timed_exit;

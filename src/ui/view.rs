@@ -13,7 +13,7 @@ use crate::posture::{CameraPlace, Pattern};
 /// Logical width of the compact panel, and of the panel with a card, the calibration view, a
 /// problem or the settings. Heights follow the content ([`PanelOutput::fits`]).
 pub const COMPACT_WIDTH: f32 = 240.0;
-pub const CARD_WIDTH: f32 = 300.0;
+pub const CARD_WIDTH: f32 = 340.0;
 pub const CALIBRATION_WIDTH: f32 = 340.0;
 pub const PROBLEM_WIDTH: f32 = 260.0;
 pub const SETTINGS_WIDTH: f32 = 340.0;
@@ -615,21 +615,33 @@ fn title(ui: &mut Ui, text: &str, colour: Option<Color32>) {
     ui.label(rich);
 }
 
-/// A move: name and dose, steps, the countdown (or its start button), the safety note.
+/// A move: name and dose, its looping figure beside the steps, the countdown with the rep it
+/// has reached (or its start button), the safety note.
 fn move_card(ui: &mut Ui, mv: &Move, countdown: Option<Countdown>) -> Option<UiAction> {
     let mut action = None;
     ui.horizontal(|ui| {
         ui.label(RichText::new(mv.name).size(17.0).strong());
         ui.label(RichText::new(format!("— {}", mv.dose)).size(15.0));
     });
-    for (i, step) in mv.steps.iter().enumerate() {
-        ui.label(RichText::new(format!("{}. {step}", i + 1)).small());
-    }
+    ui.horizontal_top(|ui| {
+        if let Some(figure) = super::figure::for_move(mv.id) {
+            let t = ui.input(|i| i.time);
+            super::figure::show(ui, figure, t);
+        }
+        ui.vertical(|ui| {
+            for (i, step) in mv.steps.iter().enumerate() {
+                ui.label(RichText::new(format!("{}. {step}", i + 1)).small());
+            }
+        });
+    });
     ui.horizontal(|ui| match countdown {
         Some(Countdown { left_s }) if left_s > 0.0 => {
             ui.label(RichText::new(clock(left_s)).size(20.0).monospace().strong());
             let total = f64::from(mv.duration_s.max(1));
-            ui.add(egui::ProgressBar::new((1.0 - left_s / total) as f32).desired_width(140.0));
+            if let Some(rep) = moves::rep_at(mv, total - left_s) {
+                ui.label(RichText::new(format!("rep {rep} of {}", mv.reps)).strong());
+            }
+            ui.add(egui::ProgressBar::new((1.0 - left_s / total) as f32).desired_width(110.0));
         }
         Some(_) => {
             ui.label(RichText::new("Well done.").strong());
