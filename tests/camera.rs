@@ -352,3 +352,69 @@ fn a_busy_camera_a_silent_one_and_an_unplug_each_recover_by_themselves() {
         .count();
     assert_eq!(ons, 3);
 }
+
+#[test]
+fn a_screen_lock_or_a_suspend_pauses_and_releases_the_camera_and_their_end_resumes() {
+    let home = common::temp_dir("camera", "lock");
+    let (stream, _) = demo_stream(&home, 45.0, usize::MAX);
+    let log = home.join("events.jsonl");
+    // A session bus of its own, standing in for the system bus too; the screensaver's and
+    // logind's signals sent as a desktop's screensaver and logind send them.
+    let script = r#"
+export DBUS_SYSTEM_BUS_ADDRESS="$DBUS_SESSION_BUS_ADDRESS"
+"$SITWELL" watch --headless --realtime --source "$STREAM" --events "$LOG" --exit-after 36 \
+  > /dev/null 2> "$HOME/stderr.txt" & pid=$!
+for i in $(seq 40); do grep -q '"calibrated"' "$LOG" 2>/dev/null && break; sleep 0.5; done
+sleep 1
+dbus-send --session --type=signal /org/freedesktop/ScreenSaver \
+  org.freedesktop.ScreenSaver.ActiveChanged boolean:true
+sleep 3
+dbus-send --session --type=signal /org/freedesktop/ScreenSaver \
+  org.freedesktop.ScreenSaver.ActiveChanged boolean:false
+sleep 3
+dbus-send --system --type=signal /org/freedesktop/login1 \
+  org.freedesktop.login1.Manager.PrepareForSleep boolean:true
+sleep 3
+dbus-send --system --type=signal /org/freedesktop/login1 \
+  org.freedesktop.login1.Manager.PrepareForSleep boolean:false
+wait $pid
+"#;
+    let out = std::process::Command::new("dbus-run-session")
+        .args(["--", "bash", "-c", script])
+        .env("SITWELL", env!("CARGO_BIN_EXE_sitwell"))
+        .env("STREAM", &stream)
+        .env("LOG", &log)
+        .env("HOME", &home)
+        .env_remove("DISPLAY")
+        .output()
+        .expect("dbus-run-session runs (install dbus)");
+    let stderr = std::fs::read_to_string(home.join("stderr.txt")).unwrap_or_default();
+    assert!(out.status.success(), "{stderr}");
+    let seen: Vec<String> = events(&log)
+        .iter()
+        .filter_map(|e| match e["kind"].as_str()? {
+            kind @ ("camera" | "screen_locked" | "sleep") => Some(format!("{kind} {}", e["on"])),
+            kind @ ("paused" | "resumed") => Some(kind.to_owned()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "camera true",
+            "screen_locked true",
+            "paused",
+            "camera false",
+            "screen_locked false",
+            "resumed",
+            "camera true",
+            "sleep true",
+            "paused",
+            "camera false",
+            "sleep false",
+            "resumed",
+            "camera true",
+        ],
+        "{stderr}"
+    );
+}

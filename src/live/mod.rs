@@ -13,6 +13,7 @@
 pub mod calibration;
 pub mod calls;
 pub mod capture_loop;
+pub mod desk;
 pub mod inference;
 pub mod journal;
 pub mod meter;
@@ -322,6 +323,9 @@ impl Live {
                 return Err(LiveError::Thread(e));
             }
         };
+        if live {
+            desk::watch(&commands);
+        }
         let calls = if options.detect_calls {
             calls::CallWatch::start(commands.clone())
                 .map_err(|e| tracing::warn!("no call detection: {e}"))

@@ -17,25 +17,40 @@ use crate::posture::{Baseline, CameraPlace, JudgeConfig, Sighting, SourceTag};
 
 use super::calibration::{self, Calibration};
 use super::calls::CallChange;
+use super::desk::DeskChange;
 use super::pace::{self, PaceInputs};
 use super::status::{Command, Phase, Snapshot};
 
 /// Away this long, the camera is released; it looks again for [`PEEK_FOR_S`] every
-/// [`PEEK_EVERY_S`] to notice the user's return.
+/// [`PEEK_EVERY_S`] to notice the user's return, until [`STOP_PEEKING_AFTER_S`] where the
+/// desk tells when its keyboard or mouse is touched: from then on it looks only when they are.
 pub const RELEASE_AFTER_AWAY_S: f64 = 120.0;
 pub const PEEK_EVERY_S: f64 = 30.0;
 pub const PEEK_FOR_S: f64 = 4.0;
+pub const STOP_PEEKING_AFTER_S: f64 = 300.0;
+/// Input this recent (seconds) while away means someone is at the desk: look.
+pub const LOOK_ON_INPUT_S: f64 = 10.0;
 /// How long a note (a skipped frame, a baseline that could not be saved) stays on screen.
 const NOTE_FOR_S: f64 = 30.0;
 
-/// Whether the camera should be on.
-pub fn camera_wanted(paused: bool, refused: bool, away_for_s: Option<f64>) -> bool {
+/// Whether the camera should be on. `input_idle_s`: seconds since the last keyboard or mouse
+/// input, where the desk tells it.
+pub fn camera_wanted(
+    paused: bool,
+    refused: bool,
+    away_for_s: Option<f64>,
+    input_idle_s: Option<f64>,
+) -> bool {
     if paused || refused {
         return false;
     }
     match away_for_s {
         Some(away) if away >= RELEASE_AFTER_AWAY_S => {
-            (away - RELEASE_AFTER_AWAY_S) % PEEK_EVERY_S >= PEEK_EVERY_S - PEEK_FOR_S
+            let touched = input_idle_s.is_some_and(|idle| idle < LOOK_ON_INPUT_S);
+            // Without the desk's idle time, peeking is the only way to notice a return.
+            let peeking = away < STOP_PEEKING_AFTER_S || input_idle_s.is_none();
+            let peek = (away - RELEASE_AFTER_AWAY_S) % PEEK_EVERY_S >= PEEK_EVERY_S - PEEK_FOR_S;
+            touched || (peeking && peek)
         }
         _ => true,
     }
@@ -172,6 +187,13 @@ pub struct Session {
     posture_changed: bool,
     /// "In a call" was switched on by call detection (so its end may switch it off).
     call_by_detection: bool,
+    /// The screen is locked; the machine is going to sleep.
+    locked: bool,
+    sleeping: bool,
+    /// The pause now in force was made by a lock or sleep (their end lifts it).
+    paused_by_desk: bool,
+    /// The user's input idle time, as last told, and the engine time it was told at.
+    input_idle: Option<(f64, f64)>,
 }
 
 impl Session {
@@ -206,6 +228,10 @@ impl Session {
             last_frame_t: None,
             posture_changed: false,
             call_by_detection: false,
+            locked: false,
+            sleeping: false,
+            paused_by_desk: false,
+            input_idle: None,
         };
         let mut step = Step::default();
         if setup.start_paused {
@@ -294,8 +320,13 @@ impl Session {
             Judging::Calibrating(_) => (false, false),
         };
         let away_for = self.away_since.map(|since| t - since);
-        let camera_wanted = if self.live {
-            camera_wanted(paused, refused, away_for)
+        let input_idle = self
+            .input_idle
+            .map(|(idle, told_at)| idle + (t - told_at).max(0.0));
+        let camera_wanted = if self.locked || self.sleeping {
+            false
+        } else if self.live {
+            camera_wanted(paused, refused, away_for, input_idle)
         } else {
             // A file keeps playing while away; paused or refused, its frames are passed over.
             !paused && !refused
@@ -377,12 +408,18 @@ impl Session {
     fn command(&mut self, command: Command, t: f64, step: &mut Step) {
         match command {
             Command::Act(action) => {
-                if let UserAction::InCall(on) = action {
-                    self.call_by_detection = false;
-                    self.log_call(on, "user", t, step);
+                match action {
+                    UserAction::InCall(on) => {
+                        self.call_by_detection = false;
+                        self.log_call(on, "user", t, step);
+                    }
+                    // What the user chose stands over what a lock did.
+                    UserAction::Pause { .. } | UserAction::Resume => self.paused_by_desk = false,
+                    _ => {}
                 }
                 self.user_action(action, t, step);
             }
+            Command::Desk(change) => self.desk(change, t, step),
             Command::Recalibrate => self.start_calibration(step),
             Command::CameraPlace(place) => {
                 self.camera_place = place;
@@ -399,6 +436,40 @@ impl Session {
             }
             Command::CallDetected(change) => self.call_detected(change, t, step),
             Command::Shutdown => {}
+        }
+    }
+
+    /// A lock or a sleep pauses judging (the camera goes off); its end resumes it, unless the
+    /// user paused or resumed by hand meanwhile. Input idle time only steers the camera.
+    fn desk(&mut self, change: DeskChange, t: f64, step: &mut Step) {
+        let (kind, on) = match change {
+            DeskChange::InputIdle(idle) => {
+                self.input_idle = Some((idle, t));
+                return;
+            }
+            DeskChange::Locked(on) if on != self.locked => {
+                self.locked = on;
+                ("screen_locked", on)
+            }
+            DeskChange::Sleeping(on) if on != self.sleeping => {
+                self.sleeping = on;
+                ("sleep", on)
+            }
+            _ => return,
+        };
+        step.journal.push(Entry::Log(
+            json!({"kind": kind, "t": round_ms(t), "on": on}),
+        ));
+        let held = self.locked || self.sleeping;
+        let paused = match &self.judging {
+            Judging::Monitoring(m) => m.engine.paused.is_some(),
+            _ => return,
+        };
+        if held && !paused {
+            self.paused_by_desk = true;
+            self.user_action(UserAction::Pause { seconds: None }, t, step);
+        } else if !held && std::mem::take(&mut self.paused_by_desk) && paused {
+            self.user_action(UserAction::Resume, t, step);
         }
     }
 
@@ -835,23 +906,30 @@ mod tests {
 
     #[test]
     fn camera_is_off_while_paused_refused_or_long_away_except_for_peeks() {
-        assert!(camera_wanted(false, false, None));
-        assert!(!camera_wanted(true, false, None));
-        assert!(!camera_wanted(false, true, None));
-        assert!(camera_wanted(
+        let wanted = |paused, refused, away, idle| camera_wanted(paused, refused, away, idle);
+        assert!(wanted(false, false, None, None));
+        assert!(!wanted(true, false, None, None));
+        assert!(!wanted(false, true, None, None));
+        assert!(wanted(false, false, Some(RELEASE_AFTER_AWAY_S - 1.0), None));
+        assert!(!wanted(
             false,
             false,
-            Some(RELEASE_AFTER_AWAY_S - 1.0)
-        ));
-        assert!(!camera_wanted(
-            false,
-            false,
-            Some(RELEASE_AFTER_AWAY_S + 1.0)
+            Some(RELEASE_AFTER_AWAY_S + 1.0),
+            None
         ));
         // Each peek: the last PEEK_FOR_S seconds of every PEEK_EVERY_S.
         let peek = RELEASE_AFTER_AWAY_S + PEEK_EVERY_S - PEEK_FOR_S / 2.0;
-        assert!(camera_wanted(false, false, Some(peek)));
-        assert!(!camera_wanted(false, false, Some(peek + PEEK_FOR_S)));
+        assert!(wanted(false, false, Some(peek), None));
+        assert!(!wanted(false, false, Some(peek + PEEK_FOR_S), None));
+        // Long away on a desk that tells its idle time: no more peeks, a look on input.
+        let long_peek = peek + 10.0 * PEEK_EVERY_S;
+        assert!(long_peek > STOP_PEEKING_AFTER_S);
+        assert!(
+            wanted(false, false, Some(long_peek), None),
+            "no idle time: peeks"
+        );
+        assert!(!wanted(false, false, Some(long_peek), Some(400.0)));
+        assert!(wanted(false, false, Some(long_peek + 7.0), Some(2.0)));
     }
 
     #[test]
@@ -985,6 +1063,76 @@ mod tests {
         d.frames(Some(&p.upright[0]), d.t + 1.0, 0.25);
         assert_eq!(d.kinds(), ["away", "back"]);
         assert!(d.session.steer().camera_wanted);
+    }
+
+    #[test]
+    fn a_screen_lock_or_a_sleep_pauses_with_the_camera_off_and_its_end_resumes() {
+        let p = poses();
+        let mut d = calibrated(true);
+        d.frames(Some(&p.upright[0]), 8.0, 0.25);
+        d.command(Command::Desk(DeskChange::Locked(true)));
+        assert!(!d.session.steer().camera_wanted);
+        assert_eq!(d.session.snapshot().paused, Some(None));
+        d.t = 20.0;
+        d.command(Command::Desk(DeskChange::Locked(false)));
+        assert!(d.session.steer().camera_wanted);
+        assert_eq!(d.session.snapshot().paused, None);
+        assert_eq!(d.kinds(), ["paused", "resumed"]);
+        let locks: Vec<bool> = d
+            .logged("screen_locked")
+            .iter()
+            .filter_map(|v| v["on"].as_bool())
+            .collect();
+        assert_eq!(locks, [true, false]);
+        // Asleep while the user had paused by hand: waking leaves their pause alone.
+        d.command(Command::Act(UserAction::Pause { seconds: None }));
+        d.command(Command::Desk(DeskChange::Sleeping(true)));
+        d.command(Command::Desk(DeskChange::Sleeping(false)));
+        assert_eq!(d.session.snapshot().paused, Some(None));
+        // Locked, then resumed by hand: the unlock does not pause or resume again.
+        d.command(Command::Act(UserAction::Resume));
+        d.command(Command::Desk(DeskChange::Locked(true)));
+        d.command(Command::Act(UserAction::Resume));
+        d.command(Command::Desk(DeskChange::Locked(false)));
+        assert_eq!(d.session.snapshot().paused, None);
+        // The camera stays off while locked, even when the user resumed by hand.
+        d.command(Command::Desk(DeskChange::Locked(true)));
+        d.command(Command::Act(UserAction::Resume));
+        assert!(!d.session.steer().camera_wanted);
+    }
+
+    #[test]
+    fn long_away_the_camera_stops_peeking_and_looks_when_the_keyboard_is_touched() {
+        let p = poses();
+        let mut d = calibrated(true);
+        d.frames(Some(&p.upright[0]), 8.0, 0.25);
+        d.frames(None, 15.0, 0.5);
+        let away_at = d.effects[0].t;
+        // The desk tells the idle time: nobody has touched anything since they left.
+        let mut on_at = Vec::new();
+        for s in 0..600 {
+            d.t = away_at + f64::from(s);
+            d.command(Command::Desk(DeskChange::InputIdle(d.t - 8.0)));
+            if d.session.steer().camera_wanted {
+                on_at.push(s);
+            }
+        }
+        let after_stop = on_at
+            .iter()
+            .filter(|s| f64::from(**s) > STOP_PEEKING_AFTER_S + 1.0)
+            .count();
+        assert_eq!(after_stop, 0, "still peeking: {on_at:?}");
+        assert!(
+            on_at.iter().any(|s| f64::from(*s) > RELEASE_AFTER_AWAY_S),
+            "peeks first"
+        );
+        // A key pressed: the camera looks at once.
+        d.command(Command::Desk(DeskChange::InputIdle(0.5)));
+        assert!(d.session.steer().camera_wanted);
+        // Nothing more for a while: off again.
+        d.t += 20.0;
+        d.input(Input::Tick);
+        assert!(!d.session.steer().camera_wanted);
     }
 
     #[test]

@@ -132,6 +132,8 @@ pub enum Command {
     },
     /// A call started or ended by itself (another program recording from the microphone).
     CallDetected(super::calls::CallChange),
+    /// The screen locked or unlocked, the machine sleeping or woken, the user's idle time.
+    Desk(super::desk::DeskChange),
     /// Stop both threads.
     Shutdown,
 }
