@@ -447,3 +447,52 @@ fn a_call_app_using_the_microphone_is_noticed() {
     // 5 s of recording, in the clip's time (which starts once the file is open).
     assert!((2.0..9.0).contains(&t), "noticed at {t} s");
 }
+
+/// A nudge's notification carries Done and Snooze where the server shows actions (dunst does);
+/// the user's click on Done (the server's `ActionInvoked` signal) answers the card.
+#[test]
+fn a_nudge_notification_is_answered_from_its_done_button() {
+    let home = temp_dir("notification-done");
+    let log = home.join("events.jsonl");
+    let bus = home.join("bus.txt");
+    let script = format!(
+        r#"dunst > /dev/null 2>&1 &
+dbus-monitor --session "interface='org.freedesktop.Notifications'" > "{bus}" 2>&1 &
+sleep 0.5
+"{exe}" --demo --events "{log}" --exit-after 45 & pid=$!
+for i in $(seq 80); do grep -q '"nudge"' "{log}" 2>/dev/null && break; sleep 0.5; done
+sleep 2
+# What the server sends when the Done button of a notification is clicked: a fresh dunst
+# numbers notifications from 1, and a signal for another's id is not Sitwell's to answer.
+for id in 1 2 3; do
+  dbus-send --session --type=signal /org/freedesktop/Notifications \
+    org.freedesktop.Notifications.ActionInvoked uint32:$id string:done
+done
+wait $pid
+"#,
+        exe = env!("CARGO_BIN_EXE_sitwell"),
+        log = log.display(),
+        bus = bus.display(),
+    );
+    let out = under_xvfb_on_bus("1024x600x24", &script, &home, "notify");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    let monitored = std::fs::read_to_string(&bus).unwrap_or_default();
+    // The buttons went with the notification, and its icon.
+    assert!(
+        monitored.contains("string \"done\"")
+            && monitored.contains("string \"Done\"")
+            && monitored.contains("string \"Snooze 30 min\"")
+            && monitored.contains("io.github.sitwell.Sitwell"),
+        "{monitored}"
+    );
+    let cleared: Vec<Value> = events(&log)
+        .into_iter()
+        .filter(|e| e["kind"] == "nudge_cleared")
+        .collect();
+    assert_eq!(
+        cleared.first().map(|e| e["reason"].clone()),
+        Some(Value::from("done")),
+        "{cleared:?}\n{stderr}"
+    );
+}

@@ -355,6 +355,12 @@ impl Live {
         let _ = self.commands.send(command);
     }
 
+    /// A sender of commands for another thread (a notification's buttons). Sending to a
+    /// pipeline that has stopped does nothing.
+    pub fn commander(&self) -> std::sync::mpsc::Sender<Command> {
+        self.commands.clone()
+    }
+
     /// The effects that happened since the last call.
     pub fn take_effects(&mut self) -> Vec<EffectAt> {
         self.effects.pop_iter().collect()

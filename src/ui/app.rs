@@ -355,7 +355,14 @@ impl SitwellApp {
                 crate::coach::Effect::ShowNudge { .. } | crate::coach::Effect::BreakDue { .. }
             );
             if as_notification {
-                notify::effect(&effect.effect);
+                let commands = self.live.as_ref().map(Live::commander);
+                let repaint = ctx.clone();
+                notify::effect(&effect.effect, move |action| {
+                    if let Some(commands) = &commands {
+                        let _ = commands.send(Command::Act(action));
+                    }
+                    repaint.request_repaint();
+                });
             } else if card && self.call_look(snapshot) == CallLook::Full {
                 self.set_window_shown(true, ctx);
             }
