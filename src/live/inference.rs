@@ -13,9 +13,8 @@ use ringbuf::HeapProd;
 use ringbuf::traits::Producer;
 
 use crate::capture::Frame;
-use crate::coach::{EffectAt, EngineConfig};
+use crate::coach::EffectAt;
 use crate::pose::{LandmarkModel, Mode, Pose, PoseEstimator};
-use crate::posture::{Baseline, CameraPlace, JudgeConfig};
 
 use super::capture_loop::{Control, Item};
 use super::journal::Journal;
@@ -27,19 +26,10 @@ use super::status::{Command, Phase, Snapshot};
 /// What the inference thread is given.
 pub struct Setup {
     pub model: LandmarkModel,
-    /// Where the user said the camera is.
-    pub camera_place: CameraPlace,
-    /// None: calibrate first.
-    pub baseline: Option<Baseline>,
+    /// How the session starts.
+    pub session: SessionSetup,
     /// Where a fresh calibration is saved (None: kept in memory only).
     pub baseline_save: Option<PathBuf>,
-    pub judge: JudgeConfig,
-    pub engine: EngineConfig,
-    pub start_paused: bool,
-    /// The source is a camera (engine time is the clock, not the file's timestamps).
-    pub live: bool,
-    /// Unix time of engine time 0, when the session is remembered.
-    pub history_origin: Option<f64>,
     /// Where the event log and the history are written.
     pub journal: Journal,
 }
@@ -228,22 +218,14 @@ pub fn run(
     // Model loading freed tens of megabytes that would otherwise stay resident all day.
     crate::memory::release_free_heap();
     let mut last_trim = Instant::now();
-    let (session, step) = Session::new(SessionSetup {
-        model: setup.model.name(),
-        camera_place: setup.camera_place,
-        baseline: setup.baseline,
-        judge: setup.judge,
-        engine: setup.engine,
-        start_paused: setup.start_paused,
-        live: setup.live,
-        history_origin: setup.history_origin,
-    });
+    let live = setup.session.live;
+    let (session, step) = Session::new(setup.session);
     let mut me = Thread {
         session,
         looker: Looker::new(estimator),
         journal: setup.journal,
         baseline_save: setup.baseline_save,
-        live: setup.live,
+        live,
         clock,
         shared,
         effects_out,

@@ -292,14 +292,17 @@ impl Live {
         };
         let setup = inference::Setup {
             model: options.model,
-            camera_place: options.camera_place,
-            baseline: options.baseline,
+            session: session::SessionSetup {
+                model: options.model.name(),
+                camera_place: options.camera_place,
+                baseline: options.baseline,
+                judge: options.judge,
+                engine: options.engine,
+                start_paused: options.start_paused,
+                live,
+                history_origin: history.is_some().then_some(origin),
+            },
             baseline_save: options.baseline_save,
-            judge: options.judge,
-            engine: options.engine,
-            start_paused: options.start_paused,
-            live,
-            history_origin: history.is_some().then_some(origin),
             journal: journal::Journal::new(events, history),
         };
         let inference = {

@@ -54,10 +54,11 @@ pub struct Stance {
     pub feet: [Pos2; 2],
 }
 
-/// A keyframe: the stance at `at` (0–1 through the loop).
+/// A keyframe: the stance reached at `at` and held until `until` (0–1 through the loop).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Key {
     pub at: f32,
+    pub until: f32,
     pub stance: Stance,
 }
 
@@ -108,23 +109,30 @@ impl Stance {
 }
 
 impl Figure {
-    /// The stance `t_s` seconds into the move (looping).
+    /// The stance `t_s` seconds into the move (looping): held within a key, eased from one
+    /// key's end to the next one's start, and from the last back to the first.
     pub fn stance_at(&self, t_s: f64) -> Stance {
         let phase = (t_s / f64::from(self.period_s.max(0.1))).rem_euclid(1.0) as f32;
         let Some(first) = self.keys.first() else {
             return SEATED;
         };
-        let next_index = self.keys.iter().position(|k| k.at > phase);
-        let (from, to, to_at) = match next_index {
-            Some(0) | None => {
-                // Past the last key: back to the first at the end of the loop.
-                let last = self.keys.last().unwrap_or(first);
-                (last, first, 1.0)
-            }
-            Some(i) => (&self.keys[i - 1], &self.keys[i], self.keys[i].at),
+        if let Some(key) = self.keys.iter().find(|k| (k.at..=k.until).contains(&phase)) {
+            return key.stance;
+        }
+        // Between the key that ended last and the next one (the first again, a loop later).
+        let from = self
+            .keys
+            .iter()
+            .rev()
+            .find(|k| k.until < phase)
+            .unwrap_or(first);
+        let (to, to_at) = match self.keys.iter().find(|k| k.at > phase) {
+            Some(next) => (next, next.at),
+            None => (first, 1.0 + first.at),
         };
-        let span = (to_at - from.at).max(1e-3);
-        from.stance.mix(&to.stance, ease((phase - from.at) / span))
+        let span = (to_at - from.until).max(1e-3);
+        from.stance
+            .mix(&to.stance, ease((phase - from.until) / span))
     }
 }
 
@@ -236,7 +244,15 @@ const fn same(p: Pos2) -> [Pos2; 2] {
 }
 
 const fn key(at: f32, stance: Stance) -> Key {
-    Key { at, stance }
+    Key {
+        at,
+        until: at,
+        stance,
+    }
+}
+
+const fn hold(at: f32, until: f32, stance: Stance) -> Key {
+    Key { at, until, stance }
 }
 
 /// Every move's figure.
@@ -255,14 +271,8 @@ pub const FIGURES: &[Figure] = &[
                 },
             ),
             // The chin glides straight back, the eyes level; held; released.
-            key(
+            hold(
                 0.3,
-                Stance {
-                    head: pos2(46.0, 34.0),
-                    ..SEATED
-                },
-            ),
-            key(
                 0.75,
                 Stance {
                     head: pos2(46.0, 34.0),
@@ -279,18 +289,8 @@ pub const FIGURES: &[Figure] = &[
         keys: &[
             key(0.0, SEATED_FRONT),
             // Breastbone up, shoulders back and down, arms turned out.
-            key(
+            hold(
                 0.35,
-                Stance {
-                    head: pos2(50.0, 27.0),
-                    neck: pos2(50.0, 45.0),
-                    shoulders: pair(pos2(34.0, 50.0), pos2(66.0, 50.0)),
-                    elbows: pair(pos2(28.0, 72.0), pos2(72.0, 72.0)),
-                    hands: pair(pos2(22.0, 90.0), pos2(78.0, 90.0)),
-                    ..SEATED_FRONT
-                },
-            ),
-            key(
                 0.8,
                 Stance {
                     head: pos2(50.0, 27.0),
@@ -318,16 +318,8 @@ pub const FIGURES: &[Figure] = &[
                 },
             ),
             // Elbows drawn back and down, the chest opening.
-            key(
+            hold(
                 0.35,
-                Stance {
-                    shoulders: same(pos2(44.0, 57.0)),
-                    elbows: same(pos2(36.0, 76.0)),
-                    hands: same(pos2(52.0, 70.0)),
-                    ..SEATED
-                },
-            ),
-            key(
                 0.7,
                 Stance {
                     shoulders: same(pos2(44.0, 57.0)),
@@ -378,18 +370,8 @@ pub const FIGURES: &[Figure] = &[
                 },
             ),
             // Hands behind the head, the upper back arches over the chair back.
-            key(
+            hold(
                 0.4,
-                Stance {
-                    head: pos2(36.0, 38.0),
-                    neck: pos2(38.0, 55.0),
-                    shoulders: same(pos2(38.0, 58.0)),
-                    elbows: same(pos2(50.0, 42.0)),
-                    hands: same(pos2(32.0, 34.0)),
-                    ..SEATED
-                },
-            ),
-            key(
                 0.65,
                 Stance {
                     head: pos2(36.0, 38.0),
@@ -422,20 +404,8 @@ pub const FIGURES: &[Figure] = &[
                 },
             ),
             // Forearms on the frame, a small step through until the chest stretches.
-            key(
+            hold(
                 0.35,
-                Stance {
-                    head: pos2(54.0, 18.0),
-                    neck: pos2(51.0, 34.0),
-                    hip: pos2(46.0, 80.0),
-                    shoulders: same(pos2(51.0, 38.0)),
-                    elbows: same(pos2(63.0, 40.0)),
-                    hands: same(pos2(63.0, 21.0)),
-                    knees: same(pos2(52.0, 98.0)),
-                    feet: same(pos2(56.0, 117.0)),
-                },
-            ),
-            key(
                 0.8,
                 Stance {
                     head: pos2(54.0, 18.0),
@@ -496,20 +466,8 @@ pub const FIGURES: &[Figure] = &[
                 },
             ),
             // The upper back extends over it, the head lowering with the hands' support.
-            key(
+            hold(
                 0.4,
-                Stance {
-                    head: pos2(85.0, 97.0),
-                    neck: pos2(72.0, 95.0),
-                    hip: pos2(24.0, 100.0),
-                    shoulders: same(pos2(70.0, 95.0)),
-                    elbows: same(pos2(82.0, 84.0)),
-                    hands: same(pos2(92.0, 92.0)),
-                    knees: same(pos2(14.0, 80.0)),
-                    feet: same(pos2(6.0, 106.0)),
-                },
-            ),
-            key(
                 0.65,
                 Stance {
                     head: pos2(85.0, 97.0),
@@ -532,15 +490,8 @@ pub const FIGURES: &[Figure] = &[
         keys: &[
             key(0.0, STANDING_FRONT),
             // Both arms up, long through the sides; down again.
-            key(
+            hold(
                 0.45,
-                Stance {
-                    elbows: pair(pos2(36.0, 20.0), pos2(64.0, 20.0)),
-                    hands: pair(pos2(40.0, 3.0), pos2(60.0, 3.0)),
-                    ..STANDING_FRONT
-                },
-            ),
-            key(
                 0.7,
                 Stance {
                     elbows: pair(pos2(36.0, 20.0), pos2(64.0, 20.0)),
