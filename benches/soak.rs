@@ -4,7 +4,10 @@
 //! desk (the camera is released and peeks), takes a call and a pause. Frames are taken at the
 //! session's own pace, as the capture thread would hand them over; the poses are the real
 //! model's, found once on rendered stills. Prints the process's memory and the history
-//! writer's backlog every simulated hour and fails if either grows after the first hour.
+//! writer's backlog every simulated hour. Fails if memory grows more than 4 MB after the first
+//! hour (with two hours or more), if the backlog at an hour's end is more than one batch (a
+//! writer that does not keep up; the replay outruns its 30 s commits, so rows go in batches of
+//! 500), if a history row is lost, or if an hour passes without its nudge.
 //!
 //! Run: `cargo bench --bench soak` (24 hours; `-- --hours N` for another length, `--with-model`
 //! to run the pose model on every analysed frame as well). Under `cargo test` it plays one
@@ -135,6 +138,8 @@ struct Counts {
     nudges: u64,
     camera_on: u64,
     effects: u64,
+    /// The session asked for the tracker to start afresh (a reopened camera).
+    forget_tracking: bool,
 }
 
 fn main() {
@@ -172,6 +177,7 @@ fn main() {
     let mut counts = Counts::default();
     let apply = |step: Step, journal: &mut Journal, counts: &mut Counts| {
         counts.effects += step.effects.len() as u64;
+        counts.forget_tracking |= step.forget_tracking;
         counts.nudges += step
             .effects
             .iter()
@@ -226,6 +232,11 @@ fn main() {
         }
         if camera_on && t >= steer.want_from {
             frame_no += 1;
+            if std::mem::take(&mut counts.forget_tracking)
+                && let Some(estimator) = estimator.as_mut()
+            {
+                estimator.reset();
+            }
             let still = poses.of(doing, frame_no);
             // Away: an empty chair (the upright picture, nobody found on it).
             let picture = &still.unwrap_or(&poses.upright[0]).picture;

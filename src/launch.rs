@@ -170,14 +170,13 @@ impl LiveOptions {
     }
 
     /// The bundled demo clip with `settings` and the demo's short dwell ([`DEMO_DWELL_S`]),
-    /// played in real time.
-    pub fn demo(settings: &Settings) -> Result<LiveOptions, LaunchError> {
+    /// played at `pacing`.
+    pub fn demo(settings: &Settings, pacing: Pacing) -> Result<LiveOptions, LaunchError> {
         let clip = asset_path(DEMO_CLIP);
         if !clip.exists() {
             return Err(LaunchError::DemoMissing(clip));
         }
-        let (mut options, _) =
-            LiveOptions::from_settings(SourceSpec::Path(clip), settings, Pacing::Realtime);
+        let (mut options, _) = LiveOptions::from_settings(SourceSpec::Path(clip), settings, pacing);
         options.engine = options.engine.with_dwell(DEMO_DWELL_S);
         Ok(options)
     }
@@ -208,7 +207,7 @@ impl LiveArgs {
             None => None,
         };
         let (mut live, mut baseline_problem) = if self.demo {
-            (LiveOptions::demo(&settings)?, None)
+            (LiveOptions::demo(&settings, pacing)?, None)
         } else {
             let source = SourceSpec::parse(self.source.as_deref().unwrap_or(&settings.camera));
             LiveOptions::from_settings(source, &settings, pacing)

@@ -136,9 +136,18 @@ pub fn supervise(
             std::thread::Builder::new()
                 .name("sitwell-camera".into())
                 .spawn(move || {
-                    // Locked for each open only: a worker stuck in a read holds no lock.
-                    let mut open: Opener =
-                        Box::new(move || (open.lock().unwrap_or_else(|p| p.into_inner()))());
+                    // Locked for each open only: a worker stuck in a read holds no lock. One
+                    // retired while it waited for the lock (an open hung) does not open.
+                    let retired = Arc::clone(&watch);
+                    let mut open: Opener = Box::new(move || {
+                        let mut open = open.lock().unwrap_or_else(|p| p.into_inner());
+                        if retired.retired() {
+                            return Err(CaptureError::CaptureFailed {
+                                reason: "given up on while waiting to open".into(),
+                            });
+                        }
+                        open()
+                    });
                     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         run(&mut open, camera, pacing, &slot, &control, clock, &watch)
                     }));
@@ -175,6 +184,10 @@ pub fn supervise(
                 }
             }
         };
+        if watch.delivered() {
+            // It delivered before it failed: a fresh problem, not the same one again.
+            backoff_s = 1.0;
+        }
         backoff_s = report_and_wait(&slot, error, backoff_s);
     }
 }
@@ -188,6 +201,8 @@ pub struct Watch {
     retired: AtomicBool,
     /// Whether `reading_since` holds a time.
     reading: AtomicBool,
+    /// The worker has handed over at least one frame.
+    delivered: AtomicBool,
 }
 
 impl Watch {
@@ -212,6 +227,12 @@ impl Watch {
     }
     fn retired(&self) -> bool {
         self.retired.load(Ordering::Acquire)
+    }
+    fn deliver(&self) {
+        self.delivered.store(true, Ordering::Release);
+    }
+    fn delivered(&self) -> bool {
+        self.delivered.load(Ordering::Acquire)
     }
 }
 
@@ -317,6 +338,7 @@ pub fn run(
                     slot.put(Item::Frame(frame));
                     // Only a camera that delivers counts as recovered.
                     backoff_s = 1.0;
+                    watch.deliver();
                 }
             }
             Ok(None) if camera && !current.ends() => {

@@ -6,6 +6,7 @@
 //! and handed to the session as a [`Command::Desk`]; whatever the desktop lacks is left out.
 
 use std::sync::mpsc::Sender;
+use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
 use super::status::Command;
@@ -24,29 +25,47 @@ pub enum DeskChange {
 /// How often the user's idle time is asked for.
 const IDLE_EVERY: Duration = Duration::from_secs(5);
 
-/// Starts the watchers this desktop allows; says which ones run. They end when Sitwell does.
-pub fn watch(commands: &Sender<Command>) -> Vec<&'static str> {
+/// Where the desk's news goes: the pipeline running now (a camera restart or the demo
+/// starts another; the watchers stay).
+static ROUTE: Mutex<Option<Sender<Command>>> = Mutex::new(None);
+
+/// Hands `change` to the pipeline running now. Always true: the watchers run for the life of
+/// the process, whichever pipeline is current.
+fn tell(change: DeskChange) -> bool {
+    let route = ROUTE.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some(commands) = route.as_ref() {
+        let _ = commands.send(Command::Desk(change));
+    }
+    true
+}
+
+/// Routes the desk's news to `commands` from now on, starting the watchers this desktop
+/// allows the first time (once per process). Returns the watchers that run.
+pub fn watch(commands: &Sender<Command>) -> &'static [&'static str] {
+    *ROUTE.lock().unwrap_or_else(|p| p.into_inner()) = Some(commands.clone());
+    static RUNNING: OnceLock<Vec<&'static str>> = OnceLock::new();
+    RUNNING.get_or_init(start)
+}
+
+fn start() -> Vec<&'static str> {
     let mut running = Vec::new();
-    let tell = |commands: Sender<Command>| {
-        move |change: DeskChange| commands.send(Command::Desk(change)).is_ok()
-    };
-    if let Ok(bus) = zbus::blocking::Connection::session() {
-        let send = tell(commands.clone());
-        if spawn("sitwell-lock", move || screen_locks(&bus, send)) {
-            running.push("screen lock");
-        }
+    if let Ok(bus) = zbus::blocking::Connection::session()
+        && spawn("sitwell-lock", move || screen_locks(&bus, tell))
+    {
+        running.push("screen lock");
     }
-    if let Ok(bus) = zbus::blocking::Connection::system() {
-        let send = tell(commands.clone());
-        if spawn("sitwell-sleep", move || sleeps(&bus, send)) {
-            running.push("suspend");
-        }
+    if let Ok(bus) = zbus::blocking::Connection::system()
+        && spawn("sitwell-sleep", move || sleeps(&bus, tell))
+    {
+        running.push("suspend");
     }
-    if let Some(idle) = XIdle::connect() {
-        let send = tell(commands.clone());
-        if spawn("sitwell-idle", move || idle.poll(send)) {
-            running.push("input idle time");
-        }
+    // Under Wayland the X server (XWayland) sees only the input sent to X11 windows: its idle
+    // time would keep growing while the user types elsewhere.
+    let wayland = std::env::var("XDG_SESSION_TYPE").is_ok_and(|t| t == "wayland");
+    if let Some(idle) = XIdle::connect().filter(|_| !wayland)
+        && spawn("sitwell-idle", move || idle.poll(tell))
+    {
+        running.push("input idle time");
     }
     tracing::info!("watching the desk: {running:?}");
     running

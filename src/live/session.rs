@@ -30,6 +30,8 @@ pub const PEEK_FOR_S: f64 = 4.0;
 pub const STOP_PEEKING_AFTER_S: f64 = 300.0;
 /// Input this recent (seconds) while away means someone is at the desk: look.
 pub const LOOK_ON_INPUT_S: f64 = 10.0;
+/// An idle time told longer ago than this is no longer known (its watcher stopped).
+const IDLE_TOLD_WITHIN_S: f64 = 15.0;
 /// How long a note (a skipped frame, a baseline that could not be saved) stays on screen.
 const NOTE_FOR_S: f64 = 30.0;
 
@@ -322,6 +324,7 @@ impl Session {
         let away_for = self.away_since.map(|since| t - since);
         let input_idle = self
             .input_idle
+            .filter(|(_, told_at)| t - told_at <= IDLE_TOLD_WITHIN_S)
             .map(|(idle, told_at)| idle + (t - told_at).max(0.0));
         let camera_wanted = if self.locked || self.sleeping {
             false
@@ -1131,8 +1134,17 @@ mod tests {
         assert!(d.session.steer().camera_wanted);
         // Nothing more for a while: off again.
         d.t += 20.0;
-        d.input(Input::Tick);
+        d.command(Command::Desk(DeskChange::InputIdle(20.5)));
         assert!(!d.session.steer().camera_wanted);
+        // The idle time stops coming (its watcher ended): peeking again, as without one.
+        let peeks = (0..120)
+            .filter(|_| {
+                d.t += 1.0;
+                d.input(Input::Tick);
+                d.session.steer().camera_wanted
+            })
+            .count();
+        assert!(peeks >= 3 * PEEK_FOR_S as usize - 2, "{peeks}");
     }
 
     #[test]

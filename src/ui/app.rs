@@ -285,7 +285,7 @@ impl SitwellApp {
                 None => self.note = Some("no place for a history: set HOME or use --db".into()),
             },
             UiAction::PlayDemo => {
-                match LiveOptions::demo(&self.settings) {
+                match LiveOptions::demo(&self.settings, Pacing::Realtime) {
                     Ok(options) => {
                         // The demo's short dwell stays when the settings are saved meanwhile.
                         self.dwell_override = Some(crate::launch::DEMO_DWELL_S);

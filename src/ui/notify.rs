@@ -9,7 +9,8 @@ use notify_rust::{Hint, Notification, Timeout};
 
 use crate::coach::{Effect, UserAction, moves};
 
-/// How long a nudge's notification stays (the card stays on the panel until answered).
+/// How long a nudge's notification stays (the card stays on the panel until answered); its
+/// buttons answer nothing after that (a later card is not this one's to answer).
 const SHOWN_FOR_MS: u32 = 120_000;
 
 /// The buttons a notification carries where the server shows actions: (action id, label, what
@@ -90,18 +91,47 @@ pub fn effect(effect: &Effect, answer: impl Fn(UserAction) + Send + 'static) {
                 }
             }
             match notification.show() {
-                Ok(handle) if actions => handle.wait_for_action(|id| {
-                    if let Some(action) = answer_for(&effect, id) {
-                        tracing::info!("answered from the notification: {id}");
-                        answer(action);
-                    }
-                }),
+                Ok(handle) if actions => {
+                    // Some servers (GNOME Shell) keep a notification until it is dismissed:
+                    // close it when its time is up, which also ends the wait below.
+                    close_later(handle.id());
+                    handle.wait_for_action(|id| {
+                        if let Some(action) = answer_for(&effect, id) {
+                            tracing::info!("answered from the notification: {id}");
+                            answer(action);
+                        }
+                    });
+                }
                 Ok(_) => {}
                 Err(e) => tracing::debug!("no desktop notification: {e}"),
             }
         });
     if let Err(e) = spawned {
         tracing::debug!("no desktop notification: {e}");
+    }
+}
+
+/// Closes notification `id` after [`SHOWN_FOR_MS`] (a no-op if it was answered by then).
+fn close_later(id: u32) {
+    let spawned = std::thread::Builder::new()
+        .name("sitwell-notify-close".into())
+        .spawn(move || {
+            std::thread::sleep(std::time::Duration::from_millis(u64::from(SHOWN_FOR_MS)));
+            let closed = zbus::blocking::Connection::session().and_then(|bus| {
+                bus.call_method(
+                    Some("org.freedesktop.Notifications"),
+                    "/org/freedesktop/Notifications",
+                    Some("org.freedesktop.Notifications"),
+                    "CloseNotification",
+                    &(id,),
+                )
+            });
+            if let Err(e) = closed {
+                tracing::debug!("cannot close notification {id}: {e}");
+            }
+        });
+    if let Err(e) = spawned {
+        tracing::debug!("no notification timer: {e}");
     }
 }
 
