@@ -292,9 +292,7 @@ where
     I: IntoIterator<Item = T>,
     T: AsRef<[u8]>,
 {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut writer = crate::history::report::csv_writer(out);
     writer.write_record(cells)?;
     writer.flush()
 }

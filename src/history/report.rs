@@ -113,10 +113,16 @@ const DAY_HEADER: [&str; 13] = [
     "longest_sitting_min",
 ];
 
-fn csv(days: &[DaySummary]) -> String {
-    let mut out = csv::WriterBuilder::new()
+/// A CSV writer as Sitwell writes CSV: comma-separated, a cell quoted only where it must be,
+/// lines ending in `\n`.
+pub fn csv_writer<W: Write>(out: W) -> csv::Writer<W> {
+    csv::WriterBuilder::new()
         .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
+        .from_writer(out)
+}
+
+fn csv(days: &[DaySummary]) -> String {
+    let mut out = csv_writer(Vec::new());
     // Writing into memory cannot fail.
     let _ = out.write_record(DAY_HEADER);
     let pct = |s: Option<f64>| s.map_or_else(String::new, |s| format!("{:.1}", s * 100.0));
@@ -270,9 +276,7 @@ pub fn export_csv<Tz: TimeZone>(
 where
     Tz::Offset: std::fmt::Display,
 {
-    let mut out = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(out);
+    let mut out = csv_writer(out);
     out.write_record(SLICE_COLUMNS.iter().map(|(name, _)| *name))?;
     let to = until
         .succ_opt()

@@ -150,6 +150,18 @@ pub struct Step {
     pub calibrated: bool,
 }
 
+impl Step {
+    /// A slice the recorder finished, if it did.
+    fn slice(&mut self, slice: Option<Slice>) {
+        self.journal.extend(slice.map(Entry::Slice));
+    }
+
+    /// An event the recorder made, if it did.
+    fn event(&mut self, event: Option<Event>) {
+        self.journal.extend(event.map(Entry::Event));
+    }
+}
+
 /// What the capture thread should do next.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Steer {
@@ -258,11 +270,6 @@ impl Session {
         matches!(self.judging, Judging::Calibrating(_))
     }
 
-    /// The judge and coach now in use.
-    pub fn configs(&self) -> (JudgeConfig, EngineConfig) {
-        (self.judge, self.engine)
-    }
-
     /// One step at `at`.
     pub fn step(&mut self, at: At, input: Input<'_>) -> Step {
         let mut step = Step::default();
@@ -273,9 +280,7 @@ impl Session {
             Input::Command(command) => self.command(command, t, &mut step),
             Input::Tick => {
                 self.sync_clock(at, &mut step);
-                if let Some(slice) = self.recorder.as_mut().and_then(|r| r.tick(t)) {
-                    step.journal.push(Entry::Slice(slice));
-                }
+                step.slice(self.recorder.as_mut().and_then(|r| r.tick(t)));
                 let effects = self.monitor().map(|m| m.tick(t)).unwrap_or_default();
                 self.emit(effects, &mut step);
             }
@@ -380,9 +385,7 @@ impl Session {
                 _ => {}
             }
             step.journal.push(Entry::Log(effect.to_json()));
-            if let Some(event) = self.recorder.as_mut().and_then(|r| r.effect(&effect)) {
-                step.journal.push(Entry::Event(event));
-            }
+            step.event(self.recorder.as_mut().and_then(|r| r.effect(&effect)));
             step.effects.push(effect);
         }
     }
@@ -403,9 +406,7 @@ impl Session {
         if !self.live {
             return;
         }
-        if let Some(slice) = self.recorder.as_mut().and_then(|r| r.resync(at.t, at.unix)) {
-            step.journal.push(Entry::Slice(slice));
-        }
+        step.slice(self.recorder.as_mut().and_then(|r| r.resync(at.t, at.unix)));
     }
 
     fn command(&mut self, command: Command, t: f64, step: &mut Step) {
@@ -504,17 +505,13 @@ impl Session {
 
     /// Remembers what the user did (or what was done for them) and hands it to the engine.
     fn user_action(&mut self, action: UserAction, t: f64, step: &mut Step) {
-        if let Some(event) = self.recorder.as_mut().and_then(|r| r.action(action, t)) {
-            step.journal.push(Entry::Event(event));
-        }
+        step.event(self.recorder.as_mut().and_then(|r| r.action(action, t)));
         let effects = self.act(action, t);
         self.emit(effects, step);
     }
 
     fn start_calibration(&mut self, step: &mut Step) {
-        if let Some(slice) = self.recorder.as_mut().and_then(Recorder::finish) {
-            step.journal.push(Entry::Slice(slice));
-        }
+        step.slice(self.recorder.as_mut().and_then(Recorder::finish));
         self.judging = Judging::Calibrating(Calibration::default());
         self.forget_tracking(step);
         self.away_since = None;
@@ -563,13 +560,11 @@ impl Session {
             }
             SourceEvent::CameraProblem { error, retry_in_s } => {
                 let message = error.to_string();
-                if let Some(event) = self
-                    .recorder
-                    .as_mut()
-                    .and_then(|r| r.camera_problem(t, &message))
-                {
-                    step.journal.push(Entry::Event(event));
-                }
+                step.event(
+                    self.recorder
+                        .as_mut()
+                        .and_then(|r| r.camera_problem(t, &message)),
+                );
                 self.snapshot.phase = match error {
                     CaptureError::CameraBusy { .. } => Phase::CameraBusy {
                         message,
@@ -669,9 +664,7 @@ impl Session {
                 self.snapshot.pattern = observed.reading.as_ref().map(|r| r.pattern);
                 self.snapshot.confidence = observed.reading.as_ref().map_or(0.0, |r| r.confidence);
                 self.sync_clock(at, step);
-                if let Some(slice) = self.recorder.as_mut().and_then(|r| r.sample(t, &sample)) {
-                    step.journal.push(Entry::Slice(slice));
-                }
+                step.slice(self.recorder.as_mut().and_then(|r| r.sample(t, &sample)));
                 self.emit(observed.effects, step);
             }
         }
