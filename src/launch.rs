@@ -5,12 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::coach::engine::DWELL_RANGE_S;
+use crate::config::{self, Overrides, Settings, table};
 use crate::history;
 use crate::live::{HistoryOptions, LiveOptions, Pacing, SourceSpec};
 use crate::pose::LandmarkModel;
-use crate::posture::{Baseline, BaselineError, baseline};
-use crate::settings::{self, SENSITIVITY_RANGE, Settings, SettingsError};
+use crate::posture::{Baseline, BaselineError, CameraPlace, baseline};
 
 /// The demo clip: a CC0 render of a person sitting upright, slouching for half a minute,
 /// recovering and glancing at a phone (60 s at 5 fps). A build without FFmpeg (the packages:
@@ -23,18 +22,37 @@ pub const DEMO_CLIP: &str = "demo/seated_slouch_demo";
 /// The demo's dwell, so that a newcomer sees a nudge within the first minute.
 pub const DEMO_DWELL_S: f64 = 10.0;
 
+/// `--dwell SECONDS`, checked against the setting's range.
+pub fn dwell_flag(text: &str) -> Result<f64, String> {
+    table::DWELL_S.parse_flag(text)
+}
+
+/// `--sensitivity FACTOR`, checked against the setting's range.
+pub fn sensitivity_flag(text: &str) -> Result<f32, String> {
+    table::SENSITIVITY.parse_flag(text)
+}
+
+/// `--model lite|full`.
+pub fn model_flag(text: &str) -> Result<LandmarkModel, String> {
+    table::MODEL.parse_flag(text)
+}
+
+/// `--camera-at laptop|monitor|other`.
+pub fn camera_place_flag(text: &str) -> Result<CameraPlace, String> {
+    table::CAMERA_PLACE.parse_flag(text)
+}
+
 /// Flags shared by `sitwell` (the overlay) and `sitwell watch`.
 #[derive(Debug, Clone, Default, clap::Args)]
 pub struct LiveArgs {
     /// Camera index or name, or a file or folder to replay through the same pipeline
-    /// (default: the camera from the settings, else camera 0).
+    /// (default: the setting `camera`, else camera 0).
     #[arg(long, value_name = "INPUT")]
     pub source: Option<String>,
     /// Use this baseline (from `sitwell calibrate`) and skip calibration.
     #[arg(long, value_name = "FILE")]
     pub baseline: Option<PathBuf>,
-    /// Seconds a slouch must last before a nudge (10–600).
-    #[arg(long, value_name = "SECONDS")]
+    #[arg(long, value_name = "SECONDS", help = table::DWELL_S.flag_help(), value_parser = dwell_flag)]
     pub dwell: Option<f64>,
     /// Append every engine effect as a JSON line (`kind`, `t`, ...) to this file.
     #[arg(long, value_name = "FILE")]
@@ -45,17 +63,13 @@ pub struct LiveArgs {
     /// Settings file (default: $XDG_CONFIG_HOME/sitwell/settings.toml).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// Landmark model: lite (lighter) or full.
-    #[arg(long, value_enum)]
+    #[arg(long, value_name = "MODEL", help = table::MODEL.flag_help(), value_parser = model_flag)]
     pub model: Option<LandmarkModel>,
-    /// Where the camera is, for a fresh calibration (default: the settings' `camera_place`).
-    #[arg(long, value_enum, value_name = "PLACE")]
-    pub camera_at: Option<crate::posture::CameraPlace>,
-    /// How strict the judge is (0.25–4).
-    #[arg(long)]
+    #[arg(long, value_name = "PLACE", help = table::CAMERA_PLACE.flag_help(), value_parser = camera_place_flag)]
+    pub camera_at: Option<CameraPlace>,
+    #[arg(long, value_name = "FACTOR", help = table::SENSITIVITY.flag_help(), value_parser = sensitivity_flag)]
     pub sensitivity: Option<f32>,
-    /// Start paused (camera off) until resumed.
-    #[arg(long)]
+    #[arg(long, help = table::START_PAUSED.flag_help())]
     pub paused: bool,
     /// Save a PNG of the overlay just before --exit-after ends the run (the overlay only).
     #[arg(long, value_name = "FILE", requires = "exit_after")]
@@ -76,10 +90,6 @@ pub struct LiveArgs {
 /// Problems with the flags or the files they name.
 #[derive(Debug, thiserror::Error)]
 pub enum LaunchError {
-    #[error("--dwell must be between 10 and 600 seconds (got {0})")]
-    Dwell(f64),
-    #[error("--sensitivity must be between 0.25 and 4 (got {0})")]
-    Sensitivity(f32),
     #[error("--exit-after must be a positive number of seconds (got {0})")]
     ExitAfter(f64),
     #[error(transparent)]
@@ -88,33 +98,30 @@ pub enum LaunchError {
     DemoMissing(PathBuf),
 }
 
-/// Checks the judging flags' ranges (shared by the live app and `analyze`).
-pub fn check_judging(dwell: f64, sensitivity: f32) -> Result<(), LaunchError> {
-    if !DWELL_RANGE_S.contains(&dwell) {
-        return Err(LaunchError::Dwell(dwell));
-    }
-    if !SENSITIVITY_RANGE.contains(&sensitivity) {
-        return Err(LaunchError::Sensitivity(sensitivity));
-    }
-    Ok(())
-}
-
 /// A resolved launch: what to run and how.
 pub struct Launch {
     pub live: LiveOptions,
+    /// The settings as the file has them (the flags are in `overrides`).
     pub settings: Settings,
     pub settings_path: Option<PathBuf>,
-    /// The settings file was broken: defaults are in use and this says why.
-    pub settings_problem: Option<SettingsError>,
+    /// What was wrong in the settings file, line by line (the file is never changed for it).
+    pub settings_problems: Vec<String>,
     /// The saved calibration could not be used (made by an older Sitwell, say): why, for the
     /// user; Sitwell calibrates again.
     pub baseline_problem: Option<String>,
     pub exit_after: Option<Duration>,
     pub demo: bool,
-    /// Dwell and sensitivity set by flags (or the demo) for this run: they stay in force when
-    /// the settings panel saves new settings.
-    pub dwell_override: Option<f64>,
-    pub sensitivity_override: Option<f32>,
+    /// This run's flags (and the demo's short dwell): they stay in force when the settings
+    /// panel saves new settings.
+    pub overrides: Overrides,
+}
+
+/// The demo's flags: its short dwell unless `--dwell` says otherwise.
+pub fn demo_overrides(flags: Overrides) -> Overrides {
+    Overrides {
+        dwell_s: Some(flags.dwell_s.unwrap_or(DEMO_DWELL_S)),
+        ..flags
+    }
 }
 
 /// Finds a bundled asset (`share/sitwell/assets/…` of the install, or a source tree's).
@@ -156,7 +163,7 @@ impl LiveOptions {
             pacing: if camera { Pacing::Realtime } else { pacing },
             source,
             folder_fps: 5.0,
-            model: settings.landmark_model().unwrap_or(LandmarkModel::Lite),
+            model: settings.model,
             baseline,
             baseline_save: baseline_path,
             judge: settings.judge_config(),
@@ -169,57 +176,61 @@ impl LiveOptions {
         (options, baseline_problem)
     }
 
-    /// The bundled demo clip with `settings` and the demo's short dwell ([`DEMO_DWELL_S`]),
-    /// played at `pacing`.
+    /// The bundled demo clip with `settings` (with [`demo_overrides`] laid over them: the
+    /// demo's short dwell), played at `pacing`. It never reads or writes the user's baseline.
     pub fn demo(settings: &Settings, pacing: Pacing) -> Result<LiveOptions, LaunchError> {
         let clip = asset_path(DEMO_CLIP);
         if !clip.exists() {
             return Err(LaunchError::DemoMissing(clip));
         }
-        let (mut options, _) = LiveOptions::from_settings(SourceSpec::Path(clip), settings, pacing);
-        options.engine = options.engine.with_dwell(DEMO_DWELL_S);
+        let (options, _) = LiveOptions::from_settings(SourceSpec::Path(clip), settings, pacing);
         Ok(options)
     }
 }
 
 impl LiveArgs {
-    /// Reads the settings and applies the flags over them. `pacing` is how a file is played.
+    /// The settings these flags outrank for this run.
+    pub fn overrides(&self) -> Overrides {
+        let flags = Overrides {
+            dwell_s: self.dwell,
+            sensitivity: self.sensitivity,
+            model: self.model,
+            camera_place: self.camera_at,
+            start_paused: self.paused,
+        };
+        if self.demo {
+            demo_overrides(flags)
+        } else {
+            flags
+        }
+    }
+
+    /// Reads the settings and lays the flags over them. `pacing` is how a file is played.
     pub fn resolve(&self, pacing: Pacing) -> Result<Launch, LaunchError> {
-        let settings_path = self.config.clone().or_else(settings::default_path);
-        let loaded = match &settings_path {
-            Some(path) => Settings::load_or_default(path),
-            None => settings::Loaded {
-                settings: Settings::default(),
-                problem: None,
-            },
-        };
+        let settings_path = self.config.clone().or_else(config::default_path);
+        let loaded = settings_path
+            .as_deref()
+            .map(config::file::load)
+            .unwrap_or_default();
         let settings = loaded.settings;
-        let dwell = match (self.dwell, self.demo) {
-            (Some(d), _) => d,
-            (None, true) => DEMO_DWELL_S,
-            (None, false) => settings.dwell_s,
-        };
-        let sensitivity = self.sensitivity.unwrap_or(settings.sensitivity);
-        check_judging(dwell, sensitivity)?;
+        let overrides = self.overrides();
+        let effective = overrides.apply(&settings);
         let exit_after = match self.exit_after {
             Some(s) if s > 0.0 && s.is_finite() => Some(Duration::from_secs_f64(s)),
             Some(s) => return Err(LaunchError::ExitAfter(s)),
             None => None,
         };
         let (mut live, mut baseline_problem) = if self.demo {
-            (LiveOptions::demo(&settings, pacing)?, None)
+            (LiveOptions::demo(&effective, pacing)?, None)
         } else {
-            let source = SourceSpec::parse(self.source.as_deref().unwrap_or(&settings.camera));
-            LiveOptions::from_settings(source, &settings, pacing)
+            let source = SourceSpec::parse(self.source.as_deref().unwrap_or(&effective.camera));
+            LiveOptions::from_settings(source, &effective, pacing)
         };
-        // The flags, over the settings.
         if let Some(path) = &self.baseline {
             live.baseline = Some(Baseline::load(path)?);
             live.baseline_save = None;
             baseline_problem = None;
         }
-        live.engine = live.engine.with_dwell(dwell);
-        live.judge.sensitivity = sensitivity;
         if let Some(path) = &self.db {
             // A replay is remembered only here, so that trying a clip never mixes into the
             // user's own history.
@@ -228,25 +239,17 @@ impl LiveArgs {
                 retention_days: settings.history_days,
             });
         }
-        if let Some(model) = self.model {
-            live.model = model;
-        }
-        if let Some(place) = self.camera_at {
-            live.camera_place = place;
-        }
         live.events_path = self.events.clone();
-        live.start_paused |= self.paused;
         live.detect_calls |= self.detect_calls;
         Ok(Launch {
             live,
             settings,
             settings_path,
-            settings_problem: loaded.problem,
+            settings_problems: loaded.problems,
             baseline_problem,
             exit_after,
             demo: self.demo,
-            dwell_override: self.dwell.or(self.demo.then_some(DEMO_DWELL_S)),
-            sensitivity_override: self.sensitivity,
+            overrides,
         })
     }
 }
@@ -274,15 +277,14 @@ mod tests {
         assert_eq!(launch.map(|l| l.live.pacing), Some(Pacing::LockStep));
         assert!(launch.is_some_and(|l| l.live.baseline_save.is_none()));
 
-        let too_short = LiveArgs {
-            dwell: Some(5.0),
-            config: Some(config),
-            ..LiveArgs::default()
-        };
-        assert!(matches!(
-            too_short.resolve(Pacing::Realtime),
-            Err(LaunchError::Dwell(_))
-        ));
+        // The flags' own ranges are the settings' (checked as the command line is parsed).
+        assert_eq!(
+            dwell_flag("5"),
+            Err("dwell_s = 5: must be between 10 and 600 s".to_owned())
+        );
+        assert_eq!(sensitivity_flag("2"), Ok(2.0));
+        assert!(model_flag("huge").is_err());
+        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
@@ -297,11 +299,8 @@ mod tests {
             ..LiveArgs::default()
         };
         let launch = args.resolve(Pacing::Realtime).ok();
-        assert!(
-            launch
-                .as_ref()
-                .is_some_and(|l| l.settings_problem.is_some())
-        );
+        assert_eq!(launch.as_ref().map(|l| l.settings_problems.len()), Some(1));
         assert_eq!(launch.map(|l| l.live.engine.dwell_s), Some(60.0));
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -13,7 +13,7 @@ use crate::posture::{Pattern, Reading};
 /// Settings of the engine (seconds).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct EngineConfig {
-    /// How long a slouch must last before a nudge (10 s – 10 min).
+    /// How long a slouch must last before a nudge.
     pub dwell_s: f64,
     /// Least time between two nudges.
     pub cooldown_s: f64,
@@ -46,21 +46,25 @@ pub struct EngineConfig {
     pub min_slouch_share: f64,
 }
 
-/// Bounds of the dwell time.
-pub const DWELL_RANGE_S: std::ops::RangeInclusive<f64> = 10.0..=600.0;
+/// How long a slouch lasts before a nudge unless the user sets otherwise.
+pub const DEFAULT_DWELL_S: f64 = 60.0;
+/// The least time between two nudges unless the user sets otherwise.
+pub const DEFAULT_COOLDOWN_S: f64 = 600.0;
+/// Continuous sitting before a break is due unless the user sets otherwise.
+pub const DEFAULT_BREAK_INTERVAL_S: f64 = 1800.0;
 
 impl Default for EngineConfig {
     fn default() -> Self {
         EngineConfig {
-            dwell_s: 60.0,
-            cooldown_s: 600.0,
+            dwell_s: DEFAULT_DWELL_S,
+            cooldown_s: DEFAULT_COOLDOWN_S,
             snooze_s: 1800.0,
             enter_s: 2.0,
             recover_s: 3.0,
             recover_blip_s: 1.0,
             glance_max_s: 20.0,
             away_after_s: 5.0,
-            break_interval_s: 1800.0,
+            break_interval_s: DEFAULT_BREAK_INTERVAL_S,
             break_reset_away_s: 120.0,
             break_later_s: 600.0,
             exit_level: 0.7,
@@ -70,9 +74,10 @@ impl Default for EngineConfig {
 }
 
 impl EngineConfig {
-    /// Set the dwell time, clamped to [`DWELL_RANGE_S`].
+    /// The same with another dwell time (its range is the settings' to check:
+    /// [`crate::config::table::DWELL_S`]).
     pub fn with_dwell(mut self, dwell_s: f64) -> Self {
-        self.dwell_s = dwell_s.clamp(*DWELL_RANGE_S.start(), *DWELL_RANGE_S.end());
+        self.dwell_s = dwell_s;
         self
     }
 }
@@ -897,11 +902,10 @@ mod tests {
     }
 
     #[test]
-    fn dwell_is_clamped_to_its_range() {
+    fn the_defaults_are_a_minute_of_dwell_after_two_seconds_of_slouch() {
         assert_eq!(EngineConfig::default().dwell_s, 60.0);
         assert_eq!(EngineConfig::default().enter_s, 2.0);
-        assert_eq!(EngineConfig::default().with_dwell(1.0).dwell_s, 10.0);
-        assert_eq!(EngineConfig::default().with_dwell(3600.0).dwell_s, 600.0);
+        assert_eq!(EngineConfig::default().with_dwell(15.0).dwell_s, 15.0);
     }
 
     #[test]

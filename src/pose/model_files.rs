@@ -39,6 +39,8 @@ pub enum LandmarkModel {
 }
 
 impl LandmarkModel {
+    pub const ALL: [LandmarkModel; 2] = [LandmarkModel::Lite, LandmarkModel::Full];
+
     pub fn file(self) -> ModelFile {
         match self {
             LandmarkModel::Lite => ModelFile {

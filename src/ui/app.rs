@@ -8,10 +8,10 @@ use std::time::{Duration, Instant};
 
 use egui::{Key, ViewportCommand};
 
-use crate::coach::{EffectAt, EngineConfig, UserAction};
+use crate::coach::{EffectAt, UserAction};
+use crate::config::{CallLook, Overrides, Settings};
 use crate::live::meter::RunMeter;
 use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot, SourceSpec};
-use crate::settings::{CallLook, Settings};
 
 use super::dashboard::{self, DashboardPanel};
 use super::desktop::{self, Desktop};
@@ -25,6 +25,7 @@ use super::window_state::WindowState;
 /// How the app was started.
 pub struct AppSetup {
     pub live: LiveOptions,
+    /// The settings as the file has them.
     pub settings: Settings,
     pub settings_path: Option<PathBuf>,
     /// Shown once, e.g. "settings line 3: ...; running on defaults".
@@ -33,8 +34,7 @@ pub struct AppSetup {
     /// Save a screenshot of the overlay here just before `exit_after` ends the run.
     pub screenshot: Option<PathBuf>,
     /// Flags that outrank the settings for this run (see [`crate::launch::Launch`]).
-    pub dwell_override: Option<f64>,
-    pub sensitivity_override: Option<f32>,
+    pub overrides: Overrides,
     /// Where the pipeline is left when the window closes, to be stopped after it is gone.
     pub after_close: AfterClose,
 }
@@ -97,8 +97,7 @@ pub struct SitwellApp {
     size: egui::Vec2,
     window: WindowState,
     passthrough: bool,
-    dwell_override: Option<f64>,
-    sensitivity_override: Option<f32>,
+    overrides: Overrides,
     /// The history the dashboard shows, and the dashboard window when open.
     history_db: Option<PathBuf>,
     history: Option<DashboardPanel>,
@@ -153,8 +152,7 @@ impl SitwellApp {
             size: view::FIRST_SIZE,
             window: WindowState::load(),
             passthrough: false,
-            dwell_override: setup.dwell_override,
-            sensitivity_override: setup.sensitivity_override,
+            overrides: setup.overrides,
             history_db: setup
                 .live
                 .history
@@ -195,25 +193,13 @@ impl SitwellApp {
         }
     }
 
-    /// Starts the camera pipeline again from the saved settings (another camera or model).
+    /// Starts the camera pipeline again from the saved settings (another camera or model),
+    /// this run's flags still outranking them.
     fn restart_camera(&mut self, ctx: &egui::Context) {
-        let source = SourceSpec::parse(&self.settings.camera);
-        let (mut options, _) = LiveOptions::from_settings(source, &self.settings, Pacing::Realtime);
-        (options.judge, options.engine) = self.configs(&self.settings);
+        let effective = self.overrides.apply(&self.settings);
+        let source = SourceSpec::parse(&effective.camera);
+        let (options, _) = LiveOptions::from_settings(source, &effective, Pacing::Realtime);
         self.start_live(options, ctx);
-    }
-
-    /// The judge and coach for `settings`, with this run's flags (dwell, sensitivity) still
-    /// outranking them.
-    fn configs(&self, settings: &Settings) -> (crate::posture::JudgeConfig, EngineConfig) {
-        let mut judge = settings.judge_config();
-        if let Some(sensitivity) = self.sensitivity_override {
-            judge.sensitivity = sensitivity;
-        }
-        let engine = settings
-            .engine_config()
-            .with_dwell(self.dwell_override.unwrap_or(settings.dwell_s));
-        (judge, engine)
     }
 
     fn send(&self, command: Command) {
@@ -271,10 +257,18 @@ impl SitwellApp {
             UiAction::Recalibrate => self.send(Command::Recalibrate),
             UiAction::OpenPanel => self.call_opened = true,
             UiAction::CameraPlace(place) => {
-                // Remembered for the next calibration too, as the settings panel would.
+                // A camera's place is remembered for the next calibration too (only that key
+                // of the file changes); the demo's or a replayed file's is not.
+                let before = self.settings.clone();
                 self.settings.camera_place = place;
-                self.note =
-                    settings_panel::apply(&self.settings, self.settings_path.as_deref()).err();
+                if self.live_is_camera {
+                    self.note = settings_panel::save(
+                        &before,
+                        &self.settings,
+                        self.settings_path.as_deref(),
+                    )
+                    .err();
+                }
                 self.send(Command::CameraPlace(place));
             }
             UiAction::OpenSettings => {
@@ -285,11 +279,11 @@ impl SitwellApp {
                 None => self.note = Some("no place for a history: set HOME or use --db".into()),
             },
             UiAction::PlayDemo => {
-                match LiveOptions::demo(&self.settings, Pacing::Realtime) {
+                // The demo's short dwell stays when the settings are saved meanwhile.
+                let overrides = crate::launch::demo_overrides(Overrides::default());
+                match LiveOptions::demo(&overrides.apply(&self.settings), Pacing::Realtime) {
                     Ok(options) => {
-                        // The demo's short dwell stays when the settings are saved meanwhile.
-                        self.dwell_override = Some(crate::launch::DEMO_DWELL_S);
-                        self.sensitivity_override = None;
+                        self.overrides = overrides;
                         self.start_live(options, ctx);
                     }
                     Err(e) => self.note = Some(e.to_string()),
@@ -564,13 +558,20 @@ impl eframe::App for SitwellApp {
                 });
             match response.inner {
                 Some(settings_panel::Outcome::Save(settings)) => {
-                    self.note =
-                        settings_panel::apply(&settings, self.settings_path.as_deref()).err();
+                    self.note = settings_panel::save(
+                        &self.settings,
+                        &settings,
+                        self.settings_path.as_deref(),
+                    )
+                    .err();
                     // Another camera or model: the camera pipeline starts again with it now.
                     self.restart_pending = self.live_is_camera
                         && settings_panel::needs_restart(&self.settings, &settings);
-                    let (judge, engine) = self.configs(&settings);
-                    self.send(Command::Configure { judge, engine });
+                    let effective = self.overrides.apply(&settings);
+                    self.send(Command::Configure {
+                        judge: effective.judge_config(),
+                        engine: effective.engine_config(),
+                    });
                     self.settings = *settings;
                     self.panel = None;
                 }

@@ -90,13 +90,26 @@ pub fn run(launch: Launch, print_stats: bool, screenshot: Option<PathBuf>) -> Re
         renderer: eframe::Renderer::Glow,
         ..eframe::NativeOptions::default()
     };
-    let startup_note = launch
-        .settings_problem
-        .as_ref()
-        .map(|p| format!("{p}; running on defaults"))
+    for problem in &launch.settings_problems {
+        eprintln!("{problem}");
+    }
+    // On the panel, one short line: the details are on the terminal (and in the file).
+    let settings_note = match launch.settings_problems.len() {
+        0 => None,
+        1 => Some(
+            "A line of your settings file was not used; Sitwell says which when started \
+                   from a terminal."
+                .to_owned(),
+        ),
+        n => Some(format!(
+            "{n} lines of your settings file were not used; Sitwell says which when started from \
+             a terminal."
+        )),
+    };
+    let startup_note = settings_note
         .or(launch.baseline_problem.clone())
-        .or(wayland_note);
-    if let Some(note) = &startup_note {
+        .or(wayland_note.clone());
+    if let Some(note) = launch.baseline_problem.as_ref().or(wayland_note.as_ref()) {
         eprintln!("{note}");
     }
     let after_close = AfterClose::default();
@@ -108,8 +121,7 @@ pub fn run(launch: Launch, print_stats: bool, screenshot: Option<PathBuf>) -> Re
         startup_note,
         exit_after: launch.exit_after,
         screenshot,
-        dwell_override: launch.dwell_override,
-        sensitivity_override: launch.sensitivity_override,
+        overrides: launch.overrides,
     };
     let ran = eframe::run_native(
         "Sitwell",

@@ -1,5 +1,6 @@
-//! The settings panel: edits a copy of the settings; Save writes the TOML file (and the
-//! autostart entry) and applies what can change while running.
+//! The settings panel: edits a copy of the settings with a widget per setting made from the
+//! settings table (its label, range and unit); Save writes the keys that changed into the
+//! user's file (and the autostart entry) and applies what can change while running.
 
 use eframe::egui;
 use std::path::Path;
@@ -7,7 +8,8 @@ use std::path::Path;
 use egui::{RichText, Ui};
 
 use crate::capture::camera::DeviceInfo;
-use crate::settings::{self, Settings};
+use crate::config::table::{self, Choice, Named, Number, Numeric, Switch};
+use crate::config::{self, Settings};
 
 /// What the user decided.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,18 +25,39 @@ pub struct SettingsPanel {
     cameras: Vec<DeviceInfo>,
 }
 
-/// The cameras worth offering: those the system lists, without infrared ones (a laptop's
-/// face-unlock sensor shows a dim grey picture nobody can be judged on).
-pub fn usable_cameras(found: Vec<DeviceInfo>) -> Vec<DeviceInfo> {
-    found.into_iter().filter(|d| !is_infrared(d)).collect()
+/// A slider for a number setting: its label in the grid, its range, its unit.
+fn number<T: Numeric + egui::emath::Numeric>(
+    ui: &mut Ui,
+    spec: &Number<T>,
+    value: &mut T,
+    logarithmic: bool,
+) {
+    let label = ui.label(spec.label);
+    let mut slider = egui::Slider::new(value, spec.range()).logarithmic(logarithmic);
+    if !spec.unit.is_empty() {
+        slider = slider.suffix(format!(" {}", spec.unit));
+    }
+    ui.add(slider).on_hover_text(spec.doc).labelled_by(label.id);
+    ui.end_row();
 }
 
-fn is_infrared(device: &DeviceInfo) -> bool {
-    let name = device.name.to_lowercase();
-    name.contains("infrared")
-        || name
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| w == "ir")
+/// A drop-down for a choice setting.
+fn choice<T: Named>(ui: &mut Ui, spec: &Choice<T>, value: &mut T) {
+    let label = ui.label(spec.label);
+    egui::ComboBox::from_id_salt(spec.key)
+        .selected_text(value.label())
+        .show_ui(ui, |ui| {
+            for option in spec.options {
+                ui.selectable_value(value, *option, option.label());
+            }
+        })
+        .response
+        .on_hover_text(spec.doc)
+        .labelled_by(label.id);
+}
+
+fn switch(ui: &mut Ui, spec: &Switch, value: &mut bool) {
+    ui.checkbox(value, spec.label).on_hover_text(spec.doc);
 }
 
 impl SettingsPanel {
@@ -44,7 +67,7 @@ impl SettingsPanel {
             tracing::warn!("cannot list the cameras: {e}");
             Vec::new()
         });
-        SettingsPanel::with_cameras(current, usable_cameras(found))
+        SettingsPanel::with_cameras(current, crate::capture::camera::usable(found))
     }
 
     /// The panel with a given list of cameras (tests, or a list made elsewhere).
@@ -64,21 +87,18 @@ impl SettingsPanel {
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
                 // Each control is labelled by its grid label, for screen readers (AccessKit).
-                let label = ui.label("Camera");
+                let label = ui.label(table::CAMERA.label);
                 if self.cameras.is_empty() {
                     ui.text_edit_singleline(&mut d.camera)
                         .labelled_by(label.id)
-                        .on_hover_text(
-                            "No camera found now. Index (0, 1, …) or part of the name; \
-                             see `sitwell devices`",
-                        );
+                        .on_hover_text(format!("No camera found now. {}", table::CAMERA.doc));
                 } else {
                     let chosen = self
                         .cameras
                         .iter()
                         .find(|c| c.index == d.camera || c.name == d.camera)
                         .map_or_else(|| d.camera.clone(), |c| c.name.clone());
-                    egui::ComboBox::from_id_salt("camera")
+                    egui::ComboBox::from_id_salt(table::CAMERA.key)
                         .selected_text(chosen)
                         .width(200.0)
                         .show_ui(ui, |ui| {
@@ -94,61 +114,25 @@ impl SettingsPanel {
                         .labelled_by(label.id);
                 }
                 ui.end_row();
-                let label = ui.label("Model");
-                egui::ComboBox::from_id_salt("model")
-                    .selected_text(d.model.clone())
-                    .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut d.model, "lite".to_owned(), "lite (lighter)");
-                        ui.selectable_value(&mut d.model, "full".to_owned(), "full");
-                    })
-                    .response
-                    .labelled_by(label.id);
+                choice(ui, &table::MODEL, &mut d.model);
                 ui.end_row();
-                let label = ui.label("Nudge after");
-                ui.add(egui::Slider::new(&mut d.dwell_s, 10.0..=600.0).suffix(" s"))
-                    .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label("Strictness");
-                ui.add(egui::Slider::new(&mut d.sensitivity, 0.25..=4.0).logarithmic(true))
-                    .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label("Between nudges");
-                ui.add(egui::Slider::new(&mut d.cooldown_min, 1.0..=240.0).suffix(" min"))
-                    .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label("Break every");
-                ui.add(egui::Slider::new(&mut d.break_interval_min, 10.0..=240.0).suffix(" min"))
-                    .labelled_by(label.id);
-                ui.end_row();
-                let label = ui.label("Opacity");
-                ui.add(egui::Slider::new(&mut d.overlay_opacity, 0.3..=1.0))
-                    .labelled_by(label.id);
-                ui.end_row();
+                number(ui, &table::DWELL_S, &mut d.dwell_s, false);
+                number(ui, &table::SENSITIVITY, &mut d.sensitivity, true);
+                number(ui, &table::COOLDOWN_MIN, &mut d.cooldown_min, false);
+                number(
+                    ui,
+                    &table::BREAK_INTERVAL_MIN,
+                    &mut d.break_interval_min,
+                    false,
+                );
+                number(ui, &table::OVERLAY_OPACITY, &mut d.overlay_opacity, false);
             });
-        ui.checkbox(&mut d.click_through, "Clicks pass through the panel")
-            .on_hover_text("Cards still take clicks; the menu is then in the tray icon (where the desktop shows one), or set click_through = false in settings.toml");
-        ui.checkbox(
-            &mut d.notifications,
-            "Desktop notifications (never during calls)",
-        );
-        ui.checkbox(
-            &mut d.detect_calls,
-            "Notice calls (another app using the microphone)",
-        );
-        ui.horizontal(|ui| {
-            let label = ui.label("In a call, show");
-            egui::ComboBox::from_id_salt("call_look")
-                .selected_text(d.call_look.label())
-                .show_ui(ui, |ui| {
-                    for look in crate::settings::CallLook::ALL {
-                        ui.selectable_value(&mut d.call_look, look, look.label());
-                    }
-                })
-                .response
-                .labelled_by(label.id);
-        });
-        ui.checkbox(&mut d.start_paused, "Start paused (camera off)");
-        ui.checkbox(&mut d.start_at_login, "Start at login");
+        switch(ui, &table::CLICK_THROUGH, &mut d.click_through);
+        switch(ui, &table::NOTIFICATIONS, &mut d.notifications);
+        switch(ui, &table::DETECT_CALLS, &mut d.detect_calls);
+        ui.horizontal(|ui| choice(ui, &table::CALL_LOOK, &mut d.call_look));
+        switch(ui, &table::START_PAUSED, &mut d.start_paused);
+        switch(ui, &table::START_AT_LOGIN, &mut d.start_at_login);
         ui.label(
             RichText::new("Camera and model change at once; call detection at the next start.")
                 .small()
@@ -182,12 +166,16 @@ pub fn needs_restart(old: &Settings, new: &Settings) -> bool {
     old.camera != new.camera || old.model != new.model
 }
 
-/// Writes the settings and the autostart entry; the message says what failed.
-pub fn apply(settings: &Settings, path: Option<&Path>) -> Result<(), String> {
-    let path = path.ok_or("no settings file location (HOME is not set)")?;
-    settings.save(path).map_err(|e| e.to_string())?;
-    if let (Some(entry), Ok(exe)) = (settings::autostart_path(), std::env::current_exe()) {
-        settings::apply_autostart(settings.start_at_login, &entry, &exe)
+/// Saves the change from `before` to `after` (only the keys that changed, into the file as
+/// the user left it) and the autostart entry; the message says what failed.
+pub fn save(before: &Settings, after: &Settings, path: Option<&Path>) -> Result<(), String> {
+    let path = path.ok_or_else(|| config::SaveError::NoPath.to_string())?;
+    config::file::save_changes(path, before, after).map_err(|e| e.to_string())?;
+    if before.start_at_login != after.start_at_login
+        && let (Some(entry), Ok(exe)) =
+            (crate::autostart::autostart_path(), std::env::current_exe())
+    {
+        crate::autostart::apply_autostart(after.start_at_login, &entry, &exe)
             .map_err(|e| format!("cannot update {}: {e}", entry.display()))?;
     }
     Ok(())
@@ -196,37 +184,6 @@ pub fn apply(settings: &Settings, path: Option<&Path>) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn device(index: &str, name: &str) -> DeviceInfo {
-        DeviceInfo {
-            index: index.into(),
-            name: name.into(),
-            description: String::new(),
-        }
-    }
-
-    #[test]
-    fn infrared_cameras_are_not_offered() {
-        let found = vec![
-            device("0", "Integrated Camera: Integrated C"),
-            device("2", "Integrated Camera: Integrated I"),
-            device("4", "Integrated IR Camera"),
-            device("6", "Infrared Camera"),
-            device("8", "HD Pro Webcam C920"),
-            // "ir" only as part of a word: kept.
-            device("10", "Firewire Cam"),
-        ];
-        let names: Vec<String> = usable_cameras(found).into_iter().map(|d| d.name).collect();
-        assert_eq!(
-            names,
-            [
-                "Integrated Camera: Integrated C",
-                "Integrated Camera: Integrated I",
-                "HD Pro Webcam C920",
-                "Firewire Cam"
-            ]
-        );
-    }
 
     #[test]
     fn another_camera_or_model_restarts_the_pipeline_and_the_rest_does_not() {
@@ -237,7 +194,7 @@ mod tests {
         new.camera = "2".into();
         assert!(needs_restart(&old, &new));
         let mut full = old.clone();
-        full.model = "full".into();
+        full.model = crate::pose::LandmarkModel::Full;
         assert!(needs_restart(&old, &full));
     }
 }
