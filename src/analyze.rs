@@ -367,7 +367,7 @@ pub fn run(
         write_csv(out, &header)?;
     }
     if let Some(dir) = &opts.annotate_dir {
-        std::fs::create_dir_all(dir).map_err(|e| AnalyzeError::Annotate {
+        crate::files::create_private_dir(dir).map_err(|e| AnalyzeError::Annotate {
             path: dir.clone(),
             reason: e.to_string(),
         })?;
@@ -481,8 +481,7 @@ fn run_source(
                 file,
                 if frame.file.is_some() { 0 } else { frame.index },
             ));
-            annotate::draw_pose(&frame.rgb, pose.as_ref())
-                .save(&path)
+            crate::files::save_png(&annotate::draw_pose(&frame.rgb, pose.as_ref()), &path)
                 .map_err(|e| AnalyzeError::Annotate {
                     path: path.clone(),
                     reason: e.to_string(),

@@ -1,6 +1,8 @@
-//! Where Sitwell keeps its files (the XDG base directories) and how it writes them: whole or
-//! not at all (a temporary file renamed over the old one).
+//! Where Sitwell keeps its files (the XDG base directories) and how it writes them: the
+//! user's alone (folders 0700, files 0600), and whole or not at all (a temporary file renamed
+//! over the old one).
 
+use std::fs::File;
 use std::path::{Path, PathBuf};
 
 /// `$XDG_CONFIG_HOME` (or `~/.config`). Read afresh each time (the tests move `HOME`).
@@ -8,9 +10,116 @@ pub fn config_home() -> Option<PathBuf> {
     Some(directories::BaseDirs::new()?.config_dir().to_path_buf())
 }
 
-/// `$XDG_DATA_HOME/sitwell` (or `~/.local/share/sitwell`): baseline and window state.
+/// `$XDG_CONFIG_HOME/sitwell` (or `~/.config/sitwell`): the settings.
+pub fn config_dir() -> Option<PathBuf> {
+    Some(config_home()?.join("sitwell"))
+}
+
+/// `$XDG_DATA_HOME/sitwell` (or `~/.local/share/sitwell`): baseline, history, window state.
 pub fn data_dir() -> Option<PathBuf> {
     Some(directories::BaseDirs::new()?.data_dir().join("sitwell"))
+}
+
+/// Creates `dir` and any missing parents; those made here are the user's alone (0700).
+pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(dir)
+}
+
+/// Creates the folder a file at `path` goes in (private, as [`create_private_dir`]).
+fn create_parent(path: &Path) -> std::io::Result<()> {
+    match path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => create_private_dir(dir),
+        None => Ok(()),
+    }
+}
+
+/// Options that create a file the user's alone (0600). An existing file keeps its mode.
+fn private_options() -> std::fs::OpenOptions {
+    let mut options = std::fs::OpenOptions::new();
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options
+}
+
+/// Opens `path` to be written from the start (created 0600, emptied if it exists).
+pub fn create_private(path: &Path) -> std::io::Result<File> {
+    private_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)
+}
+
+/// Opens `path` to be appended to (created 0600 if missing).
+pub fn append_private(path: &Path) -> std::io::Result<File> {
+    private_options().create(true).append(true).open(path)
+}
+
+/// Opens `path` to read and write without emptying it (created 0600 if missing): a lock file.
+pub fn open_private(path: &Path) -> std::io::Result<File> {
+    private_options()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
+/// Saves a picture as PNG, the user's alone (0600): what Sitwell saves of a camera's frame
+/// (`analyze --annotate`) or of its own window, only ever when asked.
+pub fn save_png<P, C>(image: &image::ImageBuffer<P, C>, path: &Path) -> image::ImageResult<()>
+where
+    P: image::PixelWithColorType,
+    [P::Subpixel]: image::EncodableLayout,
+    C: std::ops::Deref<Target = [P::Subpixel]>,
+{
+    let file = create_private(path).map_err(image::ImageError::IoError)?;
+    let mut out = std::io::BufWriter::new(file);
+    image.write_to(&mut out, image::ImageFormat::Png)?;
+    std::io::Write::flush(&mut out).map_err(image::ImageError::IoError)
+}
+
+/// Makes an existing folder (0700) or file (0600) the user's alone.
+pub fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let meta = std::fs::symlink_metadata(path)?;
+        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
+        if meta.file_type().is_symlink() || meta.permissions().mode() & 0o777 == mode {
+            return Ok(());
+        }
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        Ok(())
+    }
+}
+
+/// Sitwell's own folders (config and data) and the files directly in them, as an older Sitwell
+/// may have left them (0755 folders, 0644 files), made the user's alone. Returns what could
+/// not be changed, for a warning.
+pub fn tighten_private_files() -> Vec<String> {
+    let mut problems = Vec::new();
+    for dir in [config_dir(), data_dir()].into_iter().flatten() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        let paths = std::iter::once(dir.clone())
+            .chain(entries.flatten().map(|e| e.path()).filter(|p| p.is_file()));
+        for path in paths {
+            if let Err(e) = make_private(&path) {
+                problems.push(format!("cannot make {} private: {e}", path.display()));
+            }
+        }
+    }
+    problems
 }
 
 /// Environment variable naming a folder laid out like an installed `share/sitwell` (its
@@ -21,16 +130,24 @@ pub const DATA_DIR_VAR: &str = "SITWELL_DATA_DIR";
 /// `"share"` for data (models, the demo clip) or `"lib"` for ONNX Runtime.
 ///
 /// All are found from the running executable, never from a path compiled in, so an install
-/// works wherever it is unpacked: the installed layout (`<prefix>/bin/sitwell` beside
+/// works wherever it is unpacked: first the source tree a `cargo` build runs from
+/// (`<tree>/target/<profile>/sitwell`, or a test binary one level deeper, recognised by its
+/// `Cargo.toml` and `models/`), so that a build from source never loads an installed copy's
+/// models or ONNX Runtime; then the installed layout (`<prefix>/bin/sitwell` beside
 /// `<prefix>/lib/sitwell` and `<prefix>/share/sitwell`: the Debian package and the portable
-/// archive), the folder of the executable itself, the system's (`/usr`, `/usr/local`), and
-/// last the source tree a `cargo` build runs from (`<tree>/target/<profile>/sitwell`, or a
-/// test binary one level deeper), recognised by its `Cargo.toml` and `models/`.
+/// archive), the folder of the executable itself, and the system's (`/usr`, `/usr/local`).
 pub fn install_dirs(sub: &str) -> Vec<PathBuf> {
     let exe_dir = std::env::current_exe()
         .ok()
         .and_then(|exe| exe.parent().map(Path::to_path_buf));
     let mut dirs = Vec::new();
+    if let Some(tree) = exe_dir.as_deref().and_then(source_tree) {
+        dirs.push(if sub == "lib" {
+            tree.join("target/ort")
+        } else {
+            tree
+        });
+    }
     if let Some(bin) = &exe_dir {
         if let Some(prefix) = bin.parent() {
             dirs.push(prefix.join(sub).join("sitwell"));
@@ -39,13 +156,6 @@ pub fn install_dirs(sub: &str) -> Vec<PathBuf> {
     }
     for prefix in ["/usr", "/usr/local"] {
         dirs.push(Path::new(prefix).join(sub).join("sitwell"));
-    }
-    if let Some(tree) = exe_dir.as_deref().and_then(source_tree) {
-        dirs.push(if sub == "lib" {
-            tree.join("target/ort")
-        } else {
-            tree
-        });
     }
     dirs
 }
@@ -79,14 +189,20 @@ pub fn bundled(relative: &Path) -> PathBuf {
         .unwrap_or_else(|| relative.to_path_buf())
 }
 
-/// Writes `contents` to `path` atomically, creating the folder if needed.
+/// Writes `contents` to `path` atomically and privately (0600), creating the folder (0700)
+/// if needed.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)?;
-    }
+    use std::io::Write;
+    create_parent(path)?;
     let mut tmp = path.as_os_str().to_owned();
     tmp.push(".tmp");
-    std::fs::write(&tmp, contents)?;
+    let tmp = PathBuf::from(tmp);
+    let mut file = create_private(&tmp)?;
+    // A temporary file left by a crash may have had another mode.
+    make_private(&tmp)?;
+    file.write_all(contents)?;
+    file.sync_all()?;
+    drop(file);
     std::fs::rename(&tmp, path)
 }
 
@@ -99,12 +215,13 @@ mod tests {
         let exe = std::env::current_exe().expect("test binary");
         let prefix = exe.parent().and_then(Path::parent).expect("two levels up");
         let share = install_dirs("share");
-        assert_eq!(share.first(), Some(&prefix.join("share/sitwell")));
-        assert!(share.contains(&PathBuf::from("/usr/share/sitwell")));
-        // A test binary (target/debug/deps/…) finds this tree by walking up from itself.
+        // A test binary (target/debug/deps/…) finds this tree by walking up from itself, and
+        // looks there first: an installed package never shadows the checkout.
         let tree = Path::new(env!("CARGO_MANIFEST_DIR"));
-        assert_eq!(share.last().map(PathBuf::as_path), Some(tree));
-        assert_eq!(install_dirs("lib").last(), Some(&tree.join("target/ort")));
+        assert_eq!(share.first().map(PathBuf::as_path), Some(tree));
+        assert_eq!(share.get(1), Some(&prefix.join("share/sitwell")));
+        assert!(share.contains(&PathBuf::from("/usr/share/sitwell")));
+        assert_eq!(install_dirs("lib").first(), Some(&tree.join("target/ort")));
         assert!(bundled(Path::new("models/pose_detection.onnx")).is_file());
         // The installed layout: bin/sitwell finds share/sitwell and lib/sitwell beside bin/.
         assert_eq!(source_tree(Path::new("/opt/sitwell/bin")), None);
@@ -119,5 +236,34 @@ mod tests {
         assert!(write_atomic(&path, b"two").is_ok());
         assert_eq!(std::fs::read(&path).ok().as_deref(), Some(&b"two"[..]));
         assert!(!dir.join("sub/state.json.tmp").exists());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_sitwell_writes_is_the_users_alone_and_older_files_are_tightened() {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &Path| {
+            std::fs::metadata(p)
+                .map(|m| m.permissions().mode() & 0o777)
+                .unwrap_or(0)
+        };
+        let dir = std::env::temp_dir().join(format!("sitwell-files-p-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let path = dir.join("sitwell/settings.toml");
+        write_atomic(&path, b"x").expect("written");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.join("sitwell")), 0o700);
+        let log = dir.join("sitwell/events.jsonl");
+        drop(append_private(&log).expect("opened"));
+        assert_eq!(mode(&log), 0o600);
+        // Left by an older Sitwell: world-readable, then tightened.
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).ok();
+        std::fs::set_permissions(dir.join("sitwell"), std::fs::Permissions::from_mode(0o755)).ok();
+        make_private(&path).expect("tightened");
+        make_private(&dir.join("sitwell")).expect("tightened");
+        assert_eq!(mode(&path), 0o600);
+        assert_eq!(mode(&dir.join("sitwell")), 0o700);
+        let _ = std::fs::remove_dir_all(&dir);
     }
 }

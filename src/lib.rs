@@ -7,11 +7,11 @@
 //! thread around a pure session) and [`ui`] shows it (the overlay, the tray, the settings, the
 //! history's dashboard). [`history`] remembers the day in SQLite.
 //!
-//! The commands: [`launch`] turns flags and [`settings`] into a run; [`watch`] runs the live
+//! The commands: [`launch`] turns flags and [`config`] (the settings) into a run; [`watch`] runs the live
 //! pipeline headless; [`analyze`] runs the chain over files and [`annotate`] draws what it
 //! found; [`calibrate`] makes a baseline from recorded frames.
 //!
-//! Around them: [`files`] (where Sitwell keeps its files), [`signals`] (Ctrl-C and logout end
+//! Around them: [`files`] (where Sitwell keeps its files), [`autostart`] (start at login), [`signals`] (Ctrl-C and logout end
 //! a run as Quit does), [`memory`] (freed heap handed back), [`stats`] (what a run cost).
 
 /// Sitwell's reverse-DNS application id: the window's class, the desktop entry, the icon and
@@ -20,10 +20,13 @@ pub const APP_ID: &str = "io.github.sitwell.Sitwell";
 
 pub mod analyze;
 pub mod annotate;
+pub mod autostart;
 pub mod calibrate;
 pub mod capture;
 pub mod coach;
+pub mod config;
 pub mod files;
+pub mod fuzzing;
 pub mod history;
 pub mod launch;
 pub mod live;
@@ -31,7 +34,6 @@ pub mod memory;
 pub mod monitor;
 pub mod pose;
 pub mod posture;
-pub mod settings;
 pub mod signals;
 pub mod stats;
 pub mod ui;

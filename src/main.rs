@@ -10,6 +10,7 @@ use clap::{Parser, Subcommand};
 use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat, TrackClock};
 use sitwell::capture::camera;
 use sitwell::coach::EngineConfig;
+use sitwell::config::table;
 use sitwell::history::report::{self, Format};
 use sitwell::history::store::Opened;
 use sitwell::history::{self, InstanceLock, Store, summary};
@@ -17,7 +18,6 @@ use sitwell::launch::{self, LiveArgs};
 use sitwell::live::Pacing;
 use sitwell::pose::{LandmarkModel, Mode, PoseEstimator};
 use sitwell::posture::{Baseline, CameraPlace, JudgeConfig};
-use sitwell::settings;
 
 #[derive(Parser)]
 #[command(
@@ -37,8 +37,7 @@ struct Cli {
 enum Command {
     /// Find the person in images, image folders or videos and print their keypoints per frame.
     Analyze {
-        /// Landmark model: lite is faster, full a little more accurate.
-        #[arg(long, value_enum, default_value_t = LandmarkModel::Lite)]
+        #[arg(long, value_name = "MODEL", default_value = "lite", help = table::MODEL.doc, value_parser = launch::model_flag)]
         model: LandmarkModel,
         /// Frame rate at which image folders are played.
         #[arg(long, default_value_t = 10.0)]
@@ -66,16 +65,23 @@ enum Command {
         /// pattern, score and the nudge engine's events to every record.
         #[arg(long, value_name = "FILE")]
         baseline: Option<PathBuf>,
-        /// Seconds a slouch must last before a nudge (10–600).
         #[arg(
             long,
-            default_value_t = 60.0,
+            default_value_t = table::DWELL_S.default,
             value_name = "SECONDS",
-            requires = "baseline"
+            requires = "baseline",
+            help = table::DWELL_S.flag_help(),
+            value_parser = launch::dwell_flag
         )]
         dwell: f64,
-        /// How strict the judge is: 2 flags half the deviation, 0.5 twice it.
-        #[arg(long, default_value_t = 1.0, requires = "baseline")]
+        #[arg(
+            long,
+            default_value_t = table::SENSITIVITY.default,
+            value_name = "FACTOR",
+            requires = "baseline",
+            help = table::SENSITIVITY.flag_help(),
+            value_parser = launch::sensitivity_flag
+        )]
         sensitivity: f32,
         /// Image files, folders of images, or video files.
         #[arg(required = true, value_name = "INPUT")]
@@ -87,7 +93,7 @@ enum Command {
         /// Where to write the baseline.
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        #[arg(long, value_enum, default_value_t = LandmarkModel::Lite)]
+        #[arg(long, value_name = "MODEL", default_value = "lite", help = table::MODEL.doc, value_parser = launch::model_flag)]
         model: LandmarkModel,
         /// Use only the first SECONDS of each video.
         #[arg(long, default_value_t = 5.0, value_name = "SECONDS")]
@@ -95,9 +101,9 @@ enum Command {
         /// Frame rate at which image folders are played.
         #[arg(long, default_value_t = 10.0)]
         fps: f64,
-        /// Where the camera is: on a laptop, on top of a monitor, or elsewhere (its pitch is
-        /// then read from the picture alone).
-        #[arg(long, value_enum, default_value_t = CameraPlace::Other, value_name = "PLACE")]
+        /// Where the camera is: laptop, monitor (on top of one) or other (its pitch is then
+        /// read from the picture alone).
+        #[arg(long, default_value = "other", value_name = "PLACE", value_parser = launch::camera_place_flag)]
         camera_at: CameraPlace,
         #[arg(required = true, value_name = "INPUT")]
         inputs: Vec<PathBuf>,
@@ -132,7 +138,7 @@ enum Command {
         #[command(flatten)]
         db: DbArg,
     },
-    /// Write the history as CSV, one row per 10-second slice (columns: see the README).
+    /// Write the history as CSV, one row per 10-second slice (columns: docs/command-line.md).
     Export {
         /// The CSV file to write (`-` for standard output).
         #[arg(long, value_name = "FILE")]
@@ -216,6 +222,10 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
+    // Files an older Sitwell left readable by others: the user's alone now.
+    for problem in sitwell::files::tighten_private_files() {
+        eprintln!("{problem}");
+    }
     let result = match cli.command {
         Some(Command::Analyze {
             model,
@@ -309,7 +319,7 @@ fn run_analyze(
     let mut estimator = PoseEstimator::new(opts.model, Mode::Static)?;
     let mut out: Box<dyn Write> = match &output {
         Some(path) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(path)
+            sitwell::files::create_private(path)
                 .with_context(|| format!("cannot create {}", path.display()))?,
         )),
         None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
@@ -340,7 +350,6 @@ fn load_judging(
     let Some(path) = baseline else {
         return Ok(None);
     };
-    launch::check_judging(dwell, sensitivity)?;
     Ok(Some(Judging {
         baseline: Baseline::load(&path)?,
         judge: JudgeConfig {
@@ -420,8 +429,8 @@ fn run_watch(args: &LiveArgs, realtime: bool, print_stats: bool) -> anyhow::Resu
         Pacing::LockStep
     };
     let launch = args.resolve(pacing)?;
-    if let Some(problem) = &launch.settings_problem {
-        eprintln!("{problem}; running on defaults (the file is left as it is)");
+    for problem in &launch.settings_problems {
+        eprintln!("{problem}");
     }
     if let Some(problem) = &launch.baseline_problem {
         eprintln!("{problem}");
@@ -457,10 +466,13 @@ fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<ExitCode> {
 /// Points a start-at-login entry left by a copy that is gone (a cleaned build, a moved or
 /// uninstalled one) at this program.
 fn repair_autostart() {
-    let (Some(entry), Ok(exe)) = (settings::autostart_path(), std::env::current_exe()) else {
+    let (Some(entry), Ok(exe)) = (
+        sitwell::autostart::autostart_path(),
+        std::env::current_exe(),
+    ) else {
         return;
     };
-    match settings::repair_autostart(&entry, &exe) {
+    match sitwell::autostart::repair_autostart(&entry, &exe) {
         Ok(true) => eprintln!(
             "the start-at-login entry {} started a program that no longer exists; it now starts {}",
             entry.display(),
@@ -480,7 +492,12 @@ fn run_devices() -> anyhow::Result<ExitCode> {
         println!("No cameras found.");
     }
     for d in devices {
-        println!("{}\t{}\t{}", d.index, d.name, d.description);
+        let note = if d.is_infrared() {
+            "\t(infrared face-unlock sensor: not offered, nobody can be judged on its picture)"
+        } else {
+            ""
+        };
+        println!("{}\t{}\t{}{note}", d.index, d.name, d.description);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -588,7 +605,7 @@ fn run_export(
         report::export_csv(&store, since, until, &chrono::Local, &mut out)?;
         out.flush()?;
     } else {
-        let file = std::fs::File::create(csv)
+        let file = sitwell::files::create_private(csv)
             .with_context(|| format!("cannot create {}", csv.display()))?;
         let mut out = std::io::BufWriter::new(file);
         let rows = report::export_csv(&store, since, until, &chrono::Local, &mut out)?;

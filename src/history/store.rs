@@ -179,7 +179,7 @@ impl Store {
     /// [`InstanceLock`](super::InstanceLock) should call this.
     pub fn open(path: &Path) -> Result<(Store, Opened), HistoryError> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|cause| HistoryError::Folder {
+            crate::files::create_private_dir(dir).map_err(|cause| HistoryError::Folder {
                 path: path.to_path_buf(),
                 cause,
             })?;
@@ -255,6 +255,17 @@ impl Store {
 
     fn open_checked(path: &Path, flags: OpenFlags) -> Result<Store, HistoryError> {
         let sqlite = |cause| HistoryError::from_sqlite(path, cause);
+        // The user's alone (0600): SQLite gives its WAL and shared-memory files the mode of
+        // the database file, so they follow.
+        let private = if path.exists() {
+            crate::files::make_private(path)
+        } else {
+            crate::files::create_private(path).map(drop)
+        };
+        private.map_err(|cause| HistoryError::Folder {
+            path: path.to_path_buf(),
+            cause,
+        })?;
         let conn = Connection::open_with_flags(path, flags).map_err(sqlite)?;
         conn.busy_timeout(BUSY_TIMEOUT).map_err(sqlite)?;
         let app_id: i32 = conn

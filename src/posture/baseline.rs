@@ -316,12 +316,18 @@ impl Baseline {
             path: path.to_owned(),
             cause,
         })?;
+        Baseline::parse(&text, path)
+    }
+
+    /// A baseline from the text of its file (`path` only names it in the messages): a file of
+    /// an older version is [`BaselineError::Older`], anything else unreadable is `Corrupt`.
+    pub fn parse(text: &str, path: &Path) -> Result<Baseline, BaselineError> {
         let corrupt = |reason: String| BaselineError::Corrupt {
             path: path.to_owned(),
             reason,
         };
         let value: serde_json::Value =
-            serde_json::from_str(&text).map_err(|e| corrupt(e.to_string()))?;
+            serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
         let found = value
             .get("version")
             .and_then(serde_json::Value::as_u64)

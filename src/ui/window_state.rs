@@ -47,10 +47,10 @@ impl WindowState {
         let (Some(path), true) = (path(), self.dirty) else {
             return;
         };
-        let written = path
-            .parent()
-            .map_or(Ok(()), std::fs::create_dir_all)
-            .and_then(|()| std::fs::write(&path, serde_json::to_string(self).unwrap_or_default()));
+        let written = crate::files::write_atomic(
+            &path,
+            serde_json::to_string(self).unwrap_or_default().as_bytes(),
+        );
         if let Err(e) = written {
             tracing::debug!("cannot remember the window position: {e}");
         }
