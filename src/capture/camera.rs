@@ -31,6 +31,23 @@ pub fn list_devices() -> Result<Vec<DeviceInfo>, CaptureError> {
     Ok(cameras.iter().map(device_info).collect())
 }
 
+/// The cameras worth offering: those the system lists, without infrared ones (a laptop's
+/// face-unlock sensor shows a dim grey picture nobody can be judged on).
+pub fn usable(found: Vec<DeviceInfo>) -> Vec<DeviceInfo> {
+    found.into_iter().filter(|d| !d.is_infrared()).collect()
+}
+
+impl DeviceInfo {
+    /// A face-unlock (infrared) sensor, by its name: "Integrated IR Camera", "Infrared Camera".
+    pub fn is_infrared(&self) -> bool {
+        let name = self.name.to_lowercase();
+        name.contains("infrared")
+            || name
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| w == "ir")
+    }
+}
+
 fn device_info(info: &CameraInfo) -> DeviceInfo {
     DeviceInfo {
         index: info.index().to_string(),
@@ -214,6 +231,37 @@ impl Drop for CameraSource {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn device(index: &str, name: &str) -> DeviceInfo {
+        DeviceInfo {
+            index: index.into(),
+            name: name.into(),
+            description: String::new(),
+        }
+    }
+
+    #[test]
+    fn infrared_cameras_are_not_offered() {
+        let found = vec![
+            device("0", "Integrated Camera: Integrated C"),
+            device("2", "Integrated Camera: Integrated I"),
+            device("4", "Integrated IR Camera"),
+            device("6", "Infrared Camera"),
+            device("8", "HD Pro Webcam C920"),
+            // "ir" only as part of a word: kept.
+            device("10", "Firewire Cam"),
+        ];
+        let names: Vec<String> = usable(found).into_iter().map(|d| d.name).collect();
+        assert_eq!(
+            names,
+            [
+                "Integrated Camera: Integrated C",
+                "Integrated Camera: Integrated I",
+                "HD Pro Webcam C920",
+                "Firewire Cam"
+            ]
+        );
+    }
 
     #[test]
     fn camera_choice_parses_numbers_and_names() {

@@ -2,7 +2,10 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{CaptureError, Frame, FrameSource, SourceKind, is_image_path, jpeg};
+use super::{
+    CaptureError, Frame, FrameSource, MAX_PIXELS, MAX_SIDE_PX, SourceKind, check_size,
+    is_image_path, jpeg,
+};
 
 /// Decodes an image file to RGB, naming the file in any error. JPEGs go through
 /// [`jpeg::decode`]; other formats are recognised by content, not by extension. A decoder
@@ -16,14 +19,35 @@ pub fn read_rgb(path: &Path) -> Result<image::RgbImage, CaptureError> {
     let decoded = if bytes.starts_with(&[0xff, 0xd8]) {
         jpeg::decode(&bytes).map_err(|e| e.to_string())
     } else {
-        std::panic::catch_unwind(|| image::load_from_memory(&bytes))
+        std::panic::catch_unwind(|| decode_other(&bytes))
             .map_err(|payload| jpeg::panic_message(payload.as_ref()))
-            .and_then(|result| result.map(|img| img.into_rgb8()).map_err(|e| e.to_string()))
+            .and_then(|result| result)
     };
     decoded.map_err(|reason| CaptureError::BadImage {
         path: path.to_path_buf(),
         reason,
     })
+}
+
+/// PNG and PNM through the `image` crate: the header's size is checked first, and the
+/// decoder runs within the same limits.
+fn decode_other(bytes: &[u8]) -> Result<image::RgbImage, String> {
+    let reader = || {
+        image::ImageReader::new(std::io::Cursor::new(bytes))
+            .with_guessed_format()
+            .map_err(|e| e.to_string())
+    };
+    let (width, height) = reader()?.into_dimensions().map_err(|e| e.to_string())?;
+    check_size(width, height).map_err(|e| e.to_string())?;
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE_PX);
+    limits.max_image_height = Some(MAX_SIDE_PX);
+    // Room for the decoded picture at 16 bits per channel with alpha, and its RGB copy.
+    limits.max_alloc = Some(MAX_PIXELS * 11);
+    let mut reader = reader()?;
+    reader.limits(limits);
+    let picture = reader.decode().map_err(|e| e.to_string())?;
+    Ok(picture.into_rgb8())
 }
 
 /// A single still image: one frame at t = 0.
@@ -128,5 +152,76 @@ impl FrameSource for ImageDir {
             index: index as u64,
             file: Some(path),
         }))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("sitwell-images-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("written");
+        path
+    }
+
+    /// The CRC-32 of PNG chunks (ISO 3309), to keep a patched header valid.
+    fn crc32(bytes: &[u8]) -> u32 {
+        let mut crc = 0xffff_ffffu32;
+        for &b in bytes {
+            crc ^= u32::from(b);
+            for _ in 0..8 {
+                crc = if crc & 1 == 1 {
+                    (crc >> 1) ^ 0xedb8_8320
+                } else {
+                    crc >> 1
+                };
+            }
+        }
+        !crc
+    }
+
+    /// A real PNG whose header then claims `width` × `height` (its CRC made right again).
+    fn png_claiming(width: u32, height: u32) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        image::RgbImage::new(8, 8)
+            .write_to(
+                &mut std::io::Cursor::new(&mut bytes),
+                image::ImageFormat::Png,
+            )
+            .expect("encoded");
+        // Signature (8), length (4), "IHDR" (4), width, height, 5 more bytes, CRC.
+        bytes[16..20].copy_from_slice(&width.to_be_bytes());
+        bytes[20..24].copy_from_slice(&height.to_be_bytes());
+        let crc = crc32(&bytes[12..29]);
+        bytes[29..33].copy_from_slice(&crc.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn png_and_pnm_headers_claiming_huge_pictures_are_refused_by_size() {
+        let ok = temp_file("ok.png", &png_claiming(8, 8));
+        assert_eq!(read_rgb(&ok).map(|i| i.dimensions()).ok(), Some((8, 8)));
+        for (name, bytes) in [
+            ("bomb.png", png_claiming(60_000, 60_000)),
+            ("bomb.ppm", b"P6\n60000 60000\n255\n\0\0\0".to_vec()),
+        ] {
+            let path = temp_file(name, &bytes);
+            let message = read_rgb(&path).map(|_| ()).unwrap_err().to_string();
+            assert!(
+                message.contains(name) && message.contains("claims 60000 × 60000 pixels"),
+                "{message}"
+            );
+        }
+        for (name, bytes) in [
+            ("empty.ppm", b"P6\n0 0\n255\n".to_vec()),
+            ("empty.png", png_claiming(0, 8)),
+        ] {
+            let path = temp_file(name, &bytes);
+            assert!(read_rgb(&path).is_err(), "{name} decoded");
+        }
+        let _ = std::fs::remove_dir_all(ok.parent().expect("dir"));
     }
 }

@@ -17,6 +17,9 @@ pub enum JpegError {
     Truncated,
     #[error("corrupt JPEG ({0})")]
     Corrupt(String),
+    /// The header claims a size Sitwell does not decode (a decompression bomb, or no pixels).
+    #[error("{0}")]
+    Size(#[from] super::SizeError),
 }
 
 /// How far before the end of the data (not counting zero padding) the end-of-image marker may
@@ -36,18 +39,24 @@ pub fn decode(bytes: &[u8]) -> Result<image::RgbImage, JpegError> {
         return Err(JpegError::Truncated);
     }
     match catch_unwind(AssertUnwindSafe(|| decode_unguarded(bytes))) {
-        Ok(result) => result.map_err(|e| JpegError::Corrupt(e.to_string())),
+        Ok(result) => result,
         Err(payload) => Err(JpegError::Corrupt(panic_message(payload.as_ref()))),
     }
 }
 
-fn decode_unguarded(bytes: &[u8]) -> std::io::Result<image::RgbImage> {
-    let mut started = mozjpeg::Decompress::new_mem(bytes)?.rgb()?;
+fn decode_unguarded(bytes: &[u8]) -> Result<image::RgbImage, JpegError> {
+    let corrupt = |e: std::io::Error| JpegError::Corrupt(e.to_string());
+    // Only the header is read here: the size it claims is checked before any pixel buffer.
+    let header = mozjpeg::Decompress::new_mem(bytes).map_err(corrupt)?;
+    super::check_size(
+        u32::try_from(header.width()).unwrap_or(u32::MAX),
+        u32::try_from(header.height()).unwrap_or(u32::MAX),
+    )?;
+    let mut started = header.rgb().map_err(corrupt)?;
     let (w, h) = (started.width() as u32, started.height() as u32);
-    let pixels = started.read_scanlines::<u8>()?;
-    started.finish()?;
-    image::RgbImage::from_raw(w, h, pixels)
-        .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidData, "too few rows"))
+    let pixels = started.read_scanlines::<u8>().map_err(corrupt)?;
+    started.finish().map_err(corrupt)?;
+    image::RgbImage::from_raw(w, h, pixels).ok_or_else(|| JpegError::Corrupt("too few rows".into()))
 }
 
 /// The text a panic or an unwinding decoder carried (libjpeg's own message for mozjpeg).
@@ -85,6 +94,39 @@ mod tests {
         // A whole camera buffer: the frame, then zeros to its end.
         bytes.extend(vec![0u8; 200_000]);
         assert_eq!(decode(&bytes).map(|i| i.dimensions()), Ok((64, 48)));
+    }
+
+    /// `bytes` with the frame header's height and width replaced (SOF0: FF C0, length, precision,
+    /// then height and width, big-endian).
+    pub(crate) fn claiming(mut bytes: Vec<u8>, width: u16, height: u16) -> Vec<u8> {
+        let sof = bytes
+            .windows(2)
+            .position(|w| w == [0xff, 0xc0])
+            .expect("a baseline frame header");
+        bytes[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+        bytes[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_header_claiming_a_huge_or_empty_picture_is_refused_before_decoding() {
+        // 60 000 × 60 000 would be 10.8 GB of RGB.
+        let bomb = claiming(good(), 60_000, 60_000);
+        assert_eq!(
+            decode(&bomb).map(|i| i.dimensions()),
+            Err(JpegError::Size(super::super::SizeError::TooLarge {
+                width: 60_000,
+                height: 60_000
+            }))
+        );
+        // Under the side limit but past the pixel count: 16 000 × 16 000 = 256 Mpx.
+        assert!(matches!(
+            decode(&claiming(good(), 16_000, 16_000)),
+            Err(JpegError::Size(_))
+        ));
+        // No rows at all: refused with a reason (libjpeg's own or ours), never an unwind.
+        assert!(decode(&claiming(good(), 64, 0)).is_err());
+        assert!(decode(&claiming(good(), 0, 48)).is_err());
     }
 
     #[test]

@@ -128,6 +128,44 @@ pub enum CaptureError {
     CaptureFailed { reason: String },
     #[error("the camera sent no picture for {seconds:.0} s; opening it again")]
     CameraSilent { seconds: f64 },
+    /// The camera cannot be opened again yet because a read that hung still holds it.
+    #[error(
+        "the camera sent no picture; waiting for its last read to let it go before opening it again"
+    )]
+    CameraHeld,
+}
+
+/// The widest or tallest picture Sitwell decodes. Cameras give 640–3840 px; a header claiming
+/// more is a broken file or a decompression bomb.
+pub const MAX_SIDE_PX: u32 = 16_384;
+/// The most pixels Sitwell decodes in one picture (300 MB as RGB).
+pub const MAX_PIXELS: u64 = 100_000_000;
+
+/// A picture whose claimed size is refused before anything is allocated for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum SizeError {
+    #[error("has no pixels ({width} × {height})")]
+    Empty { width: u32, height: u32 },
+    #[error(
+        "claims {width} × {height} pixels, more than Sitwell decodes ({MAX_SIDE_PX} a side, \
+         {} million in all)",
+        MAX_PIXELS / 1_000_000
+    )]
+    TooLarge { width: u32, height: u32 },
+}
+
+/// Checks the size a picture's header claims, before it is decoded.
+pub fn check_size(width: u32, height: u32) -> Result<(), SizeError> {
+    if width == 0 || height == 0 {
+        return Err(SizeError::Empty { width, height });
+    }
+    if width > MAX_SIDE_PX
+        || height > MAX_SIDE_PX
+        || u64::from(width) * u64::from(height) > MAX_PIXELS
+    {
+        return Err(SizeError::TooLarge { width, height });
+    }
+    Ok(())
 }
 
 /// File extensions read as still images.

@@ -58,6 +58,9 @@ impl VideoFile {
         let context = ffmpeg::codec::context::Context::from_parameters(stream.parameters())
             .map_err(|e| bad(e.to_string()))?;
         let decoder = context.decoder().video().map_err(|e| bad(e.to_string()))?;
+        // A stream whose header claims a picture past the limits is refused before a frame
+        // buffer is made for it.
+        super::check_size(decoder.width(), decoder.height()).map_err(|e| bad(e.to_string()))?;
         let intra_only = INTRA_ONLY.contains(&decoder.id());
         let ratio = |r: ffmpeg::Rational| {
             if r.denominator() != 0 {
