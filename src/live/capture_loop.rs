@@ -122,16 +122,21 @@ pub fn supervise(
         return;
     }
     let open = Arc::new(Mutex::new(open));
+    // Workers given up on whose read still hangs, holding the camera: a camera that allows one
+    // holder at a time (V4L2 streaming, Media Foundation) is "busy" to a reopen until their
+    // read returns and they let it go.
+    let retired: Arc<Mutex<Vec<Arc<Watch>>>> = Arc::default();
     let mut backoff_s = 1.0;
     while !slot.is_closed() {
         let watch = Arc::new(Watch::default());
         let (done_tx, done) = std::sync::mpsc::channel::<Option<String>>();
         let worker = {
-            let (open, slot, control, watch) = (
+            let (open, slot, control, watch, stuck) = (
                 Arc::clone(&open),
                 Arc::clone(&slot),
                 Arc::clone(&control),
                 Arc::clone(&watch),
+                Arc::clone(&retired),
             );
             std::thread::Builder::new()
                 .name("sitwell-camera".into())
@@ -146,7 +151,13 @@ pub fn supervise(
                                 reason: "given up on while waiting to open".into(),
                             });
                         }
-                        open()
+                        match open() {
+                            // Busy because of our own stuck read, not another application.
+                            Err(CaptureError::CameraBusy { .. }) if still_held(&stuck) => {
+                                Err(CaptureError::CameraHeld)
+                            }
+                            opened => opened,
+                        }
                     });
                     let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                         run(&mut open, camera, pacing, &slot, &control, clock, &watch)
@@ -178,6 +189,10 @@ pub fn supervise(
                         // Its read may return some day: it then finds itself retired and
                         // lets the camera go without a word.
                         watch.retire();
+                        retired
+                            .lock()
+                            .unwrap_or_else(std::sync::PoisonError::into_inner)
+                            .push(Arc::clone(&watch));
                         tracing::warn!("the camera sent nothing for {silent_s:.0} s; reopening it");
                         break CaptureError::CameraSilent { seconds: silent_s };
                     }
@@ -192,8 +207,17 @@ pub fn supervise(
     }
 }
 
-/// What the supervisor sees of a camera worker: since when its current read has waited, and
-/// whether it has been given up on.
+/// Whether a worker given up on still holds the camera (and forgets those that let it go).
+fn still_held(retired: &Mutex<Vec<Arc<Watch>>>) -> bool {
+    let mut retired = retired
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    retired.retain(|w| w.holding());
+    !retired.is_empty()
+}
+
+/// What the supervisor sees of a camera worker: since when its current read has waited,
+/// whether it has been given up on, and whether it holds an open camera.
 #[derive(Debug, Default)]
 pub struct Watch {
     /// Engine time (f64 bits) at which the current read started; NaN bits while not reading.
@@ -203,6 +227,8 @@ pub struct Watch {
     reading: AtomicBool,
     /// The worker has handed over at least one frame.
     delivered: AtomicBool,
+    /// The worker has an open source (a camera it holds until it drops it).
+    holding: AtomicBool,
 }
 
 impl Watch {
@@ -231,6 +257,35 @@ impl Watch {
     fn deliver(&self) {
         self.delivered.store(true, Ordering::Release);
     }
+    fn holding(&self) -> bool {
+        self.holding.load(Ordering::Acquire)
+    }
+}
+
+/// The source a worker holds open, and the [`Watch`] that tells the supervisor so: dropping it
+/// (released, lost, or the worker ending) lets the camera go and says so.
+struct Held<'w> {
+    source: Option<Box<dyn FrameSource>>,
+    watch: &'w Watch,
+}
+
+impl Held<'_> {
+    fn set(&mut self, source: Option<Box<dyn FrameSource>>) {
+        // The old one is closed before anyone is told it is.
+        drop(std::mem::replace(&mut self.source, source));
+        self.watch
+            .holding
+            .store(self.source.is_some(), Ordering::Release);
+    }
+}
+
+impl Drop for Held<'_> {
+    fn drop(&mut self) {
+        self.set(None);
+    }
+}
+
+impl Watch {
     fn delivered(&self) -> bool {
         self.delivered.load(Ordering::Acquire)
     }
@@ -249,7 +304,10 @@ pub fn run(
     clock: Instant,
     watch: &Watch,
 ) {
-    let mut source: Option<Box<dyn FrameSource>> = None;
+    let mut held = Held {
+        source: None,
+        watch,
+    };
     // Engine time at which the current camera was opened (its frames count from there).
     let mut camera_offset_s = 0.0;
     let mut backoff_s = 1.0;
@@ -258,14 +316,15 @@ pub fn run(
     while !slot.is_closed() && !watch.retired() {
         if camera && !control.camera_wanted() {
             // Paused or long away: release the camera so its light goes off.
-            if source.take().is_some() {
+            if held.source.is_some() {
+                held.set(None);
                 tracing::info!("camera released");
                 slot.push(Item::Source(SourceEvent::Released));
             }
             slot.wait_closed(Duration::from_millis(200));
             continue;
         }
-        let Some(current) = source.as_mut() else {
+        let Some(current) = held.source.as_mut() else {
             watch.start_read(clock.elapsed().as_secs_f64());
             let opened = open();
             watch.end_read();
@@ -282,13 +341,14 @@ pub fn run(
                     slot.push(Item::Source(SourceEvent::Opened {
                         name: opened.name().to_owned(),
                     }));
-                    source = Some(opened);
+                    held.set(Some(opened));
                 }
                 Err(
                     error @ (CaptureError::NoCamera
                     | CaptureError::CameraBusy { .. }
                     | CaptureError::CameraOpen { .. }
-                    | CaptureError::CameraLost { .. }),
+                    | CaptureError::CameraLost { .. }
+                    | CaptureError::CameraHeld),
                 ) => {
                     backoff_s = report_and_wait(slot, error, backoff_s);
                 }
@@ -342,7 +402,7 @@ pub fn run(
                 }
             }
             Ok(None) if camera && !current.ends() => {
-                source = None;
+                held.set(None);
             }
             Ok(None) => {
                 if pacing == Pacing::LockStep {
@@ -352,7 +412,7 @@ pub fn run(
                 return;
             }
             Err(error @ CaptureError::CameraLost { .. }) => {
-                source = None;
+                held.set(None);
                 backoff_s = report_and_wait(slot, error, backoff_s);
             }
             Err(error) => {

@@ -219,11 +219,8 @@ impl Live {
     ) -> Result<Live, LiveError> {
         let events: Option<Box<dyn Write + Send>> = match &options.events_path {
             Some(path) => {
-                let file = std::fs::OpenOptions::new()
-                    .create(true)
-                    .append(true)
-                    .open(path)
-                    .map_err(|cause| LiveError::Events {
+                let file =
+                    crate::files::append_private(path).map_err(|cause| LiveError::Events {
                         path: path.clone(),
                         cause,
                     })?;

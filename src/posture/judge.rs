@@ -310,13 +310,17 @@ mod tests {
             width: 640,
             height: 480,
         };
-        Baseline::calibrate(
+        let mut b = Baseline::calibrate(
             &[Some(test_sighting(200.0, 60.0))],
             tag,
             "lite",
             CameraPlace::Other,
         )
-        .expect("calibrates")
+        .expect("calibrates");
+        // A round calibrated head height (0.2 shoulder widths above the level view's centre),
+        // so that the expectations below can be worked out by hand.
+        b.centre.head_height = -0.2;
+        b
     }
 
     fn upright() -> Cues {
@@ -342,9 +346,10 @@ mod tests {
         c.head_scale_ln += 0.05;
         c.head_height += 0.06;
         let r = judged(c);
-        let linear = cva_drop_linear(0.05, 0.06, 0.0, upright().head_height);
-        assert!((r.cva_drop_deg - soft_saturate(linear, CVA_DROP_SATURATION_DEG)).abs() < 1e-3);
-        assert!(r.cva_drop_deg > 5.5 && r.cva_drop_deg < linear);
+        // By hand, with the calibrated head at h0 = -0.2:
+        // 100.1·0.05 + 99.3·0.06 − 120.6·0.05·h0 + 12.2·0.06·h0 = 12.023°, levelled off:
+        // 12.023 / √(1 + (12.023 / 32)²) = 11.254°.
+        assert!((r.cva_drop_deg - 11.254).abs() < 1e-3, "{}", r.cva_drop_deg);
         assert_eq!(r.pattern, Pattern::ForwardHead);
         assert!(r.score < 70.0);
         assert_eq!(r.costs[0].cue, "forward_head");
@@ -353,9 +358,11 @@ mod tests {
         assert_eq!(r.pattern, Pattern::UpperCrossed);
         assert!((100.0 - r.costs.iter().map(|c| c.points).sum::<f32>() - r.score).abs() < 1e-3);
         // Sensitivity 2 flags half the deviation.
+        // A head 0.034 shoulder widths lower: (99.3 + 12.2·h0)·0.034 = 3.293°, levelled off
+        // 3.276° — under the 5.5° threshold, past half of it.
         let mut mild = upright();
-        mild.head_height +=
-            0.6 * FORWARD_HEAD_DROP_DEG / cva_drop_linear(0.0, 1.0, 0.0, mild.head_height);
+        mild.head_height += 0.034;
+        assert!((judged(mild).cva_drop_deg - 3.276).abs() < 1e-3);
         assert_eq!(judged(mild).pattern, Pattern::Upright);
         let strict = JudgeConfig {
             sensitivity: 2.0,
@@ -369,7 +376,6 @@ mod tests {
 
     #[test]
     fn a_deeper_slouch_reads_deeper_but_levels_off() {
-        let gain = cva_drop_linear(0.0, 1.0, 0.0, upright().head_height);
         let drops: Vec<f32> = (0..=40)
             .map(|i| {
                 let mut c = upright();
@@ -379,8 +385,10 @@ mod tests {
             .collect();
         assert!(drops.windows(2).all(|w| w[1] > w[0]), "{drops:?}");
         // Small changes keep the linear gain; a large sink stays under the saturation.
-        assert!((drops[1] - gain * 0.01).abs() < 0.02);
-        assert!(drops[40] < CVA_DROP_SATURATION_DEG && drops[40] > 0.7 * CVA_DROP_SATURATION_DEG);
+        // 0.01 lower: (99.3 + 12.2·h0)·0.01 = 0.9686°, levelled off 0.9682°; 0.4 lower:
+        // 38.744° levels off to 24.673°.
+        assert!((drops[1] - 0.9682).abs() < 1e-3, "{}", drops[1]);
+        assert!((drops[40] - 24.673).abs() < 1e-2, "{}", drops[40]);
         // Rising above the calibrated posture mirrors it.
         let mut up = upright();
         up.head_height -= 0.1;

@@ -1,5 +1,5 @@
 //! `--exit-after` for a window: close after a while, taking a screenshot first when asked
-//! (how the README's pictures and the window tests are made).
+//! (how the docs' pictures and the window tests are made).
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -90,5 +90,5 @@ fn save_png(image: &egui::ColorImage, path: &Path) -> Result<(), image::ImageErr
             image::error::ParameterErrorKind::DimensionMismatch,
         ))
     })?;
-    rgba.save(path)
+    crate::files::save_png(&rgba, path)
 }

@@ -350,11 +350,9 @@ mod tests {
     fn the_dot_takes_the_score_colour_and_the_tooltip_says_what_is_seen() {
         let good = TrayLook::of(&live(92.0, Pattern::Upright), false, false, true);
         let poor = TrayLook::of(&live(35.0, Pattern::ForwardHead), false, true, true);
-        assert_ne!(good.colour, poor.colour);
-        assert_eq!(good.colour, {
-            let c = view::score_colour(92.0, true);
-            [c.r(), c.g(), c.b()]
-        });
+        // The panel's colours in its dark theme: green for 80 and up, red below 60.
+        assert_eq!(good.colour, [0x5c, 0xd6, 0x7a]);
+        assert_eq!(poor.colour, [0xff, 0x7b, 0x6b]);
         assert!(good.tooltip.contains("92"), "{}", good.tooltip);
         assert!(good.tooltip.contains("upright"), "{}", good.tooltip);
         assert!(poor.tooltip.contains("in a call"), "{}", poor.tooltip);
