@@ -8,7 +8,17 @@ use chrono::{NaiveDate, Utc};
 use criterion::{Criterion, criterion_group, criterion_main};
 use sitwell::history::{Store, sample, summary};
 
-fn year_file() -> std::path::PathBuf {
+/// The folder of the year's file, removed when the bench ends (also under `cargo test`, which
+/// runs each bench once).
+struct Scratch(std::path::PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn year_file() -> (Scratch, std::path::PathBuf) {
     let dir = std::env::temp_dir().join(format!("sitwell-bench-history-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let path = dir.join("year.sqlite");
@@ -22,11 +32,11 @@ fn year_file() -> std::path::PathBuf {
         bytes as f64 / 1e6,
         bytes as f64 / slices.max(1) as f64
     );
-    path
+    (Scratch(dir), path)
 }
 
 fn history(c: &mut Criterion) {
-    let path = year_file();
+    let (_scratch, path) = year_file();
     let day = NaiveDate::from_ymd_opt(2026, 11, 20).expect("a date");
     c.bench_function(
         "dashboard: open a year's history and load today + 30 days",

@@ -35,7 +35,16 @@ echo "== lintian"
 lintian --fail-on error "$deb"
 
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+installed=0
+# On any exit, a failed step's too: the package this script installed is removed again (so a
+# later build from source never meets it), and its scratch folder goes.
+cleanup() {
+  if [ "$installed" = 1 ] && dpkg-query -W -f='${Status}' sitwell 2>/dev/null | grep -q "install ok installed"; then
+    $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq sitwell >/dev/null || true
+  fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 dpkg-deb -x "$deb" "$tmp/unpacked"
 echo "== desktop-file-validate, appstreamcli"
 desktop-file-validate "$tmp/unpacked/usr/share/applications/io.github.sitwell.Sitwell.desktop"
@@ -60,10 +69,12 @@ try_installed() {
 
 if [ "${SITWELL_PACKAGE_INSTALL:-1}" = 1 ]; then
   echo "== install the package, run it, remove it"
+  installed=1
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$deb" >/dev/null
   files=$(dpkg -L sitwell | sort)
   try_installed /usr/bin/sitwell package
   $sudo_cmd env DEBIAN_FRONTEND=noninteractive apt-get remove -y -qq sitwell >/dev/null
+  installed=0
   left=""
   while read -r f; do
     [ -f "$f" ] && left="$left $f"

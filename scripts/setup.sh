@@ -25,8 +25,12 @@ if command -v apt-get >/dev/null; then
             libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
             libavdevice-dev libavfilter-dev libswresample-dev)
   case "$want" in
+    # The real-window tests (a virtual X server, a window manager, xdotool, OCR, a session bus,
+    # a notification server, the AT-SPI bus) and the snapshot tests, which render with wgpu
+    # on Mesa's software Vulkan (lavapipe) or EGL.
     --tests) packages+=(xvfb xauth x11-utils xdotool dbus dunst openbox imagemagick
-                        tesseract-ocr tesseract-ocr-eng at-spi2-core python3-pyatspi) ;;
+                        tesseract-ocr tesseract-ocr-eng at-spi2-core python3-pyatspi
+                        libegl1 libegl-mesa0 libgl1-mesa-dri mesa-vulkan-drivers libvulkan1) ;;
     --package) packages+=(dpkg-dev lintian desktop-file-utils appstream xvfb xauth file ffmpeg) ;;
   esac
   missing=()
@@ -43,7 +47,8 @@ elif command -v dnf >/dev/null; then
             ffmpeg-free-devel libavdevice-free-devel)
   case "$want" in
     --tests) packages+=(xorg-x11-server-Xvfb xorg-x11-xauth xprop xdotool dbus-daemon dunst openbox
-                        ImageMagick tesseract tesseract-langpack-eng at-spi2-core python3-pyatspi) ;;
+                        ImageMagick tesseract tesseract-langpack-eng at-spi2-core python3-pyatspi
+                        mesa-libEGL mesa-dri-drivers mesa-vulkan-drivers vulkan-loader) ;;
     --package) echo "scripts/package makes a Debian package: run it on Debian or Ubuntu" >&2 ;;
   esac
   $sudo_cmd dnf install -y -q "${packages[@]}"

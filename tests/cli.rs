@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use common::fixtures_dir;
@@ -16,17 +15,15 @@ fn sitwell(args: &[&str], envs: &[(&str, &str)]) -> Output {
     for (k, v) in envs {
         cmd.env(k, v);
     }
-    cmd.output().expect("sitwell runs")
+    common::output_within(&mut cmd, common::SUBPROCESS_LIMIT)
 }
 
 fn fixture(rel: &str) -> String {
     fixtures_dir().join(rel).display().to_string()
 }
 
-fn temp_dir(tag: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("sitwell-cli-{tag}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+fn temp_dir(tag: &str) -> common::Scratch {
+    common::temp_dir("cli", tag)
 }
 
 /// Asserts a zero exit, showing stderr otherwise.
@@ -171,6 +168,52 @@ fn no_person_is_reported_as_such() {
     assert_eq!(recs[0]["person"], false);
     assert!(recs[0]["keypoints"].is_null() && recs[0]["world"].is_null());
     std::fs::remove_dir_all(dir).ok();
+}
+
+/// A JPEG whose header claims 60 000 × 60 000 pixels (10.8 GB of RGB) next to a good one: the
+/// bomb is named and refused before any allocation, the good picture still analysed.
+#[test]
+fn a_decompression_bomb_is_named_and_the_rest_of_the_batch_analysed() {
+    let dir = temp_dir("bomb");
+    let good = fixture("real/face_recognition__obama_portrait.jpg");
+    let mut bytes = std::fs::read(&good).expect("fixture");
+    // Walk the segments (an EXIF thumbnail has frame headers of its own) to the picture's.
+    let mut sof = 2;
+    while bytes[sof + 1] != 0xc0 {
+        sof += 2 + usize::from(u16::from_be_bytes([bytes[sof + 2], bytes[sof + 3]]));
+    }
+    bytes[sof + 5..sof + 9].copy_from_slice(&[0xea, 0x60, 0xea, 0x60]); // 60 000 high, wide
+    let bomb = dir.join("bomb.jpg");
+    std::fs::write(&bomb, bytes).expect("write");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_sitwell"));
+    cmd.args(["analyze", bomb.to_str().expect("utf8"), &good]);
+    let (out, peak_mb) = common::measured_within(&mut cmd, common::SUBPROCESS_LIMIT);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("bomb.jpg") && stderr.contains("60000"),
+        "{stderr}"
+    );
+    let recs = records(&out);
+    assert_eq!(
+        recs.len(),
+        1,
+        "only the good picture has a record: {recs:?}"
+    );
+    assert!(
+        recs[0]["source"]
+            .as_str()
+            .is_some_and(|s| s.ends_with("obama_portrait.jpg"))
+    );
+    assert_eq!(recs[0]["person"], true);
+    assert!(
+        recs[0]["keypoints"]
+            .as_array()
+            .is_some_and(|k| k.len() == 33),
+        "{:?}",
+        recs[0]
+    );
+    assert!(peak_mb < 300.0, "peak RSS {peak_mb:.0} MB");
 }
 
 #[test]
@@ -440,5 +483,39 @@ fn calibration_refusals_and_bad_baselines_are_explained() {
         &[],
     );
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--dwell must be between 10 and 600"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--dwell") && stderr.contains("must be between 10 and 600 s"),
+        "{stderr}"
+    );
+}
+
+/// The flags' help is made from the settings table: each flag that outranks a setting names it
+/// and, for a number, its range as the table states it.
+#[test]
+fn the_flags_help_says_what_the_settings_table_says() {
+    use sitwell::config::ALL;
+    for command in [&["--help"][..], &["watch", "--help"][..]] {
+        let out = sitwell(command, &[]);
+        assert!(out.status.success());
+        // clap wraps long help lines: compare with the whitespace folded.
+        let help = String::from_utf8_lossy(&out.stdout)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        for setting in ALL.iter().filter(|s| s.flag().is_some()) {
+            let flag = format!("--{}", setting.flag().unwrap_or_default());
+            if flag == "--source" {
+                continue;
+            }
+            assert!(help.contains(&flag), "{flag} missing from {command:?}");
+            assert!(
+                help.contains(&format!("outranks the setting `{}`", setting.key())),
+                "{flag}: {help}"
+            );
+            if setting.kind() == "number" {
+                assert!(help.contains(&setting.allowed_text()), "{flag}: {help}");
+            }
+        }
+    }
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::{NaiveDate, Utc};
 use serde_json::Value;
@@ -19,7 +19,7 @@ use sitwell::posture::Pattern;
 
 use common::{demo_clip, sitwell_at_home as sitwell, sitwell_ok};
 
-fn temp_dir(tag: &str) -> PathBuf {
+fn temp_dir(tag: &str) -> common::Scratch {
     common::temp_dir("history", tag)
 }
 
@@ -370,13 +370,15 @@ fn a_replay_fills_the_history_that_report_and_export_read_back() {
     assert!(rows.iter().all(|r| r.len() == names.len()));
     assert!(rows.iter().any(|r| r[3] == "upper_crossed"), "{text}");
 
-    // The README documents every column.
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
-        .expect("README");
+    // docs/command-line.md documents every column.
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs")
+        .join("command-line.md");
+    let doc = std::fs::read_to_string(&doc_path).expect("docs/command-line.md");
     for name in names {
         assert!(
-            readme.contains(&format!("`{name}`")),
-            "README lacks the column {name}"
+            doc.contains(&format!("`{name}`")),
+            "docs/command-line.md lacks the column {name}"
         );
     }
 

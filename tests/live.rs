@@ -4,7 +4,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 
 use common::{
@@ -13,7 +13,7 @@ use common::{
 };
 use serde_json::Value;
 
-fn temp_dir(tag: &str) -> PathBuf {
+fn temp_dir(tag: &str) -> common::Scratch {
     common::temp_dir("live", tag)
 }
 
@@ -87,7 +87,11 @@ fn an_upright_user_on_a_real_webcam_clip_gets_no_nudge() {
     assert_eq!(kinds, ["calibrated"], "{stderr}");
     // A still-ish picture: some frames reuse the last pose instead of running the model.
     let stats = &stats_line(&stderr)["watch_stats"];
-    assert!(stats["model_runs"].as_u64() <= stats["frames_analysed"].as_u64());
+    let (runs, analysed) = (
+        stats["model_runs"].as_u64().expect("model_runs"),
+        stats["frames_analysed"].as_u64().expect("frames_analysed"),
+    );
+    assert!(runs > 0 && runs <= analysed, "{stats}");
 }
 
 #[test]
@@ -177,7 +181,11 @@ fn bad_input_gets_a_clear_message() {
     // Out-of-range flags.
     let out = sitwell(&["watch", "--headless", "--demo", "--dwell", "3"], &home);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--dwell must be between 10 and 600"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("--dwell") && stderr.contains("must be between 10 and 600 s"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -214,18 +222,14 @@ fn overlay_window_runs_the_demo_and_exits_on_its_own() {
     let home = temp_dir("gui");
     let log = home.join("events.jsonl");
     let shot = home.join("overlay.png");
-    let xvfb = Command::new("xvfb-run").arg("--help").output();
-    assert!(
-        xvfb.is_ok(),
-        "xvfb-run is missing: install xvfb and xauth (scripts/test.sh does)"
-    );
     // On its own session bus with a notification server (dunst), watched by dbus-monitor.
     let script = format!(
         "dunst > /dev/null 2>&1 & \
          dbus-monitor --session \"interface='org.freedesktop.Notifications'\" > \"{home}/bus.txt\" 2>&1 & \
          sleep 0.5; \
          \"{exe}\" --demo --events \"{log}\" --exit-after 40 --screenshot \"{shot}\" & pid=$!; \
-         sleep 12; xwininfo -name Sitwell > \"{home}/xwininfo.txt\" 2>&1; wait $pid",
+         for i in $(seq 200); do xwininfo -name Sitwell > /dev/null 2>&1 && break; sleep 0.1; done; \
+         xwininfo -name Sitwell > \"{home}/xwininfo.txt\" 2>&1; wait $pid",
         exe = env!("CARGO_BIN_EXE_sitwell"),
         log = log.display(),
         shot = shot.display(),
@@ -262,9 +266,11 @@ fn the_overlay_remembers_the_session_and_opens_the_history_window() {
     let db = home.join("history.sqlite");
     // Key H on the focused panel opens the dashboard in a window of its own.
     let script = format!(
-        "\"{exe}\" --demo --db \"{db}\" --exit-after 15 & pid=$!; sleep 6; \
-         wid=$(xdotool search --name '^Sitwell$' | head -1); \
-         xdotool windowfocus \"$wid\"; sleep 0.5; xdotool key --window \"$wid\" h; sleep 3; \
+        "\"{exe}\" --demo --db \"{db}\" --events \"{home}/events.jsonl\" --exit-after 30 & pid=$!; \
+         for i in $(seq 200); do grep -q calibrated \"{home}/events.jsonl\" 2>/dev/null && break; sleep 0.1; done; \
+         sleep 2; wid=$(xdotool search --name '^Sitwell$' | head -1); \
+         xdotool windowfocus \"$wid\"; sleep 0.5; xdotool key --window \"$wid\" h; \
+         for i in $(seq 100); do xwininfo -root -tree | grep -q 'Sitwell — history' && break; sleep 0.1; done; \
          xwininfo -root -tree > \"{home}/tree.txt\" 2>&1; wait $pid",
         exe = env!("CARGO_BIN_EXE_sitwell"),
         db = db.display(),
@@ -285,8 +291,9 @@ fn the_overlay_remembers_the_session_and_opens_the_history_window() {
 fn a_terminated_run_still_saves_its_history() {
     let home = temp_dir("sigterm");
     let db = home.join("history.sqlite");
+    let log = home.join("events.jsonl");
     let clip = demo_clip();
-    // At the clip's own pace, stopped from outside after 9 s (calibration ends at 5 s).
+    // At the clip's own pace, stopped from outside a few seconds after calibrating.
     let mut child = Command::new(env!("CARGO_BIN_EXE_sitwell"))
         .args([
             "watch",
@@ -297,13 +304,26 @@ fn a_terminated_run_still_saves_its_history() {
             "--db",
         ])
         .arg(&db)
+        .arg("--events")
+        .arg(&log)
         .env("HOME", &home)
         .spawn()
         .expect("sitwell starts");
-    std::thread::sleep(std::time::Duration::from_secs(9));
+    let calibrated = common::wait_until(std::time::Duration::from_secs(120), || {
+        events(&log).iter().any(|e| e["kind"] == "calibrated")
+    });
+    // Some seconds judged (a history slice is 10 s; the unfinished one must be saved too).
+    std::thread::sleep(std::time::Duration::from_secs(3));
     // SAFETY: sends SIGTERM to our own child process.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
+    let ended = common::wait_until(std::time::Duration::from_secs(60), || {
+        child.try_wait().ok().flatten().is_some()
+    });
+    if !ended {
+        let _ = child.kill();
+    }
     let status = child.wait().expect("sitwell ends");
+    assert!(calibrated, "no calibration within 120 s");
     assert!(status.success(), "{status:?}");
     let report = report_json(&db, &home);
     // A few seconds judged before the signal: the last, unfinished slice is there too.
@@ -335,11 +355,15 @@ click() {{ dbus-send --session --print-reply --dest="$name" /MenuBar com.canonic
   int32:"$1" string:clicked variant:int32:0 uint32:0 > /dev/null; }}
 tooltip() {{ dbus-send --session --print-reply --dest="$name" /StatusNotifierItem \
   org.freedesktop.DBus.Properties.Get string:org.kde.StatusNotifierItem string:ToolTip | grep 'string "Sitwell'; }}
-sleep 9
+for i in $(seq 300); do grep -q '"calibrated"' "{log}" 2>/dev/null && break; sleep 0.2; done
+# The tooltip is sent at most every 3 s: wait until it tells the score (or "watching").
+for i in $(seq 100); do tooltip | grep -q -e ' · ' -e watching && break; sleep 0.2; done
 tooltip > "{home}/tooltip-live.txt"
-click "$(menu 'Pause 15 min')"; sleep 3
+click "$(menu 'Pause 15 min')"
+for i in $(seq 100); do tooltip | grep -q 'paused, 15 min left' && break; sleep 0.2; done
 tooltip > "{home}/tooltip-paused.txt"
-click "$(menu 'Hide Sitwell')"; sleep 2
+click "$(menu 'Hide Sitwell')"
+for i in $(seq 100); do xwininfo -name Sitwell 2>&1 | grep -q IsUnMapped && break; sleep 0.1; done
 xwininfo -name Sitwell > "{home}/hidden.txt" 2>&1
 click "$(menu 'Quit Sitwell')"
 wait $pid; echo "$?" > "{home}/exit.txt"
@@ -410,22 +434,23 @@ fn a_call_app_using_the_microphone_is_noticed() {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let out = Command::new(env!("CARGO_BIN_EXE_sitwell"))
-        .args([
-            "watch",
-            "--headless",
-            "--realtime",
-            "--demo",
-            "--detect-calls",
-            "--exit-after",
-            "9",
-        ])
-        .arg("--events")
-        .arg(&log)
-        .env("HOME", &home)
-        .env("PATH", path)
-        .output()
-        .expect("sitwell runs");
+    let out = common::output_within(
+        Command::new(env!("CARGO_BIN_EXE_sitwell"))
+            .args([
+                "watch",
+                "--headless",
+                "--realtime",
+                "--demo",
+                "--detect-calls",
+                "--exit-after",
+                "9",
+            ])
+            .arg("--events")
+            .arg(&log)
+            .env("HOME", &home)
+            .env("PATH", path),
+        common::SUBPROCESS_LIMIT,
+    );
     assert!(
         out.status.success(),
         "{}",

@@ -519,7 +519,7 @@ fn settings_harness(
 
 #[test]
 fn settings_panel_edits_a_draft_and_saves_or_cancels() {
-    use sitwell::settings::Settings;
+    use sitwell::config::Settings;
     use sitwell::ui::settings_panel::{Outcome, SettingsPanel};
 
     // No camera found (as in CI): the camera is typed in.
@@ -558,15 +558,15 @@ fn settings_panel_edits_a_draft_and_saves_or_cancels() {
 #[test]
 fn the_settings_list_the_cameras_by_name_and_save_the_one_chosen() {
     use sitwell::capture::camera::DeviceInfo;
-    use sitwell::settings::Settings;
-    use sitwell::ui::settings_panel::{Outcome, SettingsPanel, usable_cameras};
+    use sitwell::config::Settings;
+    use sitwell::ui::settings_panel::{Outcome, SettingsPanel};
 
     let device = |index: &str, name: &str| DeviceInfo {
         index: index.into(),
         name: name.into(),
         description: String::new(),
     };
-    let cameras = usable_cameras(vec![
+    let cameras = sitwell::capture::camera::usable(vec![
         device("0", "Integrated Camera: Integrated C"),
         device("2", "Integrated IR Camera"),
         device("4", "HD Pro Webcam C920"),

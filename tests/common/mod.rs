@@ -1,18 +1,136 @@
 //! Shared helpers for the integration tests: fixture paths and MediaPipe's golden outputs.
 #![allow(dead_code)]
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use sitwell::capture;
 use sitwell::pose::{KeypointId, LandmarkModel, Pose, PoseEstimator};
 
-/// A fresh, empty temp dir `sitwell-<suite>-<tag>-<pid>`.
-pub fn temp_dir(suite: &str, tag: &str) -> PathBuf {
+/// A test's scratch folder, removed when the test ends — kept when it fails, for a look at
+/// what was written there (its path is in the failure's output).
+pub struct Scratch(PathBuf);
+
+impl std::ops::Deref for Scratch {
+    type Target = Path;
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<Path> for Scratch {
+    fn as_ref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl AsRef<OsStr> for Scratch {
+    fn as_ref(&self) -> &OsStr {
+        self.0.as_os_str()
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            eprintln!("kept for a look: {}", self.0.display());
+        } else {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// A fresh, empty temp dir `sitwell-<suite>-<tag>-<pid>`, removed when the test passes.
+pub fn temp_dir(suite: &str, tag: &str) -> Scratch {
     let dir = std::env::temp_dir().join(format!("sitwell-{suite}-{tag}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp dir");
-    dir
+    Scratch(dir)
+}
+
+/// The longest any program a test starts may run: a hang fails its test, never the whole run.
+pub const SUBPROCESS_LIMIT: Duration = Duration::from_secs(300);
+
+/// Runs `command` to its end and collects its output, as `Command::output` does, but at most
+/// `limit`: past it, the program and everything it started (its process group) are killed and
+/// the test fails with what they printed.
+pub fn output_within(command: &mut Command, limit: Duration) -> Output {
+    measured_within(command, limit).0
+}
+
+/// [`output_within`], also giving the program's peak resident memory in MB (from `wait4`'s
+/// resource usage of that one child, so other tests' children do not count).
+#[allow(
+    clippy::zombie_processes,
+    reason = "the child is reaped by wait4, which clippy does not see"
+)]
+pub fn measured_within(command: &mut Command, limit: Duration) -> (Output, f64) {
+    use std::io::Read;
+    use std::os::unix::process::CommandExt;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .process_group(0)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{command:?} cannot start: {e}"));
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().expect("stdout piped")));
+    let stderr = read(Box::new(child.stderr.take().expect("stderr piped")));
+    let started = Instant::now();
+    let pid = child.id() as libc::pid_t;
+    let (status, peak_kb) = loop {
+        let mut raw = 0;
+        // SAFETY: `rusage` is plain data that wait4 fills; `pid` is our own child, not yet reaped.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let reaped = unsafe { libc::wait4(pid, &mut raw, libc::WNOHANG, &mut usage) };
+        if reaped == pid {
+            use std::os::unix::process::ExitStatusExt;
+            break (std::process::ExitStatus::from_raw(raw), usage.ru_maxrss);
+        }
+        assert!(reaped == 0, "{command:?} cannot be waited for");
+        if started.elapsed() > limit {
+            // SAFETY: kills the process group this test started (its id is the child's pid).
+            unsafe { libc::kill(-(child.id() as i32), libc::SIGKILL) };
+            let _ = child.wait();
+            let err = stderr.join().unwrap_or_default();
+            panic!(
+                "{command:?} ran past {} s and was killed; its stderr:\n{}",
+                limit.as_secs(),
+                String::from_utf8_lossy(&err)
+            );
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let output = Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    };
+    (output, peak_kb as f64 / 1024.0)
+}
+
+/// Polls `done` every 100 ms until it holds or `within` has passed; returns whether it held.
+pub fn wait_until(within: Duration, mut done: impl FnMut() -> bool) -> bool {
+    let until = Instant::now() + within;
+    loop {
+        if done() {
+            return true;
+        }
+        if Instant::now() > until {
+            return false;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 /// The bundled demo clip (a CC0 render: upright, a slouch, recovery).
@@ -33,15 +151,17 @@ pub fn events(path: &Path) -> Vec<Value> {
         .collect()
 }
 
-/// Runs sitwell with HOME (settings, baseline, window state, history) in `home`.
-pub fn sitwell_at_home(args: &[&str], home: &Path) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_sitwell"))
-        .args(args)
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_DATA_HOME")
-        .output()
-        .expect("sitwell runs")
+/// Runs sitwell with HOME (settings, baseline, window state, history) in `home`, for at most
+/// [`SUBPROCESS_LIMIT`].
+pub fn sitwell_at_home(args: &[&str], home: &Path) -> Output {
+    output_within(
+        Command::new(env!("CARGO_BIN_EXE_sitwell"))
+            .args(args)
+            .env("HOME", home)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME"),
+        SUBPROCESS_LIMIT,
+    )
 }
 
 /// [`sitwell_at_home`] for a run that must succeed; a failure shows Sitwell's stderr.
@@ -57,32 +177,32 @@ pub fn sitwell_ok(args: &[&str], home: &Path) -> std::process::Output {
 
 /// Runs the shell `script` on a fresh Xvfb display of `screen` ("1024x600x24"), with HOME in
 /// `home` and X11 only (as under XWayland).
-pub fn under_xvfb(screen: &str, script: &str, home: &Path) -> std::process::Output {
-    std::process::Command::new("xvfb-run")
-        .args([
-            "-a",
-            "-s",
-            &format!("-screen 0 {screen}"),
-            "sh",
-            "-c",
-            script,
-        ])
-        .env("HOME", home)
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("XDG_DATA_HOME")
-        .env_remove("WAYLAND_DISPLAY")
-        .output()
-        .expect("xvfb-run runs: install xvfb, xauth, x11-utils and xdotool (scripts/test.sh does)")
+pub fn under_xvfb(screen: &str, script: &str, home: &Path) -> Output {
+    assert!(
+        Command::new("xvfb-run").arg("--help").output().is_ok(),
+        "xvfb-run is missing: install xvfb, xauth, x11-utils and xdotool (scripts/test.sh does)"
+    );
+    output_within(
+        Command::new("xvfb-run")
+            .args([
+                "-a",
+                "-s",
+                &format!("-screen 0 {screen}"),
+                "sh",
+                "-c",
+                script,
+            ])
+            .env("HOME", home)
+            .env_remove("XDG_CONFIG_HOME")
+            .env_remove("XDG_DATA_HOME")
+            .env_remove("WAYLAND_DISPLAY"),
+        SUBPROCESS_LIMIT,
+    )
 }
 
 /// Like [`under_xvfb`], on a session bus of its own (`dbus-run-session`), for the tray and
 /// notification tests; the script is written to `home/<name>.sh` first.
-pub fn under_xvfb_on_bus(
-    screen: &str,
-    script: &str,
-    home: &Path,
-    name: &str,
-) -> std::process::Output {
+pub fn under_xvfb_on_bus(screen: &str, script: &str, home: &Path, name: &str) -> Output {
     let file = home.join(format!("{name}.sh"));
     std::fs::write(&file, script).expect("script written");
     under_xvfb(

@@ -1,7 +1,7 @@
 # Helpers for driving the real Sitwell window as a person does, sourced by the scripts that
-# tests/desktop.rs runs inside ../shared/tools/screen/desk.sh (Xvfb + openbox + a session bus).
+# tests/desktop.rs runs inside tests/desktop/desk.sh (Xvfb + openbox + a session bus).
 # Every action is logged to $LOG so a failing test shows what was seen and done.
-# Needs: SCREEN_TOOLS (the folder with ocr.py), OUT (a folder for screenshots), LOG.
+# Needs: DESKTOP_TESTS (this folder, with ocr.py), OUT (a folder for screenshots), LOG.
 
 # wid: the overlay's window id (waits up to 20 s for it to appear).
 wid() {
@@ -22,21 +22,27 @@ geometry() {
 }
 
 # shot NAME: a screenshot of the whole screen ($OUT/NAME.png) and of the overlay alone
-# ($OUT/NAME-panel.png, what OCR reads: the panel without the rest of the desktop).
+# ($OUT/NAME-panel.png, what OCR reads: the panel without the rest of the desktop). What OCR
+# read is kept in $OUT/NAME.words (word, x, y per line) for find_word, and logged.
 shot() {
   local x y w h
   read -r x y w h < <(geometry)
   import -window root "$OUT/$1.png"
   convert "$OUT/$1.png" -crop "${w}x${h}+${x}+${y}" +repage "$OUT/$1-panel.png"
-  echo "shot $1: window at $x,$y ${w}x$h at $(date +%T.%N | cut -c1-12); reads: $(python3 "$SCREEN_TOOLS/ocr.py" "$OUT/$1-panel.png")" >> "$LOG"
+  python3 "$DESKTOP_TESTS/ocr.py" "$OUT/$1-panel.png" --boxes > "$OUT/$1.words"
+  echo "$x $y" > "$OUT/$1.origin"
+  echo "shot $1: window at $x,$y ${w}x$h at $(date +%T.%N | cut -c1-12); reads: $(cut -f1 "$OUT/$1.words" | tr '\n' ' ')" >> "$LOG"
 }
 
-# find NAME WORD: the screen position of WORD on the overlay in shot NAME.
+# find_word NAME WORD: the screen position of WORD on the overlay in shot NAME (as read when
+# the shot was taken, where the window was then).
 find_word() {
-  local x y w h px py
-  read -r x y w h < <(geometry)
-  read -r px py < <(python3 "$SCREEN_TOOLS/ocr.py" "$OUT/$1-panel.png" --find "$2") || {
-    echo "not on screen: $2" >> "$LOG"; return 1; }
+  local x y px py
+  read -r x y < "$OUT/$1.origin"
+  read -r px py < <(awk -F'\t' -v want="$(echo "$2" | tr '[:upper:]' '[:lower:]')" '
+    { w = tolower($1); sub(/[.,:;!?…]+$/, "", w) }
+    w == want { printf "%.0f %.0f\n", $2, $3; found = 1; exit }
+    END { exit !found }' "$OUT/$1.words") || { echo "not on screen: $2" >> "$LOG"; return 1; }
   echo "$((x + px)) $((y + py))"
 }
 
