@@ -2,7 +2,7 @@
 
 usage: mp/bin/python scripts/mediapipe_refine_window.py VIDEO [--frames N]
 
-mp/ is a venv with mediapipe==0.10.21 and opencv (see README, "Speed"). The pose graph
+mp/ is a venv with mediapipe==0.10.21 and opencv (see docs/speed.md). The pose graph
 asks RefineLandmarksFromHeatmapCalculator for a 7x7 kernel. This runs the standard
 `mp.solutions.pose` (lite, tracking, smoothing off: how the golden files were made) twice, in
 separate processes: as shipped, and with the calculator's options module imported on the Python
