@@ -20,7 +20,7 @@ use image::RgbImage;
 use sitwell::capture::CaptureError;
 use sitwell::coach::{EngineConfig, UserAction};
 use sitwell::history::Writer;
-use sitwell::live::calls::CallChange;
+use sitwell::live::command::CallChange;
 use sitwell::live::journal::Journal;
 use sitwell::live::session::{At, Input, Seen, Session, SessionSetup, SourceEvent, Step};
 use sitwell::live::{Command, Phase};

@@ -18,7 +18,7 @@ use std::sync::mpsc::{self, RecvTimeoutError, Sender};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use super::status::Command;
+use super::command::{CallChange, Command};
 
 /// How often the microphone's users are listed.
 pub const PROBE_EVERY: Duration = Duration::from_secs(5);
@@ -232,14 +232,6 @@ fn output_within(command: &mut Process, timeout: Duration) -> Option<String> {
         return None;
     }
     reader.join().ok()?.ok()
-}
-
-/// A change of the call state.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CallChange {
-    pub on: bool,
-    /// The program recording (when a call starts).
-    pub by: Option<String>,
 }
 
 /// Turns microphone samples into call starts and ends (pure: a function of the samples and

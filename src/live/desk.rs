@@ -9,18 +9,7 @@ use std::sync::mpsc::Sender;
 use std::sync::{Mutex, OnceLock};
 use std::time::Duration;
 
-use super::status::Command;
-
-/// What the desk says.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum DeskChange {
-    /// The screen was locked (or the screensaver came on) or unlocked.
-    Locked(bool),
-    /// The machine is about to sleep (true) or has woken (false).
-    Sleeping(bool),
-    /// Seconds since the user's last keyboard or mouse input.
-    InputIdle(f64),
-}
+use super::command::{Command, DeskChange};
 
 /// How often the user's idle time is asked for.
 const IDLE_EVERY: Duration = Duration::from_secs(5);

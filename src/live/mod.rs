@@ -13,6 +13,7 @@
 pub mod calibration;
 pub mod calls;
 pub mod capture_loop;
+pub mod command;
 pub mod desk;
 pub mod inference;
 pub mod journal;
@@ -39,7 +40,8 @@ use crate::pose::LandmarkModel;
 use crate::posture::{Baseline, CameraPlace, JudgeConfig};
 
 pub use capture_loop::Pacing;
-pub use status::{Command, Phase, Preview, Snapshot};
+pub use command::Command;
+pub use status::{Phase, Preview, Snapshot};
 
 /// Where frames come from: a camera, or a file / folder replayed through the same path.
 #[derive(Debug, Clone, PartialEq)]

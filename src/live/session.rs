@@ -16,10 +16,10 @@ use crate::pose::Pose;
 use crate::posture::{Baseline, CameraPlace, JudgeConfig, Sighting, SourceTag};
 
 use super::calibration::{self, Calibration};
-use super::calls::CallChange;
-use super::desk::DeskChange;
+use super::command::Command;
+use super::command::{CallChange, DeskChange};
 use super::pace::{self, PaceInputs};
-use super::status::{Command, Phase, Snapshot};
+use super::status::{Phase, Snapshot};
 
 /// Away this long, the camera is released; it looks again for [`PEEK_FOR_S`] every
 /// [`PEEK_EVERY_S`] to notice the user's return, until [`STOP_PEEKING_AFTER_S`] where the

@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use image::RgbImage;
 
-use crate::coach::{ActiveNudge, EngineConfig, UserAction};
-use crate::posture::{JudgeConfig, Pattern};
+use crate::coach::ActiveNudge;
+use crate::posture::Pattern;
 
 /// Where the pipeline is in its life.
 #[derive(Debug, Clone, PartialEq)]
@@ -114,26 +114,4 @@ impl Snapshot {
             _ => None,
         }
     }
-}
-
-/// What the UI asks of the pipeline.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Command {
-    /// The user answered a card, paused, resumed, or toggled "in a call".
-    Act(UserAction),
-    /// Measure the upright posture again.
-    Recalibrate,
-    /// The user said where the camera is: calibrate again for it.
-    CameraPlace(crate::posture::CameraPlace),
-    /// New settings from the settings panel: they apply from the next frame.
-    Configure {
-        judge: JudgeConfig,
-        engine: EngineConfig,
-    },
-    /// A call started or ended by itself (another program recording from the microphone).
-    CallDetected(super::calls::CallChange),
-    /// The screen locked or unlocked, the machine sleeping or woken, the user's idle time.
-    Desk(super::desk::DeskChange),
-    /// Stop both threads.
-    Shutdown,
 }

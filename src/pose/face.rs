@@ -15,117 +15,17 @@ use ort::value::TensorRef;
 use super::PoseError;
 use super::crop::{Border, ModelInput, Normalization};
 use super::geometry::{PointPx, Roi, normalize_radians};
-use super::keypoints::{KeypointId, Pose};
+pub use super::keypoints::{FACE_POINTS, Face, FaceAnchor, FacePoint, MIN_FACE_SCORE};
+use super::keypoints::{KeypointId, Pose, ROI_SIDE_PER_FACE};
 
 /// Face mesh input side in pixels.
 pub const FACE_INPUT: usize = 192;
-/// Points the face mesh predicts.
-pub const FACE_POINTS: usize = 468;
-/// Below this face score the mesh is not a face (cut off, turned away, covered).
-pub const MIN_FACE_SCORE: f32 = 0.5;
-/// The ROI's side in units of the face's size from the pose points.
-const ROI_SIDE_PER_FACE: f32 = 2.0;
 /// Eye-to-mouth distance that counts as much as the ear-to-ear distance for the face's size.
 const EYE_MOUTH_WEIGHT: f32 = 1.3;
 
 const INPUT_NAME: &str = "input_1";
 const LANDMARKS: &str = "conv2d_21";
 const FACE_FLAG: &str = "conv2d_31";
-
-/// One face-mesh point in image space.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct FacePoint {
-    /// Image pixels, y down.
-    pub x_px: f32,
-    pub y_px: f32,
-    /// Depth relative to the face's centre, in image pixels (negative = nearer the camera).
-    pub z_px: f32,
-}
-
-/// Named points of the 468, in MediaPipe's mesh numbering ("right" = the person's right).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FaceAnchor {
-    NoseTip = 1,
-    /// Top of the forehead on the midline.
-    Forehead = 10,
-    Chin = 152,
-    /// The face's outline at cheekbone height, right and left.
-    RightCheek = 234,
-    LeftCheek = 454,
-    RightEyeOuter = 33,
-    LeftEyeOuter = 263,
-}
-
-impl FaceAnchor {
-    /// Every anchor, in the order records list them.
-    pub const ALL: [FaceAnchor; 7] = [
-        FaceAnchor::NoseTip,
-        FaceAnchor::Forehead,
-        FaceAnchor::Chin,
-        FaceAnchor::RightCheek,
-        FaceAnchor::LeftCheek,
-        FaceAnchor::RightEyeOuter,
-        FaceAnchor::LeftEyeOuter,
-    ];
-}
-
-/// The face mesh's view of one face.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Face {
-    /// 0–1; at least [`MIN_FACE_SCORE`] for a face that is reported.
-    pub score: f32,
-    /// The region the mesh looked at.
-    pub roi: Roi,
-    /// [`FACE_POINTS`] points in MediaPipe's order.
-    pub points: Vec<FacePoint>,
-}
-
-impl Face {
-    pub fn point(&self, anchor: FaceAnchor) -> FacePoint {
-        self.points[anchor as usize]
-    }
-
-    /// The mean of all mesh points in image pixels: where the face is.
-    pub fn centre_px(&self) -> PointPx {
-        let n = self.points.len().max(1) as f32;
-        let (x, y) = self
-            .points
-            .iter()
-            .fold((0.0, 0.0), |(x, y), p| (x + p.x_px, y + p.y_px));
-        PointPx::new(x / n, y / n)
-    }
-
-    /// Width of the face between its cheek outlines, in pixels.
-    pub fn width_px(&self) -> f32 {
-        let (r, l) = (
-            self.point(FaceAnchor::RightCheek),
-            self.point(FaceAnchor::LeftCheek),
-        );
-        (l.x_px - r.x_px).hypot(l.y_px - r.y_px)
-    }
-
-    /// Is the face (the middle half of the mesh's region) inside the picture? A face cut off
-    /// by the edge is guessed from stretched edge pixels.
-    pub fn inside(&self, width: u32, height: u32) -> bool {
-        let half = self.half_size_px();
-        let c = self.roi.center_px;
-        c.x - half >= 0.0
-            && c.y - half >= 0.0
-            && c.x + half <= width as f32
-            && c.y + half <= height as f32
-    }
-
-    /// The room between the face's top and the picture's top edge, in face heights.
-    pub fn headroom(&self) -> f32 {
-        let half = self.half_size_px();
-        (self.roi.center_px.y - half) / (2.0 * half).max(1.0)
-    }
-
-    /// Half the face's size (half the mesh's region), pixels.
-    fn half_size_px(&self) -> f32 {
-        self.roi.size_px / 2.0 / ROI_SIDE_PER_FACE
-    }
-}
 
 /// The face ROI from a pose's face points, in image pixels.
 pub fn roi_from_pose(pose: &Pose) -> Roi {
