@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use crate::config::{self, Overrides, Settings, table};
+use crate::config::{self, Overrides, Settings, baseline_file, table};
 use crate::history;
 use crate::live::{HistoryOptions, LiveOptions, Pacing, SourceSpec};
 use crate::pose::LandmarkModel;
-use crate::posture::{Baseline, BaselineError, CameraPlace, baseline};
+use crate::posture::{BaselineError, CameraPlace};
 
 /// The demo clip: a CC0 render of a person sitting upright, slouching for half a minute,
 /// recovering and glancing at a phone (60 s at 5 fps). A build without FFmpeg (the packages:
@@ -140,10 +140,10 @@ impl LiveOptions {
         pacing: Pacing,
     ) -> (LiveOptions, Option<String>) {
         let camera = source.is_camera();
-        let baseline_path = baseline::default_path().filter(|_| camera);
+        let baseline_path = baseline_file::default_path().filter(|_| camera);
         let mut baseline_problem = None;
         let baseline = match &baseline_path {
-            Some(path) if path.exists() => match Baseline::load(path) {
+            Some(path) if path.exists() => match baseline_file::load(path) {
                 Ok(b) => Some(b),
                 Err(e) => {
                     baseline_problem = Some(e.to_string());
@@ -227,7 +227,7 @@ impl LiveArgs {
             LiveOptions::from_settings(source, &effective, pacing)
         };
         if let Some(path) = &self.baseline {
-            live.baseline = Some(Baseline::load(path)?);
+            live.baseline = Some(baseline_file::load(path)?);
             live.baseline_save = None;
             baseline_problem = None;
         }

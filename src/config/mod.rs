@@ -1,8 +1,10 @@
 //! What a user can set: the settings table ([`table`]: every setting described once), the
 //! [`Settings`] made from it, the user's `settings.toml` read and changed without losing a
 //! line they wrote ([`file`]), this run's flags laid over the settings ([`Overrides`]), and
-//! the reference page `docs/settings.md` ([`docs`]).
+//! the reference page `docs/settings.md` ([`docs`]); and the user's calibration, kept in its
+//! own file ([`baseline_file`]).
 
+pub mod baseline_file;
 pub mod docs;
 pub mod file;
 pub mod table;

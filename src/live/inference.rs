@@ -17,11 +17,12 @@ use crate::coach::EffectAt;
 use crate::pose::{LandmarkModel, Mode, Pose, PoseEstimator};
 
 use super::capture_loop::{Control, Item};
+use super::command::Command;
 use super::journal::Journal;
 use super::pace::{self, Thumbnail};
 use super::session::{At, Input, Seen, Session, SessionSetup, SourceEvent, Step};
 use super::slot::LatestSlot;
-use super::status::{Command, Phase, Snapshot};
+use super::status::{Phase, Snapshot};
 
 /// What the inference thread is given.
 pub struct Setup {
@@ -149,7 +150,7 @@ impl Thread {
         }
         if step.calibrated
             && let (Some(path), Some(baseline)) = (&self.baseline_save, self.session.baseline())
-            && let Err(e) = baseline.save(path)
+            && let Err(e) = crate::config::baseline_file::save(baseline, path)
         {
             self.session
                 .note(format!("{e}; this calibration lasts until you quit"));

@@ -6,7 +6,9 @@
 //! sitting still) and refused with a reason otherwise. The camera's pitch is estimated from
 //! the same frames ([`CameraSetup::estimate`]), within what the user said of its place.
 //! It belongs to one camera and resolution: [`Baseline::check_source`] refuses to judge frames
-//! from another one rather than silently producing nonsense. Saved as small versioned JSON.
+//! from another one rather than silently producing nonsense. Its file is small versioned JSON
+//! ([`Baseline::parse`], [`Baseline::to_text`]); reading and writing it is
+//! `config::baseline_file`'s.
 
 use std::path::{Path, PathBuf};
 
@@ -311,14 +313,6 @@ impl Baseline {
         }
     }
 
-    pub fn load(path: &Path) -> Result<Baseline, BaselineError> {
-        let text = std::fs::read_to_string(path).map_err(|cause| BaselineError::Read {
-            path: path.to_owned(),
-            cause,
-        })?;
-        Baseline::parse(&text, path)
-    }
-
     /// A baseline from the text of its file (`path` only names it in the messages): a file of
     /// an older version is [`BaselineError::Older`], anything else unreadable is `Corrupt`.
     pub fn parse(text: &str, path: &Path) -> Result<Baseline, BaselineError> {
@@ -348,22 +342,11 @@ impl Baseline {
         serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))
     }
 
-    /// Write atomically (temporary file + rename), creating the folder if needed.
-    pub fn save(&self, path: &Path) -> Result<(), BaselineError> {
-        let write_err = |cause| BaselineError::Write {
-            path: path.to_owned(),
-            cause,
-        };
-        let text =
-            serde_json::to_string_pretty(self).map_err(|e| write_err(std::io::Error::other(e)))?;
-        crate::files::write_atomic(path, (text + "\n").as_bytes()).map_err(write_err)
+    /// The text of its file: pretty JSON, with a final newline.
+    pub fn to_text(&self) -> String {
+        // A Baseline is plain numbers and strings: serializing it cannot fail.
+        serde_json::to_string_pretty(self).unwrap_or_default() + "\n"
     }
-}
-
-/// The default baseline file: `$XDG_DATA_HOME/sitwell/baseline.json`
-/// (or `~/.local/share/sitwell/baseline.json`).
-pub fn default_path() -> Option<PathBuf> {
-    Some(crate::files::data_dir()?.join("baseline.json"))
 }
 
 #[cfg(test)]
@@ -473,41 +456,5 @@ mod tests {
             ..tag()
         };
         assert!(b.check_source(&other).is_err());
-    }
-
-    #[test]
-    fn save_load_round_trip_and_bad_or_older_files() {
-        let dir = std::env::temp_dir().join(format!("sitwell-baseline-{}", std::process::id()));
-        let path = dir.join("nested").join("baseline.json");
-        let b = Baseline::calibrate(
-            &[Some(test_sighting(200.0, 60.0))],
-            tag(),
-            "full",
-            CameraPlace::Laptop,
-        )
-        .unwrap();
-        b.save(&path).unwrap();
-        assert_eq!(Baseline::load(&path).unwrap(), b);
-
-        std::fs::write(&path, "{ not json").unwrap();
-        assert!(matches!(
-            Baseline::load(&path),
-            Err(BaselineError::Corrupt { .. })
-        ));
-        // A baseline from before Sitwell knew the camera: made again, with a reason.
-        std::fs::write(&path, r#"{"version": 1}"#).unwrap();
-        let err = Baseline::load(&path).unwrap_err().to_string();
-        assert!(
-            err.contains("older Sitwell") && err.contains("calibrate again"),
-            "{err}"
-        );
-        std::fs::write(&path, r#"{"version": 99}"#).unwrap();
-        let err = Baseline::load(&path).unwrap_err().to_string();
-        assert!(err.contains("version 99"), "{err}");
-        assert!(matches!(
-            Baseline::load(&dir.join("missing.json")),
-            Err(BaselineError::Read { .. })
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }
