@@ -29,7 +29,7 @@ pub const FACE_MESH: ModelFile = ModelFile {
 };
 
 /// Which BlazePose landmark model to run.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LandmarkModel {
     /// Faster; what Sitwell uses by default.
     #[default]

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use crate::pose::PointPx;
 
 /// Where the user says the camera is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum CameraPlace {
     /// The laptop's own camera, below the eyes and tilted up.

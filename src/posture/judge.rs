@@ -45,7 +45,7 @@ const SHOULDER_POINTS_PER_DEG: f32 = 2.5;
 const SHOULDER_MAX_POINTS: f32 = 40.0;
 
 /// What the judge sees in one frame.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Pattern {
     Upright,
