@@ -582,3 +582,39 @@ pub fn move_aside(path: &Path) -> Result<PathBuf, HistoryError> {
     std::fs::rename(path, &moved_to).map_err(failed)?;
     Ok(moved_to)
 }
+
+/// What a command (report, export) finds when it opens a history to read.
+pub enum ForReading {
+    /// There is no history at that path yet.
+    Missing,
+    /// The file was damaged and has been moved aside: there is nothing to read.
+    MovedAside { notice: String },
+    /// The history, with what was done to it on the way (an upgrade), if anything.
+    Ready {
+        store: Store,
+        notice: Option<String>,
+    },
+}
+
+/// Opens an existing history for a command. With no Sitwell running on it (its lock free),
+/// the command may upgrade it or move a damaged file aside, and says so in the notice;
+/// otherwise it only reads.
+pub fn open_for_reading(db: &Path) -> Result<ForReading, HistoryError> {
+    if !db.exists() {
+        return Ok(ForReading::Missing);
+    }
+    let Ok(_lock) = super::InstanceLock::acquire(db) else {
+        return Ok(ForReading::Ready {
+            store: Store::open_existing(db)?,
+            notice: None,
+        });
+    };
+    let (store, opened) = Store::open(db)?;
+    let notice = opened.notice(db);
+    Ok(match opened {
+        Opened::MovedAside { .. } => ForReading::MovedAside {
+            notice: notice.unwrap_or_default(),
+        },
+        Opened::Ready => ForReading::Ready { store, notice },
+    })
+}
