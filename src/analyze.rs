@@ -13,10 +13,10 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use crate::annotate;
 use crate::capture::{self, FrameSource, SourceKind};
 use crate::coach::EngineConfig;
 use crate::monitor::{Monitor, Observed};
+use crate::pose::draw;
 use crate::pose::{FaceAnchor, KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
 use crate::posture::{Baseline, JudgeConfig, SourceTag};
 use crate::stats;
@@ -481,11 +481,12 @@ fn run_source(
                 file,
                 if frame.file.is_some() { 0 } else { frame.index },
             ));
-            crate::files::save_png(&annotate::draw_pose(&frame.rgb, pose.as_ref()), &path)
-                .map_err(|e| AnalyzeError::Annotate {
+            crate::files::save_png(&draw::draw_pose(&frame.rgb, pose.as_ref()), &path).map_err(
+                |e| AnalyzeError::Annotate {
                     path: path.clone(),
                     reason: e.to_string(),
-                })?;
+                },
+            )?;
         }
     }
 }

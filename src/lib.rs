@@ -8,8 +8,8 @@
 //! history's dashboard). [`history`] remembers the day in SQLite.
 //!
 //! The commands: [`launch`] turns flags and [`config`] (the settings) into a run; [`watch`] runs the live
-//! pipeline headless; [`analyze`] runs the chain over files and [`annotate`] draws what it
-//! found; [`calibrate`] makes a baseline from recorded frames.
+//! pipeline headless; [`analyze`] runs the chain over files (and `pose::draw` draws what it
+//! found); [`calibrate`] makes a baseline from recorded frames.
 //!
 //! Around them: [`files`] (where Sitwell keeps its files), [`autostart`] (start at login), [`signals`] (Ctrl-C and logout end
 //! a run as Quit does), [`memory`] (freed heap handed back), [`stats`] (what a run cost).
@@ -19,7 +19,6 @@
 pub const APP_ID: &str = "io.github.sitwell.Sitwell";
 
 pub mod analyze;
-pub mod annotate;
 pub mod autostart;
 pub mod calibrate;
 pub mod capture;

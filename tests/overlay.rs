@@ -277,7 +277,7 @@ fn calibration_view_shows_the_camera_picture_with_the_skeleton() {
     .expect("pose model");
     let pose = estimator.estimate(&rgb, 0.0).expect("pose");
     assert!(pose.is_some(), "the astronaut is a person");
-    let drawn = sitwell::annotate::draw_pose(&rgb, pose.as_ref());
+    let drawn = sitwell::pose::draw::draw_pose(&rgb, pose.as_ref());
     let small = image::imageops::resize(&drawn, 320, 320, image::imageops::FilterType::Triangle);
 
     let mut h = harness(

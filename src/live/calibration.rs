@@ -5,8 +5,8 @@ use std::sync::Arc;
 
 use image::RgbImage;
 
-use crate::annotate;
 use crate::pose::Pose;
+use crate::pose::draw;
 use crate::posture::{Baseline, CameraPlace, Refusal, Sighting, SourceTag};
 
 use super::status::Preview;
@@ -61,7 +61,7 @@ impl Calibration {
 /// The calibration view's picture: `picture` with the skeleton drawn, made small.
 pub fn preview(picture: &RgbImage, pose: Option<&Pose>, serial: u64) -> Arc<Preview> {
     let (width, height) = picture.dimensions();
-    let drawn = annotate::draw_pose(picture, pose);
+    let drawn = draw::draw_pose(picture, pose);
     let preview_h = (height * PREVIEW_WIDTH / width.max(1)).max(1);
     Arc::new(Preview {
         image: image::imageops::resize(

@@ -10,6 +10,7 @@
 pub mod anchors;
 pub mod crop;
 pub mod detector;
+pub mod draw;
 pub mod face;
 pub mod filter;
 pub mod geometry;

@@ -1,8 +1,9 @@
-//! Drawing a pose onto a frame, for `sitwell analyze --annotate` and for looking at results.
+//! Drawing a pose onto a frame: the skeleton and the face points, for `sitwell analyze
+//! --annotate` and the calibration view's preview.
 
 use image::{Rgb, RgbImage};
 
-use crate::pose::{KeypointId, Pose, SKELETON};
+use super::{KeypointId, Pose, SKELETON};
 
 /// Keypoints less visible than this are drawn hollow-dim, and their bones skipped.
 pub const MIN_DRAW_VISIBILITY: f32 = 0.5;
