@@ -272,7 +272,7 @@ impl SitwellApp {
                 self.send(Command::CameraPlace(place));
             }
             UiAction::OpenSettings => {
-                self.panel = Some(SettingsPanel::new(self.settings.clone()));
+                self.panel = Some(SettingsPanel::new(self.settings.clone(), ctx));
             }
             UiAction::OpenHistory => match &self.history_db {
                 Some(db) => self.history = Some(DashboardPanel::new(db.clone(), None)),

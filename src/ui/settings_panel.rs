@@ -4,6 +4,7 @@
 
 use eframe::egui;
 use std::path::Path;
+use std::sync::{Arc, OnceLock};
 
 use egui::{RichText, Ui};
 
@@ -23,6 +24,9 @@ pub enum Outcome {
 pub struct SettingsPanel {
     draft: Settings,
     cameras: Vec<DeviceInfo>,
+    /// The cameras, once a thread has listed them (listing can take a while on some systems,
+    /// and the UI thread never waits).
+    looking: Option<Arc<OnceLock<Vec<DeviceInfo>>>>,
 }
 
 /// A slider for a number setting: its label in the grid, its range, its unit.
@@ -61,13 +65,28 @@ fn switch(ui: &mut Ui, spec: &Switch, value: &mut bool) {
 }
 
 impl SettingsPanel {
-    /// The panel for `current`, with the cameras found now.
-    pub fn new(current: Settings) -> SettingsPanel {
-        let found = crate::capture::camera::list_devices().unwrap_or_else(|e| {
-            tracing::warn!("cannot list the cameras: {e}");
-            Vec::new()
-        });
-        SettingsPanel::with_cameras(current, crate::capture::camera::usable(found))
+    /// The panel for `current`; a thread lists the cameras meanwhile and repaints `ctx` when
+    /// they are known.
+    pub fn new(current: Settings, ctx: &egui::Context) -> SettingsPanel {
+        let found = Arc::new(OnceLock::new());
+        let (tell, ctx) = (Arc::clone(&found), ctx.clone());
+        let listing = std::thread::Builder::new()
+            .name("sitwell-cameras".into())
+            .spawn(move || {
+                let devices = crate::capture::camera::list_devices().unwrap_or_else(|e| {
+                    tracing::warn!("cannot list the cameras: {e}");
+                    Vec::new()
+                });
+                let _ = tell.set(crate::capture::camera::usable(devices));
+                ctx.request_repaint();
+            });
+        if let Err(e) = listing {
+            tracing::warn!("cannot start listing the cameras: {e}");
+        }
+        SettingsPanel {
+            looking: Some(found),
+            ..SettingsPanel::with_cameras(current, Vec::new())
+        }
     }
 
     /// The panel with a given list of cameras (tests, or a list made elsewhere).
@@ -75,10 +94,16 @@ impl SettingsPanel {
         SettingsPanel {
             draft: current,
             cameras,
+            looking: None,
         }
     }
 
     pub fn show(&mut self, ui: &mut Ui) -> Option<Outcome> {
+        if let Some(found) = self.looking.as_ref().and_then(|l| l.get()) {
+            self.cameras = found.clone();
+            self.looking = None;
+        }
+        let looking = self.looking.is_some();
         let d = &mut self.draft;
         let mut outcome = None;
         ui.label(RichText::new("Settings").size(16.0).strong());
@@ -91,7 +116,11 @@ impl SettingsPanel {
                 if self.cameras.is_empty() {
                     ui.text_edit_singleline(&mut d.camera)
                         .labelled_by(label.id)
-                        .on_hover_text(format!("No camera found now. {}", table::CAMERA.doc));
+                        .on_hover_text(if looking {
+                            format!("Looking for cameras… {}", table::CAMERA.doc)
+                        } else {
+                            format!("No camera found now. {}", table::CAMERA.doc)
+                        });
                 } else {
                     let chosen = self
                         .cameras
@@ -196,5 +225,23 @@ mod tests {
         let mut full = old.clone();
         full.model = crate::pose::LandmarkModel::Full;
         assert!(needs_restart(&old, &full));
+    }
+
+    #[test]
+    fn the_cameras_are_listed_off_the_ui_thread_and_shown_when_known() {
+        let ctx = egui::Context::default();
+        let mut panel = SettingsPanel::new(Settings::default(), &ctx);
+        let found = panel.looking.clone().expect("a listing under way");
+        let until = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while found.get().is_none() {
+            assert!(std::time::Instant::now() < until, "the listing never ended");
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        let mut output = ctx.run_ui(egui::RawInput::default(), |ui| {
+            panel.show(ui);
+        });
+        output.textures_delta.clear();
+        assert!(panel.looking.is_none());
+        assert_eq!(Some(&panel.cameras), found.get());
     }
 }
