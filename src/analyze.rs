@@ -15,11 +15,11 @@ use serde_json::{Value, json};
 
 use crate::capture::{self, FrameSource, SourceKind};
 use crate::coach::EngineConfig;
-use crate::monitor::{Monitor, Observed};
 use crate::pose::draw;
 use crate::pose::{FaceAnchor, KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
 use crate::posture::{Baseline, JudgeConfig, SourceTag};
 use crate::stats;
+use crate::timeline::{Observed, Timeline};
 
 /// Output format of the per-frame records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -406,10 +406,10 @@ fn run_source(
     outcome: &mut Outcome,
 ) -> Result<(), AnalyzeError> {
     // A video or an image folder is one time line for the engine; each input starts afresh.
-    let mut monitor = opts
+    let mut timeline = opts
         .judging
         .as_ref()
-        .map(|j| Monitor::new(j.baseline.clone(), j.judge, j.engine));
+        .map(|j| Timeline::new(j.baseline.clone(), j.judge, j.engine));
     loop {
         let decode_start = Instant::now();
         let frame = match source.next_frame() {
@@ -440,14 +440,14 @@ fn run_source(
         let file = frame.file.as_deref().unwrap_or(input);
         let source_name = file.display().to_string();
         // Frames of a folder are numbered within the folder; a lone image is frame 0.
-        let observed = match monitor.as_mut() {
-            Some(monitor) => {
+        let observed = match timeline.as_mut() {
+            Some(timeline) => {
                 let tag = SourceTag {
                     camera: None,
                     width: frame.rgb.width(),
                     height: frame.rgb.height(),
                 };
-                if let Err(source) = monitor.check_source(&tag) {
+                if let Err(source) = timeline.check_source(&tag) {
                     let e = AnalyzeError::Baseline {
                         input: source_name,
                         source,
@@ -456,7 +456,7 @@ fn run_source(
                     outcome.failures.push(e.to_string());
                     return Ok(());
                 }
-                Some(monitor.observe(pose.as_ref(), tag.width, tag.height, frame.t_s))
+                Some(timeline.observe(pose.as_ref(), tag.width, tag.height, frame.t_s))
             }
             None => None,
         };

@@ -2,7 +2,7 @@
 //!
 //! The pipeline reads top to bottom: [`capture`] (frames from a camera or files) →
 //! [`pose`] (BlazePose keypoints and the face mesh) → [`posture`] (angles, pattern, score
-//! against the user's calibration) → [`coach`] (when to nudge, which move). [`monitor`] is one
+//! against the user's calibration) → [`coach`] (when to nudge, which move). [`timeline`] is one
 //! time line of that chain; [`live`] runs it on a camera (a capture thread, an inference
 //! thread around a pure session) and [`ui`] shows it (the overlay, the tray, the settings, the
 //! history's dashboard). [`history`] remembers the day in SQLite.
@@ -30,10 +30,10 @@ pub mod history;
 pub mod launch;
 pub mod live;
 pub mod memory;
-pub mod monitor;
 pub mod pose;
 pub mod posture;
 pub mod signals;
 pub mod stats;
+pub mod timeline;
 pub mod ui;
 pub mod watch;

@@ -21,9 +21,9 @@ use sitwell::analyze::{self, AnalyzeOptions, Judging, ModeChoice, OutputFormat, 
 use sitwell::calibrate;
 use sitwell::capture;
 use sitwell::coach::{Effect, EngineConfig};
-use sitwell::monitor::Monitor;
 use sitwell::pose::{LandmarkModel, Mode, Pose, PoseEstimator};
 use sitwell::posture::{Baseline, CameraPlace, JudgeConfig, Pattern};
+use sitwell::timeline::Timeline;
 
 const MODEL: LandmarkModel = LandmarkModel::Lite;
 
@@ -331,14 +331,14 @@ fn run_pose(path: &Path) -> Clip {
 
 /// Nudge times (and clear times) of a clip judged at `dwell_s` against `baseline`.
 fn nudges(clip: &Clip, baseline: &Baseline, dwell_s: f64) -> (Vec<f64>, Vec<f64>) {
-    let mut monitor = Monitor::new(
+    let mut timeline = Timeline::new(
         baseline.clone(),
         JudgeConfig::default(),
         EngineConfig::default().with_dwell(dwell_s),
     );
     let (mut shown, mut cleared) = (Vec::new(), Vec::new());
     for (t, pose, w, h) in &clip.frames {
-        for e in monitor.observe(pose.as_ref(), *w, *h, *t).effects {
+        for e in timeline.observe(pose.as_ref(), *w, *h, *t).effects {
             match e.effect {
                 Effect::ShowNudge { .. } => shown.push(e.t),
                 Effect::ClearNudge { .. } => cleared.push(e.t),

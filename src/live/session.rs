@@ -11,9 +11,9 @@ use crate::capture::CaptureError;
 use crate::coach::{Effect, EffectAt, EngineConfig, UserAction};
 use crate::history::record::Sample;
 use crate::history::{Event, EventKind, Recorder, Slice};
-use crate::monitor::Monitor;
 use crate::pose::Pose;
 use crate::posture::{Baseline, CameraPlace, JudgeConfig, Sighting, SourceTag};
+use crate::timeline::Timeline;
 
 use super::calibration::{self, Calibration};
 use super::command::Command;
@@ -171,11 +171,11 @@ pub struct Steer {
     pub want_from: f64,
 }
 
-enum Judging {
+enum Stage {
     Calibrating(Calibration),
     /// The last calibration was refused; waiting for the user to retry.
     Refused,
-    Monitoring(Box<Monitor>),
+    Monitoring(Box<Timeline>),
 }
 
 /// The live session.
@@ -186,7 +186,7 @@ pub struct Session {
     engine: EngineConfig,
     live: bool,
     recorder: Option<Recorder>,
-    judging: Judging,
+    stage: Stage,
     snapshot: Snapshot,
     source_checked: bool,
     away_since: Option<f64>,
@@ -218,12 +218,12 @@ impl Session {
             camera_place: setup.camera_place,
             ..Snapshot::default()
         };
-        let judging = match setup.baseline {
+        let stage = match setup.baseline {
             Some(baseline) => {
                 snapshot.camera_seen = Some(baseline.camera.describe());
-                Judging::Monitoring(Box::new(Monitor::new(baseline, setup.judge, setup.engine)))
+                Stage::Monitoring(Box::new(Timeline::new(baseline, setup.judge, setup.engine)))
             }
-            None => Judging::Calibrating(Calibration::default()),
+            None => Stage::Calibrating(Calibration::default()),
         };
         let mut session = Session {
             model: setup.model,
@@ -232,7 +232,7 @@ impl Session {
             engine: setup.engine,
             live: setup.live,
             recorder: setup.history_origin.map(Recorder::new),
-            judging,
+            stage,
             snapshot,
             source_checked: false,
             away_since: None,
@@ -249,7 +249,7 @@ impl Session {
         };
         let mut step = Step::default();
         if setup.start_paused {
-            if matches!(session.judging, Judging::Monitoring(_)) {
+            if matches!(session.stage, Stage::Monitoring(_)) {
                 let effects = session.act(UserAction::Pause { seconds: None }, 0.0);
                 session.emit(effects, &mut step);
             } else {
@@ -267,7 +267,7 @@ impl Session {
 
     /// Whether a calibration is measuring (every frame then goes through the model).
     pub fn calibrating(&self) -> bool {
-        matches!(self.judging, Judging::Calibrating(_))
+        matches!(self.stage, Stage::Calibrating(_))
     }
 
     /// One step at `at`.
@@ -281,7 +281,7 @@ impl Session {
             Input::Tick => {
                 self.sync_clock(at, &mut step);
                 step.slice(self.recorder.as_mut().and_then(|r| r.tick(t)));
-                let effects = self.monitor().map(|m| m.tick(t)).unwrap_or_default();
+                let effects = self.timeline().map(|m| m.tick(t)).unwrap_or_default();
                 self.emit(effects, &mut step);
             }
         }
@@ -321,10 +321,10 @@ impl Session {
     /// whether the camera stays on.
     pub fn steer(&self) -> Steer {
         let t = self.snapshot.t;
-        let (paused, refused) = match &self.judging {
-            Judging::Monitoring(m) => (m.engine.paused.is_some(), false),
-            Judging::Refused => (false, true),
-            Judging::Calibrating(_) => (false, false),
+        let (paused, refused) = match &self.stage {
+            Stage::Monitoring(m) => (m.engine.paused.is_some(), false),
+            Stage::Refused => (false, true),
+            Stage::Calibrating(_) => (false, false),
         };
         let away_for = self.away_since.map(|since| t - since);
         let input_idle = self
@@ -341,8 +341,8 @@ impl Session {
         };
         // A slouch is building while an episode runs and the user is clearly slouched now
         // (not while the level merely hovers near the threshold), or a nudge is up.
-        let slouch_building = match &self.judging {
-            Judging::Monitoring(m) => {
+        let slouch_building = match &self.stage {
+            Stage::Monitoring(m) => {
                 m.engine.nudge.is_some()
                     || (m.engine.slouch_since.is_some()
                         && self.snapshot.pattern.is_some_and(|p| p.is_slouch()))
@@ -365,15 +365,17 @@ impl Session {
         }
     }
 
-    fn monitor(&mut self) -> Option<&mut Monitor> {
-        match &mut self.judging {
-            Judging::Monitoring(m) => Some(m),
+    fn timeline(&mut self) -> Option<&mut Timeline> {
+        match &mut self.stage {
+            Stage::Monitoring(m) => Some(m),
             _ => None,
         }
     }
 
     fn act(&mut self, action: UserAction, t: f64) -> Vec<EffectAt> {
-        self.monitor().map(|m| m.act(action, t)).unwrap_or_default()
+        self.timeline()
+            .map(|m| m.act(action, t))
+            .unwrap_or_default()
     }
 
     /// Hands effects on: into the journal (the log and the history) and to the UI.
@@ -431,9 +433,9 @@ impl Session {
                 self.start_calibration(step);
             }
             Command::Configure { judge, engine } => {
-                if let Judging::Monitoring(monitor) = &mut self.judging {
-                    monitor.judge = judge;
-                    monitor.engine_config = engine;
+                if let Stage::Monitoring(timeline) = &mut self.stage {
+                    timeline.judge = judge;
+                    timeline.engine_config = engine;
                 }
                 self.judge = judge;
                 self.engine = engine;
@@ -465,8 +467,8 @@ impl Session {
             json!({"kind": kind, "t": round_ms(t), "on": on}),
         ));
         let held = self.locked || self.sleeping;
-        let paused = match &self.judging {
-            Judging::Monitoring(m) => m.engine.paused.is_some(),
+        let paused = match &self.stage {
+            Stage::Monitoring(m) => m.engine.paused.is_some(),
             _ => return,
         };
         if held && !paused {
@@ -512,7 +514,7 @@ impl Session {
 
     fn start_calibration(&mut self, step: &mut Step) {
         step.slice(self.recorder.as_mut().and_then(Recorder::finish));
-        self.judging = Judging::Calibrating(Calibration::default());
+        self.stage = Stage::Calibrating(Calibration::default());
         self.forget_tracking(step);
         self.away_since = None;
         self.snapshot.note = None;
@@ -607,18 +609,18 @@ impl Session {
             width,
             height,
         };
-        if let Judging::Monitoring(monitor) = &self.judging
+        if let Stage::Monitoring(timeline) = &self.stage
             && !self.source_checked
         {
             self.source_checked = true;
-            if let Err(e) = monitor.check_source(&tag) {
+            if let Err(e) = timeline.check_source(&tag) {
                 // Another camera or resolution: measure again rather than judge wrongly.
                 self.start_calibration(step);
                 self.note(e.to_string());
             }
         }
-        match &mut self.judging {
-            Judging::Calibrating(calibration) => {
+        match &mut self.stage {
+            Stage::Calibrating(calibration) => {
                 let sighting = seen.pose.map(|p| Sighting::of(p, width, height));
                 let progress = calibration.add(t, sighting);
                 self.snapshot.camera_seen = calibration.camera_seen(tag.clone(), self.camera_place);
@@ -642,14 +644,14 @@ impl Session {
                                 "reason": reason,
                             })));
                             self.snapshot.phase = Phase::CalibrationRefused { reason };
-                            self.judging = Judging::Refused;
+                            self.stage = Stage::Refused;
                         }
                     }
                 }
             }
-            Judging::Refused => {}
-            Judging::Monitoring(monitor) => {
-                let observed = monitor.observe(seen.pose, width, height, t);
+            Stage::Refused => {}
+            Stage::Monitoring(timeline) => {
+                let observed = timeline.observe(seen.pose, width, height, t);
                 self.snapshot.phase = Phase::Monitoring;
                 self.snapshot.preview = None;
                 self.posture_changed = pace::posture_changed(
@@ -683,14 +685,14 @@ impl Session {
             "camera_tilt_deg": (f64::from(baseline.camera.tilt_deg) * 10.0).round() / 10.0,
         })));
         self.snapshot.camera_seen = Some(baseline.camera.describe());
-        let mut monitor = Monitor::new(baseline, self.judge, self.engine);
-        monitor.engine.in_call = self.snapshot.in_call;
+        let mut timeline = Timeline::new(baseline, self.judge, self.engine);
+        timeline.engine.in_call = self.snapshot.in_call;
         let effects = if std::mem::take(&mut self.pause_after_calibration) {
-            monitor.act(UserAction::Pause { seconds: None }, t)
+            timeline.act(UserAction::Pause { seconds: None }, t)
         } else {
             Vec::new()
         };
-        self.judging = Judging::Monitoring(Box::new(monitor));
+        self.stage = Stage::Monitoring(Box::new(timeline));
         self.source_checked = true;
         step.calibrated = true;
         self.snapshot.phase = Phase::Monitoring;
@@ -700,8 +702,8 @@ impl Session {
 
     /// The baseline now judged against (a fresh calibration is saved from here).
     pub fn baseline(&self) -> Option<&Baseline> {
-        match &self.judging {
-            Judging::Monitoring(m) => Some(&m.baseline),
+        match &self.stage {
+            Stage::Monitoring(m) => Some(&m.baseline),
             _ => None,
         }
     }
@@ -712,11 +714,11 @@ impl Session {
         if self.snapshot.note.is_some() && t > self.note_until {
             self.snapshot.note = None;
         }
-        let Judging::Monitoring(monitor) = &self.judging else {
+        let Stage::Monitoring(timeline) = &self.stage else {
             return;
         };
-        let engine = &monitor.engine;
-        self.snapshot.dwell_progress = engine.dwell_progress(t, &monitor.engine_config);
+        let engine = &timeline.engine;
+        self.snapshot.dwell_progress = engine.dwell_progress(t, &timeline.engine_config);
         self.snapshot.nudge = engine.nudge;
         self.snapshot.break_due = engine.break_due;
         self.snapshot.paused = engine.paused;

@@ -428,7 +428,7 @@ impl SitwellApp {
         let Some(rect) = ctx.input(|i| i.viewport().outer_rect) else {
             return;
         };
-        let monitors = desktop::monitors();
+        let monitors = desktop::screens();
         let to =
             desktop::clamp_to_monitors(rect.min, rect.size(), &monitors, ctx.pixels_per_point());
         if to != rect.min {

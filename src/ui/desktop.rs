@@ -49,7 +49,7 @@ pub struct Desktop {
 
 /// A monitor's rectangle in screen pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Monitor {
+pub struct Screen {
     pub x: f32,
     pub y: f32,
     pub width: f32,
@@ -186,7 +186,7 @@ impl Desktop {
 
 /// The monitors of the X11 display Sitwell would open on (RandR), in screen pixels; empty
 /// when there is no X11 display or it cannot tell.
-pub fn monitors() -> Vec<Monitor> {
+pub fn screens() -> Vec<Screen> {
     let Ok((conn, screen)) = RustConnection::connect(None) else {
         return Vec::new();
     };
@@ -203,7 +203,7 @@ pub fn monitors() -> Vec<Monitor> {
     reply
         .monitors
         .iter()
-        .map(|m| Monitor {
+        .map(|m| Screen {
             x: f32::from(m.x),
             y: f32::from(m.y),
             width: f32::from(m.width),
@@ -219,12 +219,12 @@ pub fn monitors() -> Vec<Monitor> {
 pub fn clamp_to_monitors(
     saved: egui::Pos2,
     size: egui::Vec2,
-    monitors: &[Monitor],
+    screens: &[Screen],
     pixels_per_point: f32,
 ) -> egui::Pos2 {
     const GRIP: f32 = 40.0;
     let scale = pixels_per_point.max(0.25);
-    let rects: Vec<egui::Rect> = monitors
+    let rects: Vec<egui::Rect> = screens
         .iter()
         .map(|m| {
             egui::Rect::from_min_size(
@@ -258,14 +258,14 @@ pub fn clamp_to_monitors(
 mod tests {
     use super::*;
 
-    const TWO: [Monitor; 2] = [
-        Monitor {
+    const TWO: [Screen; 2] = [
+        Screen {
             x: 0.0,
             y: 0.0,
             width: 1920.0,
             height: 1080.0,
         },
-        Monitor {
+        Screen {
             x: 1920.0,
             y: 0.0,
             width: 1280.0,

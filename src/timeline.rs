@@ -24,7 +24,7 @@ pub struct Observed {
 
 /// Judge + engine for one time line.
 #[derive(Debug, Clone)]
-pub struct Monitor {
+pub struct Timeline {
     pub baseline: Baseline,
     pub judge: JudgeConfig,
     pub engine_config: EngineConfig,
@@ -32,9 +32,9 @@ pub struct Monitor {
     smoother: ScoreSmoother,
 }
 
-impl Monitor {
-    pub fn new(baseline: Baseline, judge: JudgeConfig, engine_config: EngineConfig) -> Monitor {
-        Monitor {
+impl Timeline {
+    pub fn new(baseline: Baseline, judge: JudgeConfig, engine_config: EngineConfig) -> Timeline {
+        Timeline {
             baseline,
             judge,
             engine_config,
