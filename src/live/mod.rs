@@ -12,6 +12,7 @@
 
 pub mod calibration;
 pub mod calls;
+pub mod camera_policy;
 pub mod capture_loop;
 pub mod command;
 pub mod desk;

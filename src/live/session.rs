@@ -16,47 +16,16 @@ use crate::posture::{Baseline, CameraPlace, JudgeConfig, Sighting, SourceTag};
 use crate::timeline::Timeline;
 
 use super::calibration::{self, Calibration};
+use super::camera_policy::{self, Situation};
 use super::command::Command;
 use super::command::{CallChange, DeskChange};
 use super::pace::{self, PaceInputs};
 use super::status::{Phase, Snapshot};
 
-/// Away this long, the camera is released; it looks again for [`PEEK_FOR_S`] every
-/// [`PEEK_EVERY_S`] to notice the user's return, until [`STOP_PEEKING_AFTER_S`] where the
-/// desk tells when its keyboard or mouse is touched: from then on it looks only when they are.
-pub const RELEASE_AFTER_AWAY_S: f64 = 120.0;
-pub const PEEK_EVERY_S: f64 = 30.0;
-pub const PEEK_FOR_S: f64 = 4.0;
-pub const STOP_PEEKING_AFTER_S: f64 = 300.0;
-/// Input this recent (seconds) while away means someone is at the desk: look.
-pub const LOOK_ON_INPUT_S: f64 = 10.0;
 /// An idle time told longer ago than this is no longer known (its watcher stopped).
 const IDLE_TOLD_WITHIN_S: f64 = 15.0;
 /// How long a note (a skipped frame, a baseline that could not be saved) stays on screen.
 const NOTE_FOR_S: f64 = 30.0;
-
-/// Whether the camera should be on. `input_idle_s`: seconds since the last keyboard or mouse
-/// input, where the desk tells it.
-pub fn camera_wanted(
-    paused: bool,
-    refused: bool,
-    away_for_s: Option<f64>,
-    input_idle_s: Option<f64>,
-) -> bool {
-    if paused || refused {
-        return false;
-    }
-    match away_for_s {
-        Some(away) if away >= RELEASE_AFTER_AWAY_S => {
-            let touched = input_idle_s.is_some_and(|idle| idle < LOOK_ON_INPUT_S);
-            // Without the desk's idle time, peeking is the only way to notice a return.
-            let peeking = away < STOP_PEEKING_AFTER_S || input_idle_s.is_none();
-            let peek = (away - RELEASE_AFTER_AWAY_S) % PEEK_EVERY_S >= PEEK_EVERY_S - PEEK_FOR_S;
-            touched || (peeking && peek)
-        }
-        _ => true,
-    }
-}
 
 /// How a session starts.
 #[derive(Debug, Clone)]
@@ -331,14 +300,14 @@ impl Session {
             .input_idle
             .filter(|(_, told_at)| t - told_at <= IDLE_TOLD_WITHIN_S)
             .map(|(idle, told_at)| idle + (t - told_at).max(0.0));
-        let camera_wanted = if self.locked || self.sleeping {
-            false
-        } else if self.live {
-            camera_wanted(paused, refused, away_for, input_idle)
-        } else {
-            // A file keeps playing while away; paused or refused, its frames are passed over.
-            !paused && !refused
-        };
+        let camera_wanted = camera_policy::camera_wanted(&Situation {
+            locked_or_asleep: self.locked || self.sleeping,
+            camera: self.live,
+            paused,
+            refused,
+            away_for_s: away_for,
+            input_idle_s: input_idle,
+        });
         // A slouch is building while an episode runs and the user is clearly slouched now
         // (not while the level merely hovers near the threshold), or a nudge is up.
         let slouch_building = match &self.stage {
@@ -740,6 +709,7 @@ mod tests {
     use std::sync::OnceLock;
 
     use super::*;
+    use crate::live::camera_policy::{PEEK_FOR_S, RELEASE_AFTER_AWAY_S, STOP_PEEKING_AFTER_S};
     use crate::pose::{LandmarkModel, Mode, PoseEstimator};
 
     /// Real poses of one rendered subject, found once by the real model: upright, upright
@@ -900,34 +870,6 @@ mod tests {
         assert!(calibrated, "{:?}", d.session.snapshot().phase);
         assert_eq!(d.session.snapshot().phase, Phase::Monitoring);
         d
-    }
-
-    #[test]
-    fn camera_is_off_while_paused_refused_or_long_away_except_for_peeks() {
-        let wanted = |paused, refused, away, idle| camera_wanted(paused, refused, away, idle);
-        assert!(wanted(false, false, None, None));
-        assert!(!wanted(true, false, None, None));
-        assert!(!wanted(false, true, None, None));
-        assert!(wanted(false, false, Some(RELEASE_AFTER_AWAY_S - 1.0), None));
-        assert!(!wanted(
-            false,
-            false,
-            Some(RELEASE_AFTER_AWAY_S + 1.0),
-            None
-        ));
-        // Each peek: the last PEEK_FOR_S seconds of every PEEK_EVERY_S.
-        let peek = RELEASE_AFTER_AWAY_S + PEEK_EVERY_S - PEEK_FOR_S / 2.0;
-        assert!(wanted(false, false, Some(peek), None));
-        assert!(!wanted(false, false, Some(peek + PEEK_FOR_S), None));
-        // Long away on a desk that tells its idle time: no more peeks, a look on input.
-        let long_peek = peek + 10.0 * PEEK_EVERY_S;
-        assert!(long_peek > STOP_PEEKING_AFTER_S);
-        assert!(
-            wanted(false, false, Some(long_peek), None),
-            "no idle time: peeks"
-        );
-        assert!(!wanted(false, false, Some(long_peek), Some(400.0)));
-        assert!(wanted(false, false, Some(long_peek + 7.0), Some(2.0)));
     }
 
     #[test]
