@@ -16,6 +16,7 @@ pub mod camera_policy;
 pub mod capture_loop;
 pub mod command;
 pub mod desk;
+pub mod event_log;
 pub mod inference;
 pub mod journal;
 pub mod meter;

@@ -5,7 +5,6 @@
 //! the inference thread feeds it, and the tests and the soak drive it directly.
 
 use image::RgbImage;
-use serde_json::json;
 
 use crate::capture::CaptureError;
 use crate::coach::{Effect, EffectAt, EngineConfig, UserAction};
@@ -19,6 +18,7 @@ use super::calibration::{self, Calibration};
 use super::camera_policy::{self, Situation};
 use super::command::Command;
 use super::command::{CallChange, DeskChange};
+use super::event_log::{Line, What};
 use super::pace::{self, PaceInputs};
 use super::status::{Phase, Snapshot};
 
@@ -417,24 +417,22 @@ impl Session {
     /// A lock or a sleep pauses judging (the camera goes off); its end resumes it, unless the
     /// user paused or resumed by hand meanwhile. Input idle time only steers the camera.
     fn desk(&mut self, change: DeskChange, t: f64, step: &mut Step) {
-        let (kind, on) = match change {
+        let what = match change {
             DeskChange::InputIdle(idle) => {
                 self.input_idle = Some((idle, t));
                 return;
             }
             DeskChange::Locked(on) if on != self.locked => {
                 self.locked = on;
-                ("screen_locked", on)
+                What::ScreenLocked { on }
             }
             DeskChange::Sleeping(on) if on != self.sleeping => {
                 self.sleeping = on;
-                ("sleep", on)
+                What::Sleep { on }
             }
             _ => return,
         };
-        step.journal.push(Entry::Log(
-            json!({"kind": kind, "t": round_ms(t), "on": on}),
-        ));
+        step.journal.push(Entry::Log(Line::new(t, what).to_json()));
         let held = self.locked || self.sleeping;
         let paused = match &self.stage {
             Stage::Monitoring(m) => m.engine.paused.is_some(),
@@ -469,9 +467,9 @@ impl Session {
     /// the call) and writes the change to the event log.
     fn log_call(&mut self, on: bool, by: &str, t: f64, step: &mut Step) {
         self.snapshot.in_call = on;
-        step.journal.push(Entry::Log(json!({
-            "kind": "in_call", "t": round_ms(t), "on": on, "by": by,
-        })));
+        let by = by.to_owned();
+        step.journal
+            .push(Entry::Log(Line::new(t, What::InCall { on, by }).to_json()));
     }
 
     /// Remembers what the user did (or what was done for them) and hands it to the engine.
@@ -514,9 +512,11 @@ impl Session {
                 }
                 if self.live {
                     // Every time the camera (and its light) comes on, for whoever audits it.
-                    step.journal.push(Entry::Log(json!({
-                        "kind": "camera", "t": round_ms(t), "on": true, "name": name,
-                    })));
+                    let what = What::Camera {
+                        on: true,
+                        name: Some(name.clone()),
+                    };
+                    step.journal.push(Entry::Log(Line::new(t, what).to_json()));
                 }
                 self.snapshot.source_name = name;
                 self.source_checked = false;
@@ -545,9 +545,11 @@ impl Session {
                 };
             }
             SourceEvent::Released => {
-                step.journal.push(Entry::Log(
-                    json!({"kind": "camera", "t": round_ms(t), "on": false}),
-                ));
+                let what = What::Camera {
+                    on: false,
+                    name: None,
+                };
+                step.journal.push(Entry::Log(Line::new(t, what).to_json()));
             }
             SourceEvent::Skipped(error @ CaptureError::CameraFrame { .. }) => {
                 // A dropped USB packet, a glitch: counted, not shown (the next frame comes in
@@ -607,11 +609,10 @@ impl Session {
                             let reason = refusal.to_string();
                             let kind = EventKind::CalibrationRefused;
                             self.history_event(t, kind, Some(reason.clone()), step);
-                            step.journal.push(Entry::Log(json!({
-                                "kind": "calibration_refused",
-                                "t": round_ms(t),
-                                "reason": reason,
-                            })));
+                            let what = What::CalibrationRefused {
+                                reason: reason.clone(),
+                            };
+                            step.journal.push(Entry::Log(Line::new(t, what).to_json()));
                             self.snapshot.phase = Phase::CalibrationRefused { reason };
                             self.stage = Stage::Refused;
                         }
@@ -646,13 +647,12 @@ impl Session {
     fn calibrated(&mut self, baseline: Baseline, t: f64, step: &mut Step) {
         let detail = format!("{} frames", baseline.frames);
         self.history_event(t, EventKind::Calibrated, Some(detail), step);
-        step.journal.push(Entry::Log(json!({
-            "kind": "calibrated",
-            "t": round_ms(t),
-            "frames": baseline.frames,
-            "camera": baseline.camera.place.as_str(),
-            "camera_tilt_deg": (f64::from(baseline.camera.tilt_deg) * 10.0).round() / 10.0,
-        })));
+        let what = What::Calibrated {
+            frames: baseline.frames,
+            camera: baseline.camera.place.as_str(),
+            camera_tilt_deg: (f64::from(baseline.camera.tilt_deg) * 10.0).round() / 10.0,
+        };
+        step.journal.push(Entry::Log(Line::new(t, what).to_json()));
         self.snapshot.camera_seen = Some(baseline.camera.describe());
         let mut timeline = Timeline::new(baseline, self.judge, self.engine);
         timeline.engine.in_call = self.snapshot.in_call;
@@ -698,10 +698,6 @@ impl Session {
             self.snapshot.pattern = None;
         }
     }
-}
-
-fn round_ms(t: f64) -> f64 {
-    (t * 1e3).round() / 1e3
 }
 
 #[cfg(test)]
