@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::camera::{CameraPlace, CameraSetup};
 use super::cues::{Cues, Sighting};
+use super::level_view::{CameraPlace, CameraSetup};
 
 /// Version of the file layout; older or newer files are refused with a clear message.
 /// Version 2 knows the camera (its place and pitch) and measures the head with the face mesh;

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::camera::CameraSetup;
+use super::level_view::CameraSetup;
 use crate::pose::{Face, FaceAnchor, KeypointId, PointPx, Pose};
 
 /// Keypoints a judgement needs; if any is hidden or outside the picture the view is not judged.
@@ -263,7 +263,7 @@ pub fn test_sighting(head_y: f32, face_half_width: f32) -> Sighting {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::posture::camera::CameraPlace;
+    use crate::posture::level_view::CameraPlace;
 
     fn face(centre: PointPx, half_width: f32) -> FaceSight {
         FaceSight {

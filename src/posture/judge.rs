@@ -301,8 +301,8 @@ impl ScoreSmoother {
 mod tests {
     use super::*;
     use crate::posture::baseline::SourceTag;
-    use crate::posture::camera::CameraPlace;
     use crate::posture::cues::test_sighting;
+    use crate::posture::level_view::CameraPlace;
 
     fn baseline() -> Baseline {
         let tag = SourceTag {

@@ -8,11 +8,11 @@
 //! threads, no windows, no camera. The geometry is written up in `GEOMETRY.md` beside this file.
 
 pub mod baseline;
-pub mod camera;
 pub mod cues;
 pub mod judge;
+pub mod level_view;
 
 pub use baseline::{Baseline, BaselineError, Refusal, SourceTag};
-pub use camera::{CameraPlace, CameraSetup};
 pub use cues::{Cues, Sighting};
 pub use judge::{JudgeConfig, Pattern, Reading, ScoreSmoother, judge};
+pub use level_view::{CameraPlace, CameraSetup};
