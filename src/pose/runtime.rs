@@ -71,8 +71,11 @@ pub fn environment() -> Result<&'static Environment, PoseError> {
                 path.display()
             )
         })?;
+        // Microsoft's builds (the PyPI wheels Sitwell ships) report usage through the OS's
+        // telemetry on Windows: Sitwell promises to send nothing, so it is turned off.
         builder
             .with_name("sitwell")
+            .with_telemetry(false)
             .build()
             .map_err(|e| format!("could not start ONNX Runtime: {e}"))
     })
