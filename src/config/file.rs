@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use toml_edit::{Document, DocumentMut};
+use toml_edit::Document;
 
 use super::Settings;
 
@@ -62,6 +62,16 @@ fn line_of(text: &str, offset: usize) -> usize {
         + 1
 }
 
+/// The line (from 1) of `key` in `document` (parsed from `text`), else of its value.
+fn line_of_key(document: &Document<&str>, key: &str, item: &toml_edit::Item, text: &str) -> usize {
+    document
+        .as_table()
+        .key(key)
+        .and_then(|k| k.span())
+        .or_else(|| item.span())
+        .map_or(1, |span| line_of(text, span.start))
+}
+
 /// Reads `path`: a missing file gives the defaults quietly; a file that cannot be read or is not
 /// TOML gives the defaults and the reason; a bad value keeps that setting's default and an
 /// unknown key is ignored, each named with its line, while the rest of the file counts.
@@ -99,12 +109,7 @@ pub fn parse(text: &str, path: &Path) -> Loaded {
         }
     };
     for (key, item) in document.as_table().iter() {
-        let line = document
-            .as_table()
-            .key(key)
-            .and_then(|k| k.span())
-            .or_else(|| item.span())
-            .map_or(1, |span| line_of(text, span.start));
+        let line = line_of_key(&document, key, item, text);
         let result = match item.as_value() {
             Some(value) => loaded.settings.read_key(key, value),
             None => None,
@@ -167,32 +172,24 @@ pub fn edit(
     before: &Settings,
     after: &Settings,
 ) -> Result<String, SaveError> {
-    let mut document: DocumentMut =
-        text.parse()
-            .map_err(|e: toml_edit::TomlError| SaveError::Unparseable {
-                path: path.to_path_buf(),
-                line: e.span().map_or(1, |span| line_of(text, span.start)),
-                message: e.message().trim().to_owned(),
-            })?;
+    let parsed = Document::parse(text).map_err(|e| SaveError::Unparseable {
+        path: path.to_path_buf(),
+        line: e.span().map_or(1, |span| line_of(text, span.start)),
+        message: e.message().trim().to_owned(),
+    })?;
+    let changed = before.changed_keys(after);
     // A key that holds a table would be replaced whole: refused before anything changes.
-    if let Ok(spans) = Document::parse(text) {
-        for key in before.changed_keys(after) {
-            if let Some(item) = spans.get(key).filter(|item| !item.is_value()) {
-                let line = spans
-                    .as_table()
-                    .key(key)
-                    .and_then(|k| k.span())
-                    .or_else(|| item.span())
-                    .map_or(1, |span| line_of(text, span.start));
-                return Err(SaveError::NotAValue {
-                    path: path.to_path_buf(),
-                    key,
-                    line,
-                });
-            }
+    for &key in &changed {
+        if let Some(item) = parsed.get(key).filter(|item| !item.is_value()) {
+            return Err(SaveError::NotAValue {
+                path: path.to_path_buf(),
+                key,
+                line: line_of_key(&parsed, key, item, text),
+            });
         }
     }
-    for key in before.changed_keys(after) {
+    let mut document = parsed.into_mut();
+    for key in changed {
         let Some(mut value) = after.value_of(key) else {
             continue;
         };

@@ -260,6 +260,9 @@ impl Watch {
     fn holding(&self) -> bool {
         self.holding.load(Ordering::Acquire)
     }
+    fn delivered(&self) -> bool {
+        self.delivered.load(Ordering::Acquire)
+    }
 }
 
 /// The source a worker holds open, and the [`Watch`] that tells the supervisor so: dropping it
@@ -282,12 +285,6 @@ impl Held<'_> {
 impl Drop for Held<'_> {
     fn drop(&mut self) {
         self.set(None);
-    }
-}
-
-impl Watch {
-    fn delivered(&self) -> bool {
-        self.delivered.load(Ordering::Acquire)
     }
 }
 

@@ -428,9 +428,8 @@ impl SitwellApp {
         let Some(rect) = ctx.input(|i| i.viewport().outer_rect) else {
             return;
         };
-        let monitors = desktop::screens();
-        let to =
-            desktop::clamp_to_monitors(rect.min, rect.size(), &monitors, ctx.pixels_per_point());
+        let screens = desktop::screens();
+        let to = desktop::clamp_to_screens(rect.min, rect.size(), &screens, ctx.pixels_per_point());
         if to != rect.min {
             tracing::info!("the overlay's saved place is off every monitor: moved to {to:?}");
             ctx.send_viewport_cmd(ViewportCommand::OuterPosition(to));

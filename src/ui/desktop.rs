@@ -184,8 +184,8 @@ impl Desktop {
     }
 }
 
-/// The monitors of the X11 display Sitwell would open on (RandR), in screen pixels; empty
-/// when there is no X11 display or it cannot tell.
+/// The screens (RandR monitors) of the X11 display Sitwell would open on, in screen pixels;
+/// empty when there is no X11 display or it cannot tell.
 pub fn screens() -> Vec<Screen> {
     let Ok((conn, screen)) = RustConnection::connect(None) else {
         return Vec::new();
@@ -213,10 +213,10 @@ pub fn screens() -> Vec<Screen> {
 }
 
 /// Where a window of `size` whose top-left corner was saved at `saved` should open: there if
-/// it still lies on a monitor (at least `grip` points of it), else moved onto the nearest
-/// monitor, inside its edges. Positions and sizes are in points; `pixels_per_point` converts
-/// the monitors' pixels. With no monitors known the saved position is kept.
-pub fn clamp_to_monitors(
+/// it still lies on a screen (at least `grip` points of it), else moved onto the nearest
+/// screen, inside its edges. Positions and sizes are in points; `pixels_per_point` converts
+/// the screens' pixels. With no screens known the saved position is kept.
+pub fn clamp_to_screens(
     saved: egui::Pos2,
     size: egui::Vec2,
     screens: &[Screen],
@@ -277,29 +277,29 @@ mod tests {
     #[test]
     fn a_position_on_a_monitor_is_kept() {
         for p in [egui::pos2(24.0, 24.0), egui::pos2(2500.0, 900.0)] {
-            assert_eq!(clamp_to_monitors(p, PANEL, &TWO, 1.0), p);
+            assert_eq!(clamp_to_screens(p, PANEL, &TWO, 1.0), p);
         }
         // Half over the edge is still reachable.
         let edge = egui::pos2(1800.0, 1040.0);
-        assert_eq!(clamp_to_monitors(edge, PANEL, &TWO[..1], 1.0), edge);
+        assert_eq!(clamp_to_screens(edge, PANEL, &TWO[..1], 1.0), edge);
     }
 
     #[test]
     fn a_position_on_an_unplugged_monitor_moves_onto_one_that_exists() {
         // Saved on the right-hand monitor, which is gone now.
-        let moved = clamp_to_monitors(egui::pos2(2500.0, 300.0), PANEL, &TWO[..1], 1.0);
+        let moved = clamp_to_screens(egui::pos2(2500.0, 300.0), PANEL, &TWO[..1], 1.0);
         assert_eq!(moved, egui::pos2(1920.0 - PANEL.x, 300.0));
         // Below the shorter monitor, in the gap beside the taller one.
-        let moved = clamp_to_monitors(egui::pos2(2000.0, 1050.0), PANEL, &TWO, 1.0);
+        let moved = clamp_to_screens(egui::pos2(2000.0, 1050.0), PANEL, &TWO, 1.0);
         assert!(
             moved.y <= 1024.0 - PANEL.y || moved.x + PANEL.x <= 1920.0,
             "{moved:?}"
         );
         // At scale 2 the monitor is 960 × 540 points.
-        let moved = clamp_to_monitors(egui::pos2(1500.0, 800.0), PANEL, &TWO[..1], 2.0);
+        let moved = clamp_to_screens(egui::pos2(1500.0, 800.0), PANEL, &TWO[..1], 2.0);
         assert_eq!(moved, egui::pos2(960.0 - PANEL.x, 540.0 - PANEL.y));
         // Nothing known: left alone.
         let p = egui::pos2(-5000.0, 0.0);
-        assert_eq!(clamp_to_monitors(p, PANEL, &[], 1.0), p);
+        assert_eq!(clamp_to_screens(p, PANEL, &[], 1.0), p);
     }
 }
