@@ -11,12 +11,13 @@ done
 # Xvfb picks a display number nobody holds and writes it to a file (-displayfd), so two desks
 # started at once never share a server.
 number=$(mktemp)
-Xvfb -displayfd 3 -screen 0 1600x900x24 -nolisten tcp 3> "$number" > /dev/null 2>&1 & xvfb=$!
+wm_log=$(mktemp)
+Xvfb -displayfd 3 -screen 0 1600x900x24 -nolisten tcp -noreset 3> "$number" > /dev/null 2>&1 & xvfb=$!
 wm=""
 cleanup() {
   [ -n "$wm" ] && kill "$wm" 2> /dev/null
   kill "$xvfb" 2> /dev/null
-  rm -f "$number"
+  rm -f "$number" "$wm_log"
   wait 2> /dev/null || true
 }
 trap cleanup EXIT
@@ -27,8 +28,22 @@ for _ in $(seq 300); do [ -s "$number" ] && break; sleep 0.1; done
 export DISPLAY=":$(head -1 "$number")"
 for _ in $(seq 300); do xprop -root > /dev/null 2>&1 && break; sleep 0.1; done
 xprop -root > /dev/null 2>&1 || { echo "desk.sh: Xvfb did not answer on $DISPLAY" >&2; exit 3; }
-openbox > /dev/null 2>&1 & wm=$!
-for _ in $(seq 300); do xprop -root _NET_SUPPORTING_WM_CHECK 2> /dev/null | grep -q 'window id' && break; sleep 0.1; done
-xprop -root _NET_SUPPORTING_WM_CHECK 2> /dev/null | grep -q 'window id' \
-  || { echo "desk.sh: the window manager did not start" >&2; exit 3; }
+# A window manager that dies while starting (seen once in CI on a loaded machine) is started
+# again, up to three times; what it said is shown if it never comes up.
+wm_up() { xprop -root _NET_SUPPORTING_WM_CHECK 2> /dev/null | grep -q 'window id'; }
+for attempt in 1 2 3; do
+  openbox > "$wm_log" 2>&1 & wm=$!
+  for _ in $(seq 300); do
+    wm_up && break
+    kill -0 "$wm" 2> /dev/null || break
+    sleep 0.1
+  done
+  wm_up && break
+  echo "desk.sh: the window manager did not start (attempt $attempt):" >&2
+  sed 's/^/  openbox: /' "$wm_log" >&2
+  kill "$wm" 2> /dev/null || true
+  wait "$wm" 2> /dev/null || true
+  wm=""
+done
+wm_up || { echo "desk.sh: the window manager did not start" >&2; exit 3; }
 dbus-run-session -- "$@"
