@@ -155,7 +155,7 @@ fn main() {
     let mut estimator = with_model.then(|| {
         PoseEstimator::new(LandmarkModel::Lite, Mode::Tracking).expect("the pose model loads")
     });
-    sitwell::memory::limit_arenas();
+    sitwell::platform::process::limit_arenas();
     let poses = poses();
     let dir = std::env::temp_dir().join(format!("sitwell-soak-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
@@ -276,7 +276,7 @@ fn main() {
         }
         if t - last_trim_t >= 60.0 {
             // As the inference thread does each minute.
-            sitwell::memory::release_free_heap();
+            sitwell::platform::process::release_free_heap();
             last_trim_t = t;
             peak_backlog = peak_backlog.max(journal.backlog());
         }

@@ -18,8 +18,8 @@ use crate::coach::EngineConfig;
 use crate::pose::draw;
 use crate::pose::{FaceAnchor, KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
 use crate::posture::{Baseline, JudgeConfig, SourceTag};
-use crate::stats;
 use crate::timeline::{Observed, Timeline};
+use crate::{platform, stats};
 
 /// Output format of the per-frame records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -147,7 +147,7 @@ impl RunStats {
             "pose_wall_ms_median": r3(stats::median(&self.pose_wall_ms)),
             "pose_wall_ms_mean": r3(stats::mean(&self.pose_wall_ms)),
             "decode_ms_mean": r3(stats::mean(&self.decode_ms)),
-            "peak_rss_mb": round(stats::peak_rss_mb(), 1),
+            "peak_rss_mb": round(platform::process::peak_rss_mb(), 1),
         }})
     }
 
@@ -164,7 +164,7 @@ impl RunStats {
             ms(stats::median(&self.pose_wall_ms)),
             ms(stats::mean(&self.pose_wall_ms)),
             ms(stats::mean(&self.decode_ms)),
-            stats::peak_rss_mb()
+            platform::process::peak_rss_mb()
         )
     }
 }
@@ -425,10 +425,13 @@ fn run_source(
         };
         let decode_ms = decode_start.elapsed().as_secs_f64() * 1e3;
 
-        let (cpu0, wall0) = (stats::process_cpu_time(), Instant::now());
+        let (cpu0, wall0) = (platform::process::cpu_time(), Instant::now());
         let pose = estimator.estimate(&frame.rgb, opts.clock.time_of(frame.index, frame.t_s))?;
         let pose_wall_ms = wall0.elapsed().as_secs_f64() * 1e3;
-        let pose_cpu_ms = stats::process_cpu_time().saturating_sub(cpu0).as_secs_f64() * 1e3;
+        let pose_cpu_ms = platform::process::cpu_time()
+            .saturating_sub(cpu0)
+            .as_secs_f64()
+            * 1e3;
 
         let st = &mut outcome.stats;
         st.frames += 1;

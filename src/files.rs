@@ -1,11 +1,15 @@
-//! Where Sitwell keeps its files (the XDG base directories) and how it writes them: the
-//! user's alone (folders 0700, files 0600), and whole or not at all (a temporary file renamed
+//! Where Sitwell keeps its files (the OS's folders for settings and data, through the
+//! `directories` crate) and how it writes them: the user's alone (on Linux folders 0700, files
+//! 0600; see [`crate::platform::files`]), and whole or not at all (a temporary file renamed
 //! over the old one).
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// `$XDG_CONFIG_HOME` (or `~/.config`). Read afresh each time (the tests move `HOME`).
+use crate::platform;
+
+/// `$XDG_CONFIG_HOME` (or `~/.config`); on Windows `%APPDATA%` (roaming, as settings are).
+/// Read afresh each time (the tests move `HOME`).
 pub fn config_home() -> Option<PathBuf> {
     Some(directories::BaseDirs::new()?.config_dir().to_path_buf())
 }
@@ -15,17 +19,22 @@ pub fn config_dir() -> Option<PathBuf> {
     Some(config_home()?.join("sitwell"))
 }
 
-/// `$XDG_DATA_HOME/sitwell` (or `~/.local/share/sitwell`): baseline, history, window state.
+/// `$XDG_DATA_HOME/sitwell` (or `~/.local/share/sitwell`); on Windows
+/// `%LOCALAPPDATA%\sitwell` (this machine's: the baseline belongs to this desk and camera):
+/// baseline, history, window state.
 pub fn data_dir() -> Option<PathBuf> {
-    Some(directories::BaseDirs::new()?.data_dir().join("sitwell"))
+    Some(
+        directories::BaseDirs::new()?
+            .data_local_dir()
+            .join("sitwell"),
+    )
 }
 
 /// Creates `dir` and any missing parents; those made here are the user's alone (0700).
 pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut builder = std::fs::DirBuilder::new();
     builder.recursive(true);
-    #[cfg(unix)]
-    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    platform::files::private_folders(&mut builder);
     builder.create(dir)
 }
 
@@ -40,8 +49,7 @@ fn create_parent(path: &Path) -> std::io::Result<()> {
 /// Options that create a file the user's alone (0600). An existing file keeps its mode.
 fn private_options() -> std::fs::OpenOptions {
     let mut options = std::fs::OpenOptions::new();
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    platform::files::private_files(&mut options);
     options
 }
 
@@ -85,21 +93,7 @@ where
 
 /// Makes an existing folder (0700) or file (0600) the user's alone.
 pub fn make_private(path: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let meta = std::fs::symlink_metadata(path)?;
-        let mode = if meta.is_dir() { 0o700 } else { 0o600 };
-        if meta.file_type().is_symlink() || meta.permissions().mode() & 0o777 == mode {
-            return Ok(());
-        }
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = path;
-        Ok(())
-    }
+    platform::files::make_private(path)
 }
 
 /// Sitwell's own folders (config and data) and the files directly in them, as an older Sitwell
@@ -143,7 +137,7 @@ pub fn install_dirs(sub: &str) -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Some(tree) = exe_dir.as_deref().and_then(source_tree) {
         dirs.push(if sub == "lib" {
-            tree.join("target/ort")
+            tree.join(platform::files::ONNX_RUNTIME_IN_TREE)
         } else {
             tree
         });
@@ -154,18 +148,19 @@ pub fn install_dirs(sub: &str) -> Vec<PathBuf> {
         }
         dirs.push(bin.clone());
     }
-    for prefix in ["/usr", "/usr/local"] {
+    for prefix in platform::files::SYSTEM_PREFIXES {
         dirs.push(Path::new(prefix).join(sub).join("sitwell"));
     }
     dirs
 }
 
-/// The source tree of a `cargo` build the executable belongs to, if it is one.
+/// The source tree of a `cargo` build the executable belongs to, if it is one: `target/debug`,
+/// a test binary's `target/debug/deps`, or a cross build's `target/windows/<target>/debug/deps`.
 fn source_tree(exe_dir: &Path) -> Option<PathBuf> {
     exe_dir
         .ancestors()
         .skip(1)
-        .take(3)
+        .take(5)
         .find(|dir| dir.join("Cargo.toml").is_file() && dir.join("models").is_dir())
         .map(Path::to_path_buf)
 }
@@ -236,34 +231,6 @@ mod tests {
         assert!(write_atomic(&path, b"two").is_ok());
         assert_eq!(std::fs::read(&path).ok().as_deref(), Some(&b"two"[..]));
         assert!(!dir.join("sub/state.json.tmp").exists());
-        let _ = std::fs::remove_dir_all(&dir);
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn what_sitwell_writes_is_the_users_alone_and_older_files_are_tightened() {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = |p: &Path| {
-            std::fs::metadata(p)
-                .map(|m| m.permissions().mode() & 0o777)
-                .unwrap_or(0)
-        };
-        let dir = std::env::temp_dir().join(format!("sitwell-files-p-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        let path = dir.join("sitwell/settings.toml");
-        write_atomic(&path, b"x").expect("written");
-        assert_eq!(mode(&path), 0o600);
-        assert_eq!(mode(&dir.join("sitwell")), 0o700);
-        let log = dir.join("sitwell/events.jsonl");
-        drop(append_private(&log).expect("opened"));
-        assert_eq!(mode(&log), 0o600);
-        // Left by an older Sitwell: world-readable, then tightened.
-        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o644)).ok();
-        std::fs::set_permissions(dir.join("sitwell"), std::fs::Permissions::from_mode(0o755)).ok();
-        make_private(&path).expect("tightened");
-        make_private(&dir.join("sitwell")).expect("tightened");
-        assert_eq!(mode(&path), 0o600);
-        assert_eq!(mode(&dir.join("sitwell")), 0o700);
         let _ = std::fs::remove_dir_all(&dir);
     }
 }

@@ -11,15 +11,15 @@
 //! pipeline headless; [`analyze`] runs the chain over files (and `pose::draw` draws what it
 //! found); [`calibrate`] makes a baseline from recorded frames.
 //!
-//! Around them: [`files`] (where Sitwell keeps its files), [`autostart`] (start at login), [`signals`] (Ctrl-C and logout end
-//! a run as Quit does), [`memory`] (freed heap handed back), [`stats`] (what a run cost).
+//! Around them: [`files`] (where Sitwell keeps its files), [`stats`] (summaries of what a run
+//! cost), and [`platform`], the one place that meets the OS (Linux, Windows): the process's
+//! cost, stop requests, the panel's window, the desk, calls, notifications, start at login.
 
 /// Sitwell's reverse-DNS application id: the window's class, the desktop entry, the icon and
 /// the AppStream metadata all use it.
 pub const APP_ID: &str = "io.github.sitwell.Sitwell";
 
 pub mod analyze;
-pub mod autostart;
 pub mod calibrate;
 pub mod capture;
 pub mod coach;
@@ -29,10 +29,9 @@ pub mod fuzzing;
 pub mod history;
 pub mod launch;
 pub mod live;
-pub mod memory;
+pub mod platform;
 pub mod pose;
 pub mod posture;
-pub mod signals;
 pub mod stats;
 pub mod timeline;
 pub mod ui;

@@ -1,5 +1,10 @@
 //! The `sitwell` program: logging, the user's files made private, then the command line
 //! ([`cli`]).
+//!
+//! On Windows it is a GUI program (no console window opens when it is started from the Start
+//! menu); a command typed in a terminal attaches to it to print (`platform::terminal`). Other
+//! systems ignore the attribute.
+#![windows_subsystem = "windows"]
 
 mod cli;
 
@@ -10,7 +15,8 @@ use clap::Parser;
 use cli::Cli;
 
 fn main() -> ExitCode {
-    sitwell::memory::limit_arenas();
+    sitwell::platform::terminal::attach();
+    sitwell::platform::process::limit_arenas();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_env("SITWELL_LOG")

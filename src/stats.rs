@@ -1,31 +1,5 @@
-//! Process CPU time and peak memory, for `sitwell analyze --stats` and the benches.
-
-use std::time::Duration;
-
-/// CPU time this process has used so far (all threads), as MediaPipe's own benchmark counts it.
-pub fn process_cpu_time() -> Duration {
-    let mut ts = libc::timespec {
-        tv_sec: 0,
-        tv_nsec: 0,
-    };
-    // SAFETY: clock_gettime writes one timespec into the valid pointer we pass.
-    let rc = unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
-    if rc != 0 {
-        return Duration::ZERO;
-    }
-    Duration::new(ts.tv_sec as u64, ts.tv_nsec as u32)
-}
-
-/// Peak resident set size of this process so far, in MiB.
-pub fn peak_rss_mb() -> f64 {
-    // SAFETY: getrusage fills the zero-initialised struct we own.
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let rc = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut usage) };
-    if rc != 0 {
-        return 0.0;
-    }
-    usage.ru_maxrss as f64 / 1024.0 // Linux reports KiB
-}
+//! Summaries of a sample (median, mean), for `sitwell analyze --stats` and the benches; the
+//! process's own CPU time and memory come from [`crate::platform::process`].
 
 /// Median of a sample; none for an empty one (which must not read as a perfect 0).
 pub fn median(values: &[f64]) -> Option<f64> {
@@ -62,6 +36,7 @@ mod tests {
 
     #[test]
     fn cpu_time_advances_with_work() {
+        use crate::platform::process::{cpu_time as process_cpu_time, peak_rss_mb};
         let before = process_cpu_time();
         let mut x = 0u64;
         for i in 0..20_000_000u64 {

@@ -68,7 +68,7 @@ pub fn run(
             _ => {}
         }
         if exit_after.is_some_and(|limit| meter.elapsed() >= limit)
-            || crate::signals::stop_requested()
+            || crate::platform::stop::requested()
         {
             break;
         }

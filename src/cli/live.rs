@@ -29,7 +29,7 @@ pub(super) fn run_watch(
         Ok(lock) => lock,
         Err(refused) => return Ok(refused),
     };
-    sitwell::signals::install();
+    sitwell::platform::stop::install();
     let mut log = std::io::stderr();
     let report = sitwell::watch::run(launch.live, launch.exit_after, &mut log)?;
     if print_stats {
@@ -43,12 +43,12 @@ pub(super) fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<
     let _lock = match lock_history(&launch.live) {
         Ok(lock) => lock,
         Err(refused) => {
-            sitwell::ui::notify::already_running();
+            sitwell::platform::notify::already_running();
             return Ok(refused);
         }
     };
     repair_autostart();
-    sitwell::signals::install();
+    sitwell::platform::stop::install();
     sitwell::ui::run(launch, print_stats, args.screenshot.clone())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -56,23 +56,13 @@ pub(super) fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<
 /// Points a start-at-login entry left by a copy that is gone (a cleaned build, a moved or
 /// uninstalled one) at this program.
 pub(super) fn repair_autostart() {
-    let (Some(entry), Ok(exe)) = (
-        sitwell::autostart::autostart_path(),
-        std::env::current_exe(),
-    ) else {
+    let Ok(exe) = std::env::current_exe() else {
         return;
     };
-    match sitwell::autostart::repair_autostart(&entry, &exe) {
-        Ok(true) => eprintln!(
-            "the start-at-login entry {} started a program that no longer exists; it now starts {}",
-            entry.display(),
-            exe.display()
-        ),
-        Ok(false) => {}
-        Err(e) => eprintln!(
-            "cannot repair the start-at-login entry {}: {e}",
-            entry.display()
-        ),
+    match sitwell::platform::autostart::repair(&exe) {
+        Ok(Some(done)) => eprintln!("{done}"),
+        Ok(None) => {}
+        Err(e) => eprintln!("{e}"),
     }
 }
 

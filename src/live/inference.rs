@@ -217,7 +217,7 @@ pub fn run(
         }
     };
     // Model loading freed tens of megabytes that would otherwise stay resident all day.
-    crate::memory::release_free_heap();
+    crate::platform::process::release_free_heap();
     let mut last_trim = Instant::now();
     let live = setup.session.live;
     let (session, step) = Session::new(setup.session);
@@ -295,7 +295,7 @@ pub fn run(
             }
         }
         if last_trim.elapsed() >= TRIM_EVERY {
-            crate::memory::release_free_heap();
+            crate::platform::process::release_free_heap();
             last_trim = Instant::now();
         }
         if ended {

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use serde_json::json;
 
 use crate::coach::{Effect, EffectAt};
-use crate::stats;
+use crate::platform;
 
 use super::Live;
 
@@ -81,7 +81,7 @@ impl Default for RunMeter {
     fn default() -> Self {
         RunMeter {
             started: Instant::now(),
-            cpu_before: stats::process_cpu_time(),
+            cpu_before: platform::process::cpu_time(),
             nudges: 0,
         }
     }
@@ -104,7 +104,7 @@ impl RunMeter {
     pub fn report(&self, live: &Live) -> WatchReport {
         let snapshot = live.snapshot();
         let seconds = self.started.elapsed().as_secs_f64();
-        let cpu = (stats::process_cpu_time() - self.cpu_before).as_secs_f64();
+        let cpu = (platform::process::cpu_time() - self.cpu_before).as_secs_f64();
         WatchReport {
             seconds,
             cpu_percent: if seconds > 0.0 {
@@ -112,7 +112,7 @@ impl RunMeter {
             } else {
                 0.0
             },
-            peak_rss_mb: stats::peak_rss_mb(),
+            peak_rss_mb: platform::process::peak_rss_mb(),
             frames_analysed: snapshot.frames_analysed,
             model_runs: snapshot.model_runs,
             frames_dropped: live.frames_dropped(),

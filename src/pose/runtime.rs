@@ -21,14 +21,15 @@ pub const ORT_VERSION: &str = "1.31.1";
 pub const ORT_PATH_VAR: &str = "ORT_DYLIB_PATH";
 
 const HOW_TO_GET: &str = "reinstall Sitwell, run scripts/fetch-ort.sh in the Sitwell \
-source folder, or set ORT_DYLIB_PATH to libonnxruntime.so.1.31.1";
+source folder, or set ORT_DYLIB_PATH to the library's file (libonnxruntime.so.1.31.1 on Linux, \
+onnxruntime.dll on Windows)";
 
 /// Where ONNX Runtime is looked for when `$ORT_DYLIB_PATH` is not set, in order.
 pub fn library_candidates() -> Vec<PathBuf> {
-    let file = format!("libonnxruntime.so.{ORT_VERSION}");
+    let files = crate::platform::files::onnx_runtime_files(ORT_VERSION);
     crate::files::install_dirs("lib")
         .into_iter()
-        .flat_map(|dir| [dir.join(&file), dir.join("libonnxruntime.so")])
+        .flat_map(|dir| files.iter().map(|f| dir.join(f)).collect::<Vec<_>>())
         .collect()
 }
 

@@ -14,13 +14,14 @@ use crate::live::meter::RunMeter;
 use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot, SourceSpec};
 
 use super::dashboard::{self, DashboardPanel};
-use super::desktop::{self, Desktop};
+use super::desktop;
 use super::notify;
 use super::settings_panel::{self, SettingsPanel};
 use super::timed_exit::TimedExit;
 use super::tray::{Tray, TrayCommand, TrayLook};
 use super::view::{self, Countdown, UiAction, View};
 use super::window_state::WindowState;
+use crate::platform;
 
 /// How the app was started.
 pub struct AppSetup {
@@ -109,8 +110,8 @@ pub struct SitwellApp {
     on_top_at: u64,
     /// The snapshot `logic` read, for the `ui` call that follows it (one copy per frame).
     frame_snapshot: Option<Snapshot>,
-    /// The overlay's X11 window (none on Wayland).
-    desktop: Option<Desktop>,
+    /// The overlay's native window as the OS was told about it (none on Wayland).
+    native: Option<platform::window::Window>,
     /// The user opened the panel from the in-call dot: the whole panel until the call ends.
     call_opened: bool,
     /// The overlay is hidden because a call runs (`call_look = "hidden"`).
@@ -122,21 +123,16 @@ pub struct SitwellApp {
 }
 
 impl SitwellApp {
-    /// `window` is the overlay's native window, to tell the X11 window manager what it is.
+    /// `window` is the overlay's native window, to tell the OS what it is.
     pub fn new(
         setup: AppSetup,
         ctx: &egui::Context,
         window: Option<raw_window_handle::RawWindowHandle>,
     ) -> SitwellApp {
-        let desktop = window.and_then(Desktop::of);
-        if let Some(desktop) = &desktop {
-            desktop.introduce();
-        }
-        // A second connection watches the workspace and asks for "above" after a switch.
-        if let Some(watcher) = window.and_then(Desktop::of) {
-            let repaint = ctx.clone();
-            watcher.keep_on_top_across_workspaces(move || repaint.request_repaint());
-        }
+        let repaint = ctx.clone();
+        let native = window.and_then(|window| {
+            platform::window::Window::adopt(window, move || repaint.request_repaint())
+        });
         let mut app = SitwellApp {
             live: None,
             settings: setup.settings,
@@ -164,7 +160,7 @@ impl SitwellApp {
             window_shown: true,
             on_top_at: 3,
             frame_snapshot: None,
-            desktop,
+            native,
             call_opened: false,
             hidden_for_call: false,
             live_is_camera: false,
@@ -364,9 +360,14 @@ impl SitwellApp {
     }
 
     /// How the panel looks now: during a call as the settings say (until the user opens it
-    /// from the dot), otherwise in full.
+    /// from the dot), otherwise in full. A panel that screen shares leave out (Windows 10 2004
+    /// and later) has nothing to hide from a call and stays in full.
     fn call_look(&self, snapshot: &Snapshot) -> CallLook {
-        if snapshot.in_call && !self.call_opened {
+        let shared = !self
+            .native
+            .as_ref()
+            .is_some_and(platform::window::Window::hidden_from_captures);
+        if snapshot.in_call && !self.call_opened && shared {
             self.settings.call_look
         } else {
             CallLook::Full
@@ -428,7 +429,7 @@ impl SitwellApp {
         let Some(rect) = ctx.input(|i| i.viewport().outer_rect) else {
             return;
         };
-        let screens = desktop::screens();
+        let screens = platform::window::screens();
         let to = desktop::clamp_to_screens(rect.min, rect.size(), &screens, ctx.pixels_per_point());
         if to != rect.min {
             tracing::info!("the overlay's saved place is off every monitor: moved to {to:?}");
@@ -467,7 +468,7 @@ fn close_on_stop_signal(ctx: &egui::Context) {
     let spawned = std::thread::Builder::new()
         .name("sitwell-signals".into())
         .spawn(move || {
-            while !crate::signals::stop_requested() {
+            while !crate::platform::stop::requested() {
                 std::thread::sleep(Duration::from_millis(200));
             }
             ctx.send_viewport_cmd(ViewportCommand::Close);
@@ -523,8 +524,8 @@ impl eframe::App for SitwellApp {
             // eframe creates the window hidden and X11 window managers drop "above" on hidden
             // windows: ask again once it is shown.
             ctx.send_viewport_cmd(ViewportCommand::WindowLevel(egui::WindowLevel::AlwaysOnTop));
-            if let Some(desktop) = &self.desktop {
-                desktop.keep_on_top();
+            if let Some(native) = &self.native {
+                native.keep_on_top();
             }
             self.onto_a_monitor(&ctx);
         }

@@ -564,7 +564,7 @@ pub fn run_window(
     exit_after: Option<f64>,
     screenshot: Option<PathBuf>,
 ) -> Result<(), super::UiError> {
-    super::prefer_x11()?;
+    crate::platform::window::prepare_display()?;
     let options = eframe::NativeOptions {
         viewport: viewport(),
         renderer: eframe::Renderer::Glow,

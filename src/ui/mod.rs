@@ -22,34 +22,10 @@ pub use app::{AfterClose, AppSetup, SitwellApp};
 /// Errors starting the window.
 #[derive(Debug, thiserror::Error)]
 pub enum UiError {
-    #[error(
-        "no display to open the overlay on (neither DISPLAY nor WAYLAND_DISPLAY is set); \
-         try `sitwell watch --headless`"
-    )]
-    NoDisplay,
+    #[error(transparent)]
+    NoDisplay(#[from] crate::platform::window::NoDisplay),
     #[error("cannot open the overlay window: {0}")]
     Window(String),
-}
-
-/// On Wayland a window cannot keep itself above others; XWayland can. Prefer X11 when both
-/// are there. Returns a note for the user when only Wayland is available.
-///
-/// Must run before any other thread starts (it edits the environment).
-fn prefer_x11() -> Result<Option<String>, UiError> {
-    let wayland = std::env::var_os("WAYLAND_DISPLAY").is_some();
-    let x11 = std::env::var_os("DISPLAY").is_some();
-    match (wayland, x11) {
-        (false, false) => Err(UiError::NoDisplay),
-        (true, true) => {
-            // SAFETY: called on the main thread before eframe or the pipeline start threads.
-            unsafe { std::env::remove_var("WAYLAND_DISPLAY") };
-            Ok(None)
-        }
-        (true, false) => Ok(Some(
-            "Wayland without XWayland: the panel cannot stay above other windows".to_owned(),
-        )),
-        (false, true) => Ok(None),
-    }
 }
 
 /// Sitwell's own icon for the window (the 64-pixel rendering of `assets/icons`).
@@ -68,7 +44,7 @@ pub fn window_icon() -> Option<std::sync::Arc<egui::IconData>> {
 
 /// Opens the overlay and runs until the user quits (or `--exit-after`).
 pub fn run(launch: Launch, print_stats: bool, screenshot: Option<PathBuf>) -> Result<(), UiError> {
-    let wayland_note = prefer_x11()?;
+    let wayland_note = crate::platform::window::prepare_display()?;
     let window = window_state::WindowState::load();
     // A utility window: window managers leave it out of the taskbar and of Alt-Tab.
     let mut viewport = egui::ViewportBuilder::default()

@@ -1,19 +1,11 @@
-//! Desktop notifications for nudges and breaks, with their answers as buttons where the
-//! notification server shows actions. Sent from a short-lived thread (D-Bus can be slow; it
-//! waits there for the answer); a desktop without a notification service just doesn't show
-//! them.
-
-use std::path::PathBuf;
-
-use notify_rust::{Hint, Notification, Timeout};
+//! What Sitwell's notifications for nudges and breaks say, and what their buttons answer. The
+//! OS shows them ([`crate::platform::notify`]): with the buttons where it can, and only while
+//! no call runs (the caller decides).
 
 use crate::coach::{Effect, UserAction, moves};
+use crate::platform::{Message, notify};
 
-/// How long a nudge's notification stays (the card stays on the panel until answered); its
-/// buttons answer nothing after that (a later card is not this one's to answer).
-const SHOWN_FOR_MS: u32 = 120_000;
-
-/// The buttons a notification carries where the server shows actions: (action id, label, what
+/// The buttons a notification carries where the desktop shows them: (action id, label, what
 /// it does).
 fn answers(effect: &Effect) -> &'static [(&'static str, &'static str, UserAction)] {
     match effect {
@@ -37,115 +29,49 @@ pub fn answer_for(effect: &Effect, id: &str) -> Option<UserAction> {
         .map(|(_, _, answer)| *answer)
 }
 
-/// Sitwell's icon: the installed or bundled PNG, else its name in the icon theme.
-fn icon() -> String {
-    let png: PathBuf = crate::files::bundled(std::path::Path::new(
-        "assets/icons/hicolor/128x128/apps/io.github.sitwell.Sitwell.png",
-    ));
-    if png.is_file() {
-        png.display().to_string()
-    } else {
-        crate::APP_ID.to_owned()
-    }
-}
-
-/// Shows a notification for the effects that deserve one. Where the notification server shows
-/// actions, a nudge's carries **Done** and **Snooze**, a break's **Took a break** and
-/// **Later**, and `answer` gets what the user clicked; elsewhere it is a plain notification and
-/// the card on the panel is answered there.
-pub fn effect(effect: &Effect, answer: impl Fn(UserAction) + Send + 'static) {
+/// The notification `effect` deserves, if any.
+pub fn message_for(effect: &Effect) -> Option<Message> {
     let (summary, body) = match effect {
-        Effect::ShowNudge { move_id, .. } => match moves::by_id(move_id) {
-            Some(m) => (
+        Effect::ShowNudge { move_id, .. } => {
+            let m = moves::by_id(move_id)?;
+            (
                 format!("Sitwell: {} — {}", m.name, m.dose),
                 m.steps.join(" "),
-            ),
-            None => return,
-        },
-        Effect::BreakDue { move_id } => match moves::by_id(move_id) {
-            Some(m) => (
+            )
+        }
+        Effect::BreakDue { move_id } => {
+            let m = moves::by_id(move_id)?;
+            (
                 "Sitwell: time to stand up".to_owned(),
                 format!("{} — {}", m.name, m.dose),
-            ),
-            None => return,
-        },
-        _ => return,
+            )
+        }
+        _ => return None,
+    };
+    Some(Message {
+        summary,
+        body,
+        buttons: answers(effect)
+            .iter()
+            .map(|(id, label, _)| (*id, *label))
+            .collect(),
+    })
+}
+
+/// Shows a notification for the effects that deserve one; `answer` gets what the user clicked
+/// on it, where the desktop shows its buttons (elsewhere the card on the panel is answered
+/// there).
+pub fn effect(effect: &Effect, answer: impl Fn(UserAction) + Send + 'static) {
+    let Some(message) = message_for(effect) else {
+        return;
     };
     let effect = *effect;
-    let spawned = std::thread::Builder::new()
-        .name("sitwell-notify".into())
-        .spawn(move || {
-            let actions = notify_rust::get_capabilities()
-                .is_ok_and(|caps| caps.iter().any(|c| c == "actions"));
-            let mut notification = Notification::new();
-            notification
-                .appname("Sitwell")
-                .summary(&summary)
-                .body(&body)
-                .icon(&icon())
-                .hint(Hint::DesktopEntry(crate::APP_ID.to_owned()))
-                .timeout(Timeout::Milliseconds(SHOWN_FOR_MS));
-            if actions {
-                for (id, label, _) in answers(&effect) {
-                    notification.action(id, label);
-                }
-            }
-            match notification.show() {
-                Ok(handle) if actions => {
-                    // Some servers (GNOME Shell) keep a notification until it is dismissed:
-                    // close it when its time is up, which also ends the wait below.
-                    close_later(handle.id());
-                    handle.wait_for_action(|id| {
-                        if let Some(action) = answer_for(&effect, id) {
-                            tracing::info!("answered from the notification: {id}");
-                            answer(action);
-                        }
-                    });
-                }
-                Ok(_) => {}
-                Err(e) => tracing::debug!("no desktop notification: {e}"),
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::debug!("no desktop notification: {e}");
-    }
-}
-
-/// Closes notification `id` after [`SHOWN_FOR_MS`] (a no-op if it was answered by then).
-fn close_later(id: u32) {
-    let spawned = std::thread::Builder::new()
-        .name("sitwell-notify-close".into())
-        .spawn(move || {
-            std::thread::sleep(std::time::Duration::from_millis(u64::from(SHOWN_FOR_MS)));
-            let closed = zbus::blocking::Connection::session().and_then(|bus| {
-                bus.call_method(
-                    Some("org.freedesktop.Notifications"),
-                    "/org/freedesktop/Notifications",
-                    Some("org.freedesktop.Notifications"),
-                    "CloseNotification",
-                    &(id,),
-                )
-            });
-            if let Err(e) = closed {
-                tracing::debug!("cannot close notification {id}: {e}");
-            }
-        });
-    if let Err(e) = spawned {
-        tracing::debug!("no notification timer: {e}");
-    }
-}
-
-/// Tells the user, who may have started Sitwell from a menu, that it is already running.
-pub fn already_running() {
-    let shown = notify_rust::Notification::new()
-        .appname("Sitwell")
-        .summary("Sitwell is already running")
-        .body("Its panel is in a corner of your screen.")
-        .timeout(notify_rust::Timeout::Milliseconds(5000))
-        .show();
-    if let Err(e) = shown {
-        tracing::debug!("no desktop notification: {e}");
-    }
+    notify::show(message, move |id| {
+        if let Some(action) = answer_for(&effect, id) {
+            tracing::info!("answered from the notification: {id}");
+            answer(action);
+        }
+    });
 }
 
 #[cfg(test)]
@@ -172,5 +98,31 @@ mod tests {
             Some(UserAction::BreakLater)
         );
         assert_eq!(answer_for(&break_due, "done"), None);
+    }
+
+    #[test]
+    fn a_nudge_says_its_move_and_carries_done_and_snooze() {
+        let nudge = Effect::ShowNudge {
+            pattern: Pattern::ForwardHead,
+            move_id: "chin_tuck",
+        };
+        let message = message_for(&nudge).expect("a nudge is shown");
+        assert!(
+            message.summary.starts_with("Sitwell: Chin tuck"),
+            "{}",
+            message.summary
+        );
+        assert!(!message.body.is_empty());
+        assert_eq!(
+            message.buttons,
+            [("done", "Done"), ("snooze", "Snooze 30 min")]
+        );
+        assert!(
+            message_for(&Effect::ShowNudge {
+                pattern: Pattern::ForwardHead,
+                move_id: "no_such_move"
+            })
+            .is_none()
+        );
     }
 }

@@ -200,12 +200,10 @@ pub fn needs_restart(old: &Settings, new: &Settings) -> bool {
 pub fn save(before: &Settings, after: &Settings, path: Option<&Path>) -> Result<(), String> {
     let path = path.ok_or_else(|| config::SaveError::NoPath.to_string())?;
     config::file::save_changes(path, before, after).map_err(|e| e.to_string())?;
-    if before.start_at_login != after.start_at_login
-        && let (Some(entry), Ok(exe)) =
-            (crate::autostart::autostart_path(), std::env::current_exe())
-    {
-        crate::autostart::apply_autostart(after.start_at_login, &entry, &exe)
-            .map_err(|e| format!("cannot update {}: {e}", entry.display()))?;
+    if before.start_at_login != after.start_at_login {
+        let exe =
+            std::env::current_exe().map_err(|e| format!("cannot tell which program runs: {e}"))?;
+        crate::platform::autostart::set(after.start_at_login, &exe)?;
     }
     Ok(())
 }

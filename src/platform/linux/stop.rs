@@ -1,5 +1,5 @@
-//! Ctrl-C, logout and shutdown (SIGINT, SIGTERM, SIGHUP) end a run the way Quit does: the
-//! pipeline stops, the camera is released and the history is committed.
+//! Stop requests on Linux: Ctrl-C, logout and shutdown (SIGINT, SIGTERM, SIGHUP) set a flag
+//! instead of killing the process, so a run ends the way Quit does.
 
 use std::sync::Arc;
 use std::sync::OnceLock;
@@ -13,7 +13,7 @@ fn flag() -> &'static Arc<AtomicBool> {
     STOP.get_or_init(|| Arc::new(AtomicBool::new(false)))
 }
 
-/// Routes the stop signals to [`stop_requested`] instead of killing the process.
+/// Routes the stop signals to [`requested`] instead of killing the process.
 pub fn install() {
     for signal in [SIGINT, SIGTERM, SIGHUP] {
         if let Err(e) = signal_hook::flag::register(signal, Arc::clone(flag())) {
@@ -23,6 +23,6 @@ pub fn install() {
 }
 
 /// A stop signal has arrived.
-pub fn stop_requested() -> bool {
+pub fn requested() -> bool {
     flag().load(Ordering::SeqCst)
 }

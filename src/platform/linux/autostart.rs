@@ -1,6 +1,6 @@
-//! Start at login: the freedesktop autostart entry (`~/.config/autostart/sitwell.desktop`)
-//! that the setting `start_at_login` writes or removes, repaired when the program it names
-//! is gone.
+//! Start at login on Linux: the freedesktop autostart entry
+//! (`~/.config/autostart/sitwell.desktop`) that the setting `start_at_login` writes or
+//! removes, repaired when the program it names is gone.
 
 use std::path::Path;
 use std::path::PathBuf;
@@ -8,12 +8,39 @@ use std::path::PathBuf;
 use crate::files;
 
 /// The autostart entry that starts Sitwell at login.
-pub fn autostart_path() -> Option<PathBuf> {
+fn autostart_path() -> Option<PathBuf> {
     Some(files::config_home()?.join("autostart/sitwell.desktop"))
 }
 
+/// Makes Sitwell (`exe`) start at login, or not; the message says what failed.
+pub fn set(enabled: bool, exe: &Path) -> Result<(), String> {
+    let entry = autostart_path().ok_or("no home folder for the autostart entry")?;
+    apply_autostart(enabled, &entry, exe)
+        .map_err(|e| format!("cannot update {}: {e}", entry.display()))
+}
+
+/// Points a start-at-login entry left by a copy that is gone (a cleaned build, a moved or
+/// uninstalled one) at `exe`. Returns what was done, if anything; the error says what failed.
+pub fn repair(exe: &Path) -> Result<Option<String>, String> {
+    let Some(entry) = autostart_path() else {
+        return Ok(None);
+    };
+    match repair_autostart(&entry, exe) {
+        Ok(true) => Ok(Some(format!(
+            "the start-at-login entry {} started a program that no longer exists; it now starts {}",
+            entry.display(),
+            exe.display()
+        ))),
+        Ok(false) => Ok(None),
+        Err(e) => Err(format!(
+            "cannot repair the start-at-login entry {}: {e}",
+            entry.display()
+        )),
+    }
+}
+
 /// Writes or removes the autostart entry so it matches `enabled`.
-pub fn apply_autostart(enabled: bool, path: &Path, exe: &Path) -> std::io::Result<()> {
+fn apply_autostart(enabled: bool, path: &Path, exe: &Path) -> std::io::Result<()> {
     if enabled {
         let entry = format!(
             "[Desktop Entry]\nType=Application\nName=Sitwell\n\
@@ -33,7 +60,7 @@ pub fn apply_autostart(enabled: bool, path: &Path, exe: &Path) -> std::io::Resul
 /// Rewrites an autostart entry whose program no longer exists (a moved or cleaned build, an
 /// uninstalled copy) so that it starts `exe`; returns whether it did. An entry that starts an
 /// existing program, or by its bare name through `PATH`, is left alone.
-pub fn repair_autostart(path: &Path, exe: &Path) -> std::io::Result<bool> {
+fn repair_autostart(path: &Path, exe: &Path) -> std::io::Result<bool> {
     let Ok(entry) = std::fs::read_to_string(path) else {
         return Ok(false);
     };

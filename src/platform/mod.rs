@@ -1,0 +1,59 @@
+//! The one place Sitwell meets its operating system. Everything else (the pipeline, the
+//! judge, the coach, the UI) is one code base with no `cfg(target_os)`: it calls the parts
+//! below, which `linux/` and `windows/` each implement with the same names and types.
+//!
+//! | part | its job |
+//! |---|---|
+//! | [`process`] | own CPU time and peak memory; giving freed heap back |
+//! | [`stop`] | a stop request (Ctrl-C, logout, shutdown) becomes [`stop::requested`] |
+//! | [`terminal`] | the console a command prints to |
+//! | [`files`] | making a file or folder the user's alone; ONNX Runtime's file names |
+//! | [`window`] | the panel kept on top, out of the taskbar, on a screen, out of captures |
+//! | [`desk`] | lock/unlock, sleep/wake and input idle time, as [`DeskChange`]s |
+//! | [`calls`] | which programs record the microphone or share a screen now |
+//! | [`notify`] | desktop notifications with buttons; "already running" |
+//! | [`autostart`] | start at login, and repairing a stale entry |
+//!
+//! Where settings and data live comes from the `directories` crate (XDG folders on Linux,
+//! `%APPDATA%` and `%LOCALAPPDATA%` on Windows, `~/Library` on macOS) in [`crate::files`].
+//!
+//! A macOS port is one more folder, `macos/`, with the same parts: `mach_task_basic_info`
+//! (process), signals as on Linux (stop), `chmod` as on Linux (files), an `NSWindow` level and
+//! `sharingType = none` (window), `NSWorkspace` session and sleep notifications and
+//! `CGEventSourceSecondsSinceLastEventType` (desk), Core Audio's "running somewhere" property
+//! (calls), notify-rust's `UNUserNotificationCenter` (notify) and a LaunchAgent plist
+//! (autostart).
+
+use crate::live::command::DeskChange;
+
+#[cfg(target_os = "linux")]
+#[path = "linux/mod.rs"]
+mod os;
+
+#[cfg(windows)]
+#[path = "windows/mod.rs"]
+mod os;
+
+pub use os::{autostart, calls, desk, files, notify, process, stop, terminal, window};
+
+/// What the desk watchers hand on: a change, and whether anyone still listens (false ends the
+/// watcher).
+pub type DeskSink = fn(DeskChange) -> bool;
+
+/// A monitor's rectangle in screen pixels.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Screen {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+/// What a desktop notification says, and the buttons it carries where the desktop shows
+/// them: (id, label).
+#[derive(Debug, Clone)]
+pub struct Message {
+    pub summary: String,
+    pub body: String,
+    pub buttons: Vec<(&'static str, &'static str)>,
+}
