@@ -89,9 +89,21 @@ pub struct CameraSource {
     lost: bool,
 }
 
+/// Whether an OS's words for a failed open or read mean another program holds the camera:
+/// Linux's EBUSY ("Device or resource busy", os error 16); Windows' Media Foundation, which
+/// opens a held camera and fails its first read with 0xC00D3704 (the hardware could not start
+/// streaming: another app has it).
+fn says_busy(reason: &str) -> bool {
+    let lower = reason.to_ascii_lowercase();
+    lower.contains("busy")
+        || lower.contains("os error 16")
+        || lower.contains("c00d3704")
+        || lower.contains("in use by another")
+}
+
 fn classify_open_error(name: &str, reason: String) -> CaptureError {
     let lower = reason.to_ascii_lowercase();
-    if lower.contains("busy") || lower.contains("os error 16") {
+    if says_busy(&reason) {
         CaptureError::CameraBusy {
             name: name.to_owned(),
         }
@@ -106,7 +118,7 @@ fn classify_open_error(name: &str, reason: String) -> CaptureError {
 }
 
 impl CameraSource {
-    /// Opens a camera at ≤ 640×480, preferring MJPEG and falling back to YUYV.
+    /// Opens a camera at ≤ 640×480, preferring MJPEG and falling back to YUYV and NV12.
     pub fn open(choice: &CameraChoice) -> Result<Self, CaptureError> {
         let devices = nokhwa::query(ApiBackend::Auto).unwrap_or_default();
         let index = match choice {
@@ -125,7 +137,9 @@ impl CameraSource {
             CameraChoice::Name(n) => format!("\"{n}\""),
         };
         let mut last_error = None;
-        for format in [FrameFormat::MJPEG, FrameFormat::YUYV] {
+        // MJPEG first (small over USB), then the raw formats cameras offer: YUYV (most), NV12
+        // (many Windows drivers).
+        for format in [FrameFormat::MJPEG, FrameFormat::YUYV, FrameFormat::NV12] {
             let wanted = CameraFormat::new(
                 Resolution::new(REQUESTED_WIDTH, REQUESTED_HEIGHT),
                 format,
@@ -182,6 +196,11 @@ impl FrameSource for CameraSource {
             Err(e) => {
                 // A camera that stopped delivering is gone for this source: reopen to retry.
                 self.lost = true;
+                if self.next_index == 0 && says_busy(&e.to_string()) {
+                    return Err(CaptureError::CameraBusy {
+                        name: self.name.clone(),
+                    });
+                }
                 return Err(CaptureError::CameraLost {
                     name: self.name.clone(),
                     reason: e.to_string(),
@@ -276,6 +295,12 @@ mod tests {
     fn open_errors_say_what_happened() {
         let busy = classify_open_error("#0", "Device or resource busy (os error 16)".into());
         assert!(matches!(busy, CaptureError::CameraBusy { .. }));
+        // Media Foundation's words for a camera another app holds.
+        let held = classify_open_error(
+            "#0",
+            "Could not read frame: MF_E_HW_MFT_FAILED_START_STREAMING (0xC00D3704)".into(),
+        );
+        assert!(matches!(held, CaptureError::CameraBusy { .. }));
         let missing = classify_open_error(
             "#0",
             "V4L2 Error: No such file or directory (os error 2)".into(),

@@ -48,6 +48,7 @@ pub(super) fn run_overlay(args: &LiveArgs, print_stats: bool) -> anyhow::Result<
         }
     };
     repair_autostart();
+    sitwell::platform::notify::register();
     sitwell::platform::stop::install();
     sitwell::ui::run(launch, print_stats, args.screenshot.clone())?;
     Ok(ExitCode::SUCCESS)

@@ -68,8 +68,9 @@ pub fn environment() -> Result<&'static Environment, PoseError> {
         let path = find_library().map_err(|e| e.to_string())?;
         let builder = ort::init_from(&path).map_err(|e| {
             format!(
-                "could not load ONNX Runtime from {}: {e}; Sitwell needs ONNX Runtime {ORT_VERSION} ({HOW_TO_GET})",
-                path.display()
+                "could not load ONNX Runtime from {}: {e}; Sitwell needs ONNX Runtime {ORT_VERSION}{} ({HOW_TO_GET})",
+                path.display(),
+                crate::platform::files::ONNX_RUNTIME_NEEDS,
             )
         })?;
         // Microsoft's builds (the PyPI wheels Sitwell ships) report usage through the OS's

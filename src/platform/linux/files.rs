@@ -34,6 +34,10 @@ pub fn make_private(path: &Path) -> std::io::Result<()> {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
 }
 
+/// What ONNX Runtime itself needs from the system, for the message when it does not load:
+/// glibc, which every Linux desktop has.
+pub const ONNX_RUNTIME_NEEDS: &str = "";
+
 /// Where a source tree keeps its ONNX Runtime (`scripts/fetch-ort.sh`).
 pub const ONNX_RUNTIME_IN_TREE: &str = "target/ort";
 

@@ -25,6 +25,10 @@ fn icon() -> String {
     }
 }
 
+/// Nothing to register: the desktop entry (`io.github.sitwell.Sitwell.desktop`, named in each
+/// notification's hint) says whose notifications they are.
+pub fn register() {}
+
 /// Shows `message`. Where the notification server shows actions it carries the message's
 /// buttons, and `answer` gets the id of the one clicked; elsewhere it is a plain notification.
 pub fn show(message: Message, answer: impl Fn(&str) + Send + 'static) {

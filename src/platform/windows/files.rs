@@ -12,6 +12,10 @@ pub fn onnx_runtime_files(_version: &str) -> Vec<String> {
     vec!["onnxruntime.dll".to_owned()]
 }
 
+/// What ONNX Runtime itself needs from the system, for the message when it does not load.
+pub const ONNX_RUNTIME_NEEDS: &str = " (on Windows it needs the Microsoft Visual C++ 2015-2022 \
+runtime, x64: https://aka.ms/vs/17/release/vc_redist.x64.exe)";
+
 /// Folders made in the profile inherit its user-only access list: nothing to add.
 pub fn private_folders(_builder: &mut std::fs::DirBuilder) {}
 

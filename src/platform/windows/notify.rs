@@ -5,7 +5,28 @@
 
 use tauri_winrt_notification::{Duration, Toast};
 
+use super::registry;
 use crate::platform::Message;
+
+/// Registers Sitwell's AppUserModelID for this user (`HKEY_CURRENT_USER\Software\Classes\
+/// AppUserModelId\<id>`: its name and icon), so that its toasts show as Sitwell's even from a
+/// portable copy; the installer writes the same. Call once, before the first notification.
+pub fn register() {
+    let key = format!(r"Software\Classes\AppUserModelId\{}", crate::APP_ID);
+    let icon = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|dir| dir.join("sitwell.ico")))
+        .filter(|icon| icon.is_file());
+    let mut written = registry::write_user_string(&key, "DisplayName", "Sitwell");
+    if let Some(icon) = icon {
+        written = written.and_then(|()| {
+            registry::write_user_string(&key, "IconUri", &icon.display().to_string())
+        });
+    }
+    if let Err(e) = written {
+        tracing::debug!("cannot register Sitwell for toasts: {e}");
+    }
+}
 
 /// Shows `message` as a toast; `answer` gets the id of the button clicked.
 pub fn show(message: Message, answer: impl Fn(&str) + Send + 'static) {
