@@ -212,11 +212,32 @@ mod tests {
         let share = install_dirs("share");
         // A test binary (target/debug/deps/…) finds this tree by walking up from itself, and
         // looks there first: an installed package never shadows the checkout.
+        // (Compared as the OS resolves them: a Windows build under Wine sees this tree as
+        // Z:\work\… while Cargo wrote its Linux path.)
+        let same = |a: &Path, b: &Path| {
+            std::fs::canonicalize(a)
+                .ok()
+                .is_some_and(|a| std::fs::canonicalize(b).ok() == Some(a))
+        };
         let tree = Path::new(env!("CARGO_MANIFEST_DIR"));
-        assert_eq!(share.first().map(PathBuf::as_path), Some(tree));
-        assert_eq!(share.get(1), Some(&prefix.join("share/sitwell")));
-        assert!(share.contains(&PathBuf::from("/usr/share/sitwell")));
-        assert_eq!(install_dirs("lib").first(), Some(&tree.join("target/ort")));
+        assert!(
+            share.first().is_some_and(|first| same(first, tree)),
+            "{share:?}"
+        );
+        assert_eq!(share.get(1), Some(&prefix.join("share").join("sitwell")));
+        for system in platform::files::SYSTEM_PREFIXES {
+            assert!(share.contains(&Path::new(system).join("share").join("sitwell")));
+        }
+        let lib = install_dirs("lib");
+        let ort = lib.first().expect("a folder for ONNX Runtime");
+        assert!(
+            ort.ends_with(platform::files::ONNX_RUNTIME_IN_TREE),
+            "{ort:?}"
+        );
+        assert!(same(
+            &share[0],
+            ort.parent().and_then(Path::parent).expect("in the tree")
+        ));
         assert!(bundled(Path::new("models/pose_detection.onnx")).is_file());
         // The installed layout: bin/sitwell finds share/sitwell and lib/sitwell beside bin/.
         assert_eq!(source_tree(Path::new("/opt/sitwell/bin")), None);

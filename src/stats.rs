@@ -38,9 +38,14 @@ mod tests {
     fn cpu_time_advances_with_work() {
         use crate::platform::process::{cpu_time as process_cpu_time, peak_rss_mb};
         let before = process_cpu_time();
+        // A fifth of a second of work: more than one tick of the coarsest process clock
+        // (Windows counts in scheduler ticks of 10–16 ms).
+        let started = std::time::Instant::now();
         let mut x = 0u64;
-        for i in 0..20_000_000u64 {
-            x = x.wrapping_mul(31).wrapping_add(i);
+        while started.elapsed() < std::time::Duration::from_millis(200) {
+            for i in 0..10_000u64 {
+                x = std::hint::black_box(x.wrapping_mul(31).wrapping_add(i));
+            }
         }
         std::hint::black_box(x);
         assert!(process_cpu_time() > before);

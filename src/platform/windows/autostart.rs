@@ -63,4 +63,22 @@ mod tests {
         );
         assert_eq!(program_of(""), "");
     }
+
+    #[test]
+    fn start_at_login_is_the_run_value_written_repaired_and_removed() {
+        let exe = std::env::current_exe().expect("the test's own exe");
+        let read = || registry::read_string(registry::HKEY_CURRENT_USER, RUN_KEY, VALUE);
+        set(true, &exe).expect("written");
+        assert_eq!(read(), Some(format!("\"{}\"", exe.display())));
+        // Left by a copy that is gone: pointed at this one.
+        registry::write_user_string(RUN_KEY, VALUE, r#""C:\gone\sitwell.exe""#).expect("written");
+        let repaired = repair(&exe).expect("repaired");
+        assert!(repaired.is_some_and(|m| m.contains(r"C:\gone\sitwell.exe")));
+        assert_eq!(read(), Some(format!("\"{}\"", exe.display())));
+        // An entry for a program that exists is left alone.
+        assert_eq!(repair(&exe), Ok(None));
+        set(false, &exe).expect("removed");
+        assert_eq!(read(), None);
+        set(false, &exe).expect("removing twice is fine");
+    }
 }
