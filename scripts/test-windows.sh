@@ -37,11 +37,12 @@ cleanup() {
 }
 trap cleanup EXIT
 failures=0
-check() { # check DESCRIPTION COMMAND...: runs COMMAND, says ok or FAILED
+check() { # check DESCRIPTION COMMAND...: runs COMMAND, says ok (with its lines starting "= ") or FAILED
   local what=$1 t0=$SECONDS
   shift
   if "$@" > "$work/check.log" 2>&1; then
     echo "ok   $what ($((SECONDS - t0)) s)"
+    grep '^= ' "$work/check.log" | sed 's/^= /     /' || true
   else
     echo "FAILED $what ($((SECONDS - t0)) s):"
     sed 's/^/    /' "$work/check.log" | tail -40
@@ -52,7 +53,11 @@ check() { # check DESCRIPTION COMMAND...: runs COMMAND, says ok or FAILED
 # 1. Unit tests under Wine (the dist profile: the same dependencies the package was built with).
 source scripts/windows/env.sh
 unit_tests() {
-  wincargo test --locked --profile dist --no-default-features --lib
+  local status=0
+  wincargo test --locked --profile dist --no-default-features --lib > "$work/unit.log" 2>&1 || status=$?
+  cat "$work/unit.log"
+  echo "= $(grep '^test result' "$work/unit.log")"
+  return "$status"
 }
 check "unit tests under Wine" unit_tests
 
@@ -86,7 +91,7 @@ for a, b in zip(lin, win):
     assert a.get("keypoints") and b.get("keypoints"), "a person in every still"
     for p, q in zip(a["keypoints"], b["keypoints"]):
         worst = max(worst, abs(p[0] - q[0]), abs(p[1] - q[1]))
-print(f"3 stills, 33 keypoints each: largest difference {worst:.4f} px")
+print(f"= 3 stills, 33 keypoints each: largest difference {worst:.4f} px")
 assert worst <= 0.01, worst
 EOF
 }
@@ -112,7 +117,7 @@ watch_nudges_as_linux() {
   local a b
   a=$(first_nudge "$work/events-linux.jsonl")
   b=$(first_nudge "$work/events-windows.jsonl")
-  echo "first nudge: Linux at $a s, Windows at $b s"
+  echo "= first nudge: Linux at $a s, Windows at $b s"
   python3 -c "import sys; sys.exit(abs($a - $b) > 0.5)"
 }
 check "watch --headless on an MJPEG stream: first nudge within 0.5 s of Linux" watch_nudges_as_linux
@@ -149,7 +154,7 @@ install_and_uninstall() {
   [ ! -e "$installed/sitwell.exe" ] || { echo "the uninstaller left sitwell.exe"; return 1; }
   [ ! -e "$shortcut" ] || { echo "the uninstaller left the shortcut"; return 1; }
   [ -f "$profile/AppData/Local/sitwell/user-data.txt" ] || { echo "the uninstaller removed the user's data"; return 1; }
-  echo "installed to $installed with its shortcut; uninstalled, the user's data kept"
+  echo "= installed to $installed with its shortcut; uninstalled, the user's data kept"
 }
 check "the installer installs and uninstalls silently" install_and_uninstall
 
@@ -175,7 +180,7 @@ EOF
   grep -qiE "upright|slouch|forward|head" "$work/desk/live.words" || { echo "no score word on the panel"; return 1; }
   grep -qi "Recalibrate" "$work/desk/menu.words" || { echo "the menu did not open on the click"; return 1; }
   [ -f "$work/panel.png" ] || { echo "the overlay saved no screenshot before quitting"; return 1; }
-  echo "the panel at the end reads: $(python3 tests/desktop/ocr.py "$work/panel.png")"
+  echo "= the panel at the end reads: $(python3 tests/desktop/ocr.py "$work/panel.png")"
 }
 check "the overlay under Wine: the panel read, its menu clicked open, quits by itself" overlay_shows_the_panel
 
