@@ -171,6 +171,7 @@ fn main() {
         judge: JudgeConfig::default(),
         engine: EngineConfig::default(),
         start_paused: false,
+        battery_saver: true,
         live: true,
         history_origin: Some(origin),
     });

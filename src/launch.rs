@@ -170,6 +170,7 @@ impl LiveOptions {
             engine: settings.engine_config(),
             events_path: None,
             start_paused: settings.start_paused,
+            battery_saver: settings.battery_saver,
             history,
             detect_calls: settings.detect_calls && camera,
         };

@@ -78,6 +78,7 @@ settings! {
     notifications: bool = table::NOTIFICATIONS,
     detect_calls: bool = table::DETECT_CALLS,
     call_look: CallLook = table::CALL_LOOK,
+    battery_saver: bool = table::BATTERY_SAVER,
     start_paused: bool = table::START_PAUSED,
     start_at_login: bool = table::START_AT_LOGIN,
     history: bool = table::HISTORY,

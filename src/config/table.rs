@@ -190,6 +190,14 @@ pub const CALL_LOOK: Choice<CallLook> = Choice {
     flag: None,
 };
 
+pub const BATTERY_SAVER: Switch = Switch {
+    key: "battery_saver",
+    label: "Look less often on battery",
+    doc: "On battery power, look every 4 s instead of every 2 s while you sit well (a change is still looked at 4 times a second; the camera stays on, so its light never blinks).",
+    default: true,
+    flag: None,
+};
+
 pub const START_PAUSED: Switch = Switch {
     key: "start_paused",
     label: "Start paused (camera off)",

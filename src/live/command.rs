@@ -43,4 +43,6 @@ pub enum DeskChange {
     Sleeping(bool),
     /// Seconds since the user's last keyboard or mouse input.
     InputIdle(f64),
+    /// The machine runs on its battery (true) or on mains power (false).
+    OnBattery(bool),
 }

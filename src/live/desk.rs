@@ -1,5 +1,6 @@
 //! The desk's own signals, for a camera session: the screen locked or unlocked, the machine
-//! about to sleep or woken, and how long since the user last touched the keyboard or mouse.
+//! about to sleep or woken, how long since the user last touched the keyboard or mouse, and
+//! whether the machine runs on its battery.
 //! The OS's watchers ([`crate::platform::desk`]) run for the life of the process and hand each
 //! change to the pipeline running now as a [`Command::Desk`].
 
@@ -28,8 +29,33 @@ pub fn watch(commands: &Sender<Command>) -> &'static [&'static str] {
     *ROUTE.lock().unwrap_or_else(|p| p.into_inner()) = Some(commands.clone());
     static RUNNING: OnceLock<Vec<&'static str>> = OnceLock::new();
     RUNNING.get_or_init(|| {
-        let running = crate::platform::desk::start(tell);
+        let mut running = crate::platform::desk::start(tell);
+        if crate::platform::power::on_battery().is_some()
+            && std::thread::Builder::new()
+                .name("sitwell-power".into())
+                .spawn(follow_power)
+                .is_ok()
+        {
+            running.push("battery");
+        }
         tracing::info!("watching the desk: {running:?}");
         running
     })
+}
+
+/// How often the power source is asked for.
+const POWER_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// Tells the pipeline whether the machine runs on its battery, at first and at each change.
+fn follow_power() {
+    let mut told = None;
+    loop {
+        let now = crate::platform::power::on_battery();
+        if let Some(on) = now.filter(|on| told != Some(*on)) {
+            tracing::info!("on battery: {on}");
+            told = Some(on);
+            tell(DeskChange::OnBattery(on));
+        }
+        std::thread::sleep(POWER_EVERY);
+    }
 }

@@ -123,6 +123,8 @@ pub struct LiveOptions {
     /// Append every engine effect (and calibrations) here as JSON lines.
     pub events_path: Option<PathBuf>,
     pub start_paused: bool,
+    /// Look less often while the user sits well on battery power (setting `battery_saver`).
+    pub battery_saver: bool,
     /// Remember the session in this history database.
     pub history: Option<HistoryOptions>,
     /// Switch "in a call" on and off by itself while another program records from the
@@ -151,6 +153,7 @@ impl LiveOptions {
             engine: EngineConfig::default(),
             events_path: None,
             start_paused: false,
+            battery_saver: true,
             history: None,
             detect_calls: false,
         }
@@ -300,6 +303,7 @@ impl Live {
                 judge: options.judge,
                 engine: options.engine,
                 start_paused: options.start_paused,
+                battery_saver: options.battery_saver,
                 live,
                 history_origin: history.is_some().then_some(origin),
             },

@@ -1,6 +1,12 @@
 //! How often the live pipeline looks, and when it need not look again: the adaptive frame
 //! rate and the "has the picture changed?" test that lets a still scene skip the model.
 //! Pure functions; the inference thread applies them.
+//!
+//! Three paces: quick (4 a second) while something happens (calibration, a score on the move,
+//! a slouch building, a card up); steady (every 0.75 s) otherwise; settled (every 2 s) once the
+//! user has read upright, unchanged, several looks in a row. A slouch that begins while settled
+//! is seen at most 2 s late and the pace turns quick at once, so a nudge at `--dwell 10` comes
+//! 10–12 s after the slouch began (on battery, with `battery_saver`, settled is every 4 s).
 
 use image::RgbImage;
 
@@ -10,6 +16,13 @@ use crate::posture::Pattern;
 /// mesh joined the pose model a frame costs about 10 ms of model time (was 7), and 0.5 s put a
 /// steady sitter at 3.0–4.2 % of a core on this machine, over the 3 % budget.
 pub const STEADY_INTERVAL_S: f64 = 0.75;
+/// Seconds between analysed frames once the user has sat upright and still for
+/// [`SETTLE_AFTER_READINGS`] looks: the pace that decides what a good hour costs.
+pub const SETTLED_INTERVAL_S: f64 = 2.0;
+/// The settled pace on battery power, with the setting `battery_saver` (the default).
+pub const SETTLED_ON_BATTERY_INTERVAL_S: f64 = 4.0;
+/// Upright, unchanged readings in a row after which the pace settles (3 s at the steady pace).
+pub const SETTLE_AFTER_READINGS: u32 = 4;
 /// Seconds between analysed frames while the score is moving, a slouch is building, a nudge
 /// is up, or calibration is running (4 fps).
 pub const ACTIVE_INTERVAL_S: f64 = 0.25;
@@ -89,12 +102,22 @@ pub struct PaceInputs {
     pub slouch_building: bool,
     /// The posture changed between the last two readings (pattern, or a large score jump).
     pub posture_changed: bool,
+    /// Readings in a row that were upright and unchanged.
+    pub steady_upright_readings: u32,
+    /// The machine runs on its battery and the user lets Sitwell save it.
+    pub saving_battery: bool,
 }
 
 /// Seconds until the next frame worth analysing.
 pub fn next_interval(inputs: PaceInputs) -> f64 {
     if inputs.calibrating || inputs.slouch_building || inputs.posture_changed {
         ACTIVE_INTERVAL_S
+    } else if inputs.steady_upright_readings >= SETTLE_AFTER_READINGS {
+        if inputs.saving_battery {
+            SETTLED_ON_BATTERY_INTERVAL_S
+        } else {
+            SETTLED_INTERVAL_S
+        }
     } else {
         STEADY_INTERVAL_S
     }
@@ -174,6 +197,35 @@ mod tests {
         ] {
             assert_eq!(next_interval(inputs), ACTIVE_INTERVAL_S);
         }
+        // Sitting well, still: the pace settles after a few looks, and a change ends it.
+        let settled = PaceInputs {
+            steady_upright_readings: SETTLE_AFTER_READINGS,
+            ..PaceInputs::default()
+        };
+        assert_eq!(next_interval(settled), 2.0);
+        let almost = PaceInputs {
+            steady_upright_readings: SETTLE_AFTER_READINGS - 1,
+            ..PaceInputs::default()
+        };
+        assert_eq!(next_interval(almost), 0.75);
+        let changed = PaceInputs {
+            posture_changed: true,
+            ..settled
+        };
+        assert_eq!(next_interval(changed), 0.25);
+        // On battery the settled pace halves; what happens is looked at as quickly.
+        let battery = PaceInputs {
+            saving_battery: true,
+            ..settled
+        };
+        assert_eq!(next_interval(battery), 4.0);
+        assert_eq!(
+            next_interval(PaceInputs {
+                posture_changed: true,
+                ..battery
+            }),
+            0.25
+        );
         let upright = Some(Pattern::Upright);
         assert!(!posture_changed(
             (upright, Some(80.0)),

@@ -11,7 +11,7 @@ use crate::coach::{Effect, EffectAt, EngineConfig, UserAction};
 use crate::history::record::Sample;
 use crate::history::{Event, EventKind, Recorder, Slice};
 use crate::pose::Pose;
-use crate::posture::{Baseline, CameraPlace, JudgeConfig, Sighting, SourceTag};
+use crate::posture::{Baseline, CameraPlace, JudgeConfig, Pattern, Sighting, SourceTag};
 use crate::timeline::Timeline;
 
 use super::calibration::{self, Calibration};
@@ -39,6 +39,8 @@ pub struct SessionSetup {
     pub judge: JudgeConfig,
     pub engine: EngineConfig,
     pub start_paused: bool,
+    /// Look less often while settled when the machine runs on its battery.
+    pub battery_saver: bool,
     /// The source is a camera (its time line follows the wall clock; it is released while
     /// paused or long away).
     pub live: bool,
@@ -168,6 +170,11 @@ pub struct Session {
     last_frame_t: Option<f64>,
     /// The posture changed with the last frame.
     posture_changed: bool,
+    /// Readings in a row that were upright and unchanged (the pace settles after a few).
+    steady_upright: u32,
+    /// The machine runs on its battery, and the user lets Sitwell save it.
+    battery_saver: bool,
+    on_battery: bool,
     /// "In a call" was switched on by call detection (so its end may switch it off).
     call_by_detection: bool,
     /// The screen is locked; the machine is going to sleep.
@@ -210,6 +217,9 @@ impl Session {
             note_until: 0.0,
             last_frame_t: None,
             posture_changed: false,
+            steady_upright: 0,
+            battery_saver: setup.battery_saver,
+            on_battery: false,
             call_by_detection: false,
             locked: false,
             sleeping: false,
@@ -322,6 +332,8 @@ impl Session {
             calibrating: self.calibrating(),
             slouch_building,
             posture_changed: self.posture_changed,
+            steady_upright_readings: self.steady_upright,
+            saving_battery: self.battery_saver && self.on_battery,
         });
         // From the last analysed frame, not from now: idle ticks must not push it away. The
         // first frame of a source (just opened, or opened again) is wanted whenever it comes.
@@ -420,6 +432,10 @@ impl Session {
         let what = match change {
             DeskChange::InputIdle(idle) => {
                 self.input_idle = Some((idle, t));
+                return;
+            }
+            DeskChange::OnBattery(on) => {
+                self.on_battery = on;
                 return;
             }
             DeskChange::Locked(on) if on != self.locked => {
@@ -628,6 +644,15 @@ impl Session {
                     (self.snapshot.pattern, self.snapshot.score),
                     (observed.reading.as_ref().map(|r| r.pattern), observed.score),
                 );
+                let upright = observed
+                    .reading
+                    .as_ref()
+                    .is_some_and(|r| r.pattern == Pattern::Upright);
+                self.steady_upright = if upright && !self.posture_changed {
+                    self.steady_upright.saturating_add(1)
+                } else {
+                    0
+                };
                 let sample = match &observed.reading {
                     Some(reading) => Sample::judged(reading, observed.score),
                     None => Sample::away(),
@@ -752,6 +777,7 @@ mod tests {
             judge: JudgeConfig::default(),
             engine: EngineConfig::default().with_dwell(10.0),
             start_paused: false,
+            battery_saver: true,
             live,
             history_origin: Some(ORIGIN),
         }

@@ -12,6 +12,7 @@
 //! | [`desk`] | lock/unlock, sleep/wake and input idle time, as [`DeskChange`]s |
 //! | [`calls`] | which programs record the microphone or share a screen now |
 //! | [`notify`] | desktop notifications with buttons; "already running" |
+//! | [`power`] | whether the machine runs on its battery |
 //! | [`autostart`] | start at login, and repairing a stale entry |
 //!
 //! Where settings and data live comes from the `directories` crate (XDG folders on Linux,
@@ -34,7 +35,7 @@ mod os;
 #[path = "windows/mod.rs"]
 mod os;
 
-pub use os::{autostart, calls, desk, files, notify, process, stop, terminal, window};
+pub use os::{autostart, calls, desk, files, notify, power, process, stop, terminal, window};
 
 /// What the desk watchers hand on: a change, and whether anyone still listens (false ends the
 /// watcher).

@@ -160,6 +160,7 @@ impl SettingsPanel {
         switch(ui, &table::NOTIFICATIONS, &mut d.notifications);
         switch(ui, &table::DETECT_CALLS, &mut d.detect_calls);
         ui.horizontal(|ui| choice(ui, &table::CALL_LOOK, &mut d.call_look));
+        switch(ui, &table::BATTERY_SAVER, &mut d.battery_saver);
         switch(ui, &table::START_PAUSED, &mut d.start_paused);
         switch(ui, &table::START_AT_LOGIN, &mut d.start_at_login);
         ui.label(

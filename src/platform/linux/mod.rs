@@ -7,6 +7,7 @@ pub mod calls;
 pub mod desk;
 pub mod files;
 pub mod notify;
+pub mod power;
 pub mod process;
 pub mod stop;
 pub mod terminal;

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod desk;
 pub mod files;
 pub mod notify;
+pub mod power;
 pub mod process;
 mod registry;
 pub mod stop;
