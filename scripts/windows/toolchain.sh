@@ -62,7 +62,7 @@ mkdir -p "$TC" "$ORT_DIR"
 # --- 1. Debian packages -----------------------------------------------------------------------
 step "Debian packages"
 packages=(gcc-mingw-w64-x86-64-posix g++-mingw-w64-x86-64-posix binutils-mingw-w64-x86-64
-          wine64 nasm nsis msitools xvfb xauth python3 ca-certificates)
+          wine64 nasm nsis msitools xvfb xauth python3 ca-certificates zip unzip ffmpeg)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

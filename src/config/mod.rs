@@ -174,11 +174,11 @@ mod tests {
     #[test]
     fn every_setting_has_a_key_a_doc_and_each_key_once() {
         let mut keys: Vec<&str> = ALL.iter().map(|s| s.key()).collect();
-        assert_eq!(keys.len(), 16);
+        assert_eq!(keys.len(), 17);
         assert!(ALL.iter().all(|s| s.doc().ends_with('.')));
         keys.sort_unstable();
         keys.dedup();
-        assert_eq!(keys.len(), 16);
+        assert_eq!(keys.len(), 17);
     }
 
     #[test]
