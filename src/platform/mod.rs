@@ -41,6 +41,15 @@ pub use os::{autostart, calls, desk, files, notify, power, process, stop, termin
 /// watcher).
 pub type DeskSink = fn(DeskChange) -> bool;
 
+/// Starts a watcher thread named `name`; false (with a warning) when it cannot start.
+fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> bool {
+    std::thread::Builder::new()
+        .name(name.into())
+        .spawn(run)
+        .map_err(|e| tracing::warn!("cannot start {name}: {e}"))
+        .is_ok()
+}
+
 /// A monitor's rectangle in screen pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Screen {

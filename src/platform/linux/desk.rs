@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use crate::live::command::DeskChange;
-use crate::platform::DeskSink;
+use crate::platform::{DeskSink, spawn};
 
 /// How often the user's idle time is asked for.
 const IDLE_EVERY: Duration = Duration::from_secs(5);
@@ -36,14 +36,6 @@ pub fn start(tell: DeskSink) -> Vec<&'static str> {
         running.push("input idle time");
     }
     running
-}
-
-fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> bool {
-    std::thread::Builder::new()
-        .name(name.into())
-        .spawn(run)
-        .map_err(|e| tracing::warn!("cannot start {name}: {e}"))
-        .is_ok()
 }
 
 /// Signals named `member` (of `interface`, if given), as a match rule.

@@ -21,7 +21,7 @@ use windows_sys::Win32::UI::WindowsAndMessaging::{
 
 use super::wide;
 use crate::live::command::DeskChange;
-use crate::platform::DeskSink;
+use crate::platform::{DeskSink, spawn};
 
 /// How often the user's idle time is asked for.
 const IDLE_EVERY: Duration = Duration::from_secs(5);
@@ -44,14 +44,6 @@ pub fn start(tell: DeskSink) -> Vec<&'static str> {
         running.push("input idle time");
     }
     running
-}
-
-fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> bool {
-    std::thread::Builder::new()
-        .name(name.into())
-        .spawn(run)
-        .map_err(|e| tracing::warn!("cannot start {name}: {e}"))
-        .is_ok()
 }
 
 /// Seconds since the last keyboard or mouse input in this session.
