@@ -168,8 +168,12 @@ set -e
 source "\$DESKTOP_TESTS/lib.sh"
 timeout 300 "$WINE64" "$exe" --demo --exit-after 40 --screenshot "$work/panel.png" &
 app=\$!
-sleep 12
-shot live
+# Until the panel shows a score (a busy machine starts Wine slowly), at most 30 s.
+for _ in \$(seq 15); do
+  sleep 2
+  shot live
+  grep -qiE "upright|slouch|forward|head" "\$OUT/live.words" && break
+done
 click_and_wait live Menu
 shot menu
 wait \$app
