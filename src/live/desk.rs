@@ -30,10 +30,10 @@ pub fn watch(commands: &Sender<Command>) -> &'static [&'static str] {
     static RUNNING: OnceLock<Vec<&'static str>> = OnceLock::new();
     RUNNING.get_or_init(|| {
         let mut running = crate::platform::desk::start(tell);
-        if crate::platform::power::on_battery().is_some()
+        if let Some(first) = crate::platform::power::on_battery()
             && std::thread::Builder::new()
                 .name("sitwell-power".into())
-                .spawn(follow_power)
+                .spawn(move || follow_power(first))
                 .is_ok()
         {
             running.push("battery");
@@ -46,16 +46,18 @@ pub fn watch(commands: &Sender<Command>) -> &'static [&'static str] {
 /// How often the power source is asked for.
 const POWER_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Tells the pipeline whether the machine runs on its battery, at first and at each change.
-fn follow_power() {
-    let mut told = None;
+/// Tells the pipeline whether the machine runs on its battery: `first` at once, then each
+/// change.
+fn follow_power(first: bool) {
+    let mut told = first;
+    tracing::info!("on battery: {first}");
+    tell(DeskChange::OnBattery(first));
     loop {
-        let now = crate::platform::power::on_battery();
-        if let Some(on) = now.filter(|on| told != Some(*on)) {
+        std::thread::sleep(POWER_EVERY);
+        if let Some(on) = crate::platform::power::on_battery().filter(|on| *on != told) {
             tracing::info!("on battery: {on}");
-            told = Some(on);
+            told = on;
             tell(DeskChange::OnBattery(on));
         }
-        std::thread::sleep(POWER_EVERY);
     }
 }

@@ -50,6 +50,23 @@ fn spawn(name: &str, run: impl FnOnce() + Send + 'static) -> bool {
         .is_ok()
 }
 
+/// The program a start-at-login command starts: its quoted path, or its first word.
+fn program_of(command: &str) -> &str {
+    let command = command.trim();
+    match command.strip_prefix('"') {
+        Some(quoted) => quoted.split('"').next().unwrap_or_default(),
+        None => command.split_whitespace().next().unwrap_or_default(),
+    }
+}
+
+/// Whether a start-at-login entry running `command` is left by a copy that is gone and should
+/// start `exe` instead: it names, by full path, a program that no longer exists. One by its
+/// bare name (found through `PATH`) is left alone.
+fn autostart_is_stale(command: &str, exe: &std::path::Path) -> bool {
+    let program = std::path::Path::new(program_of(command));
+    program.is_absolute() && !program.exists() && program != exe
+}
+
 /// A monitor's rectangle in screen pixels.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Screen {
@@ -66,4 +83,22 @@ pub struct Message {
     pub summary: String,
     pub body: String,
     pub buttons: Vec<(&'static str, &'static str)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_program_of_a_start_at_login_command_is_its_quoted_path_or_first_word() {
+        assert_eq!(
+            program_of(r#""C:\Program Files\Sitwell\sitwell.exe" --quiet"#),
+            r"C:\Program Files\Sitwell\sitwell.exe"
+        );
+        assert_eq!(
+            program_of("/opt/sitwell/bin/sitwell --demo"),
+            "/opt/sitwell/bin/sitwell"
+        );
+        assert_eq!(program_of(""), "");
+    }
 }

@@ -64,19 +64,11 @@ fn repair_autostart(path: &Path, exe: &Path) -> std::io::Result<bool> {
     let Ok(entry) = std::fs::read_to_string(path) else {
         return Ok(false);
     };
-    let program = entry
+    let command = entry
         .lines()
         .find_map(|l| l.strip_prefix("Exec="))
-        .map(|exec| {
-            let exec = exec.trim();
-            match exec.strip_prefix('"') {
-                Some(quoted) => quoted.split('"').next().unwrap_or_default(),
-                None => exec.split_whitespace().next().unwrap_or_default(),
-            }
-        })
         .unwrap_or_default();
-    let stale = Path::new(program).is_absolute() && !Path::new(program).exists();
-    if stale && program != exe.to_string_lossy() {
+    if crate::platform::autostart_is_stale(command, exe) {
         apply_autostart(true, path, exe)?;
         return Ok(true);
     }

@@ -20,29 +20,19 @@ pub fn set(enabled: bool, exe: &Path) -> Result<(), String> {
     done.map_err(|e| format!(r"cannot update HKEY_CURRENT_USER\{RUN_KEY}\{VALUE}: {e}"))
 }
 
-/// The program a `Run` value starts: the quoted path, or the first word.
-fn program_of(command: &str) -> &str {
-    let command = command.trim();
-    match command.strip_prefix('"') {
-        Some(quoted) => quoted.split('"').next().unwrap_or_default(),
-        None => command.split_whitespace().next().unwrap_or_default(),
-    }
-}
-
 /// Points a start-at-login value left by a copy that is gone (a moved or uninstalled one) at
 /// `exe`. Returns what was done, if anything; the error says what failed.
 pub fn repair(exe: &Path) -> Result<Option<String>, String> {
     let Some(command) = registry::read_string(registry::HKEY_CURRENT_USER, RUN_KEY, VALUE) else {
         return Ok(None);
     };
-    let program = Path::new(program_of(&command));
-    if !program.is_absolute() || program.exists() || program == exe {
+    if !crate::platform::autostart_is_stale(&command, exe) {
         return Ok(None);
     }
     set(true, exe)?;
     Ok(Some(format!(
         "Sitwell's start-at-login entry started {}, which no longer exists; it now starts {}",
-        program.display(),
+        crate::platform::program_of(&command),
         exe.display()
     )))
 }
@@ -50,19 +40,6 @@ pub fn repair(exe: &Path) -> Result<Option<String>, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_program_of_a_run_value_is_its_quoted_path_or_first_word() {
-        assert_eq!(
-            program_of(r#""C:\Program Files\Sitwell\sitwell.exe" --quiet"#),
-            r"C:\Program Files\Sitwell\sitwell.exe"
-        );
-        assert_eq!(
-            program_of(r"C:\Sitwell\sitwell.exe"),
-            r"C:\Sitwell\sitwell.exe"
-        );
-        assert_eq!(program_of(""), "");
-    }
 
     #[test]
     fn start_at_login_is_the_run_value_written_repaired_and_removed() {

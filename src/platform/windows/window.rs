@@ -65,15 +65,15 @@ impl Window {
             return None;
         };
         let hwnd = handle.hwnd.get() as HWND;
-        let can_exclude = windows_build().is_some_and(|b| b >= EXCLUDE_FROM_CAPTURE_SINCE_BUILD);
+        let build = windows_build();
+        let can_exclude = build.is_some_and(|b| b >= EXCLUDE_FROM_CAPTURE_SINCE_BUILD);
         // SAFETY: `hwnd` is the live window eframe just created.
         let excluded =
             can_exclude && unsafe { SetWindowDisplayAffinity(hwnd, WDA_EXCLUDEFROMCAPTURE) } != 0;
         if !excluded {
             tracing::info!(
                 "the panel cannot be left out of screen shares on this Windows \
-                 (build {:?}): it shrinks to a dot during calls",
-                windows_build()
+                 (build {build:?}): it shrinks to a dot during calls"
             );
         }
         let window = Window {
