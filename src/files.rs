@@ -245,7 +245,8 @@ mod tests {
 
     #[test]
     fn atomic_write_creates_the_folder_and_replaces_the_file() {
-        let dir = std::env::temp_dir().join(format!("sitwell-files-{}", std::process::id()));
+        let scratch = tempfile::tempdir().expect("a temp folder");
+        let dir = scratch.path().to_path_buf();
         let _ = std::fs::remove_dir_all(&dir);
         let path = dir.join("sub/state.json");
         assert!(write_atomic(&path, b"one").is_ok());

@@ -261,7 +261,8 @@ mod tests {
 
     #[test]
     fn flags_override_settings_and_are_range_checked() {
-        let dir = std::env::temp_dir().join(format!("sitwell-launch-{}", std::process::id()));
+        let scratch = tempfile::tempdir().expect("a temp folder");
+        let dir = scratch.path().to_path_buf();
         std::fs::create_dir_all(&dir).ok();
         let config = dir.join("settings.toml");
         std::fs::write(&config, "dwell_s = 120\nsensitivity = 2.0\n").ok();
@@ -290,7 +291,8 @@ mod tests {
 
     #[test]
     fn a_broken_settings_file_runs_on_defaults_and_says_so() {
-        let dir = std::env::temp_dir().join(format!("sitwell-launch-b-{}", std::process::id()));
+        let scratch = tempfile::tempdir().expect("a temp folder");
+        let dir = scratch.path().to_path_buf();
         std::fs::create_dir_all(&dir).ok();
         let config = dir.join("settings.toml");
         std::fs::write(&config, "dwell_s = \n").ok();

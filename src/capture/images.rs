@@ -159,12 +159,15 @@ impl FrameSource for ImageDir {
 mod tests {
     use super::*;
 
-    fn temp_file(name: &str, bytes: &[u8]) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("sitwell-images-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join(name);
-        std::fs::write(&path, bytes).expect("written");
-        path
+    /// A file ending in `name` holding `bytes`, removed when dropped.
+    fn temp_file(name: &str, bytes: &[u8]) -> tempfile::TempPath {
+        let mut file = tempfile::Builder::new()
+            .prefix("sitwell-images-")
+            .suffix(name)
+            .tempfile()
+            .expect("a temp file");
+        std::io::Write::write_all(&mut file, bytes).expect("written");
+        file.into_temp_path()
     }
 
     /// The CRC-32 of PNG chunks (ISO 3309), to keep a patched header valid.
@@ -222,6 +225,5 @@ mod tests {
             let path = temp_file(name, &bytes);
             assert!(read_rgb(&path).is_err(), "{name} decoded");
         }
-        let _ = std::fs::remove_dir_all(ok.parent().expect("dir"));
     }
 }

@@ -221,12 +221,15 @@ mod tests {
         bytes
     }
 
-    fn stream(frames: &[Vec<u8>]) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("sitwell-mjpeg-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("temp dir");
-        let path = dir.join(format!("s{}.mjpeg", frames.len()));
-        std::fs::write(&path, frames.concat()).expect("written");
-        path
+    /// A recording of `frames`, removed when dropped.
+    fn stream(frames: &[Vec<u8>]) -> tempfile::TempPath {
+        let mut file = tempfile::Builder::new()
+            .prefix("sitwell-mjpeg-")
+            .suffix(".mjpeg")
+            .tempfile()
+            .expect("a temp file");
+        std::io::Write::write_all(&mut file, &frames.concat()).expect("written");
+        file.into_temp_path()
     }
 
     #[test]

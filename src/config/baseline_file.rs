@@ -40,7 +40,8 @@ mod tests {
 
     #[test]
     fn save_load_round_trip_and_bad_or_older_files() {
-        let dir = std::env::temp_dir().join(format!("sitwell-baseline-{}", std::process::id()));
+        let scratch = tempfile::tempdir().expect("a temp folder");
+        let dir = scratch.path().to_path_buf();
         let path = dir.join("nested").join("baseline.json");
         let tag = SourceTag {
             camera: None,

@@ -216,12 +216,12 @@ mod tests {
     use crate::config::CallLook;
     use crate::pose::LandmarkModel;
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("sitwell-config-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).ok();
-        dir
+    /// A folder of its own for one test, removed when dropped.
+    fn temp_dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("sitwell-config-{name}-"))
+            .tempdir()
+            .expect("a temp folder")
     }
 
     #[test]
@@ -281,7 +281,7 @@ mod tests {
     #[test]
     fn a_save_changes_only_its_keys_and_keeps_comments_unknown_keys_and_bad_lines() {
         let dir = temp_dir("save");
-        let path = dir.join("settings.toml");
+        let path = dir.path().join("settings.toml");
         let text = "# my settings\nmodel = \"full\"   # the big one\nmy_note = \"keep me\"\n\
                     dwell_s = 5\n[later]\nx = 1\n";
         std::fs::write(&path, text).expect("written");
@@ -307,7 +307,7 @@ mod tests {
     #[test]
     fn a_file_that_is_not_toml_is_never_written_over() {
         let dir = temp_dir("broken");
-        let path = dir.join("settings.toml");
+        let path = dir.path().join("settings.toml");
         let text = "model = \"full\"\ndwell_s = = 90\n";
         std::fs::write(&path, text).expect("written");
         let before = load(&path).settings;
@@ -326,7 +326,7 @@ mod tests {
     #[test]
     fn a_first_save_writes_only_what_changed_and_reads_back() {
         let dir = temp_dir("first");
-        let path = dir.join("sub/settings.toml");
+        let path = dir.path().join("sub/settings.toml");
         let before = Settings::default();
         let after = Settings {
             camera: "Logitech".into(),

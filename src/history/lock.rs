@@ -73,7 +73,8 @@ mod tests {
 
     #[test]
     fn a_second_holder_is_refused_and_told_who_has_it() {
-        let dir = std::env::temp_dir().join(format!("sitwell-lock-{}", std::process::id()));
+        let scratch = tempfile::tempdir().expect("a temp folder");
+        let dir = scratch.path().to_path_buf();
         let db = dir.join("history.sqlite");
         let first = InstanceLock::acquire(&db);
         assert!(first.is_ok());

@@ -117,7 +117,8 @@ mod tests {
 
     #[test]
     fn missing_and_corrupt_models_are_told_apart() {
-        let dir = std::env::temp_dir().join(format!("sitwell-models-{}", std::process::id()));
+        let scratch = tempfile::tempdir().expect("a temp folder");
+        let dir = scratch.path().to_path_buf();
         std::fs::create_dir_all(&dir).expect("temp dir");
         let missing = read_model(&dir, DETECTOR).expect_err("no file");
         assert!(

@@ -79,21 +79,26 @@ fn repair_autostart(path: &Path, exe: &Path) -> std::io::Result<bool> {
 mod tests {
     use super::*;
 
-    fn temp_dir(name: &str) -> PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("sitwell-autostart-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).ok();
-        dir
+    /// A folder of its own for one test, removed when dropped.
+    fn temp_dir(name: &str) -> tempfile::TempDir {
+        tempfile::Builder::new()
+            .prefix(&format!("sitwell-autostart-{name}-"))
+            .tempdir()
+            .expect("a temp folder")
     }
 
     #[test]
     fn a_stale_autostart_entry_is_repaired_and_a_good_one_left_alone() {
         let dir = temp_dir("stale");
-        let entry = dir.join("autostart/sitwell.desktop");
+        let entry = dir.path().join("autostart/sitwell.desktop");
         let exe = std::env::current_exe().expect("test binary");
         // Written for a build that has since been cleaned away.
-        apply_autostart(true, &entry, &dir.join("gone/target/release/sitwell")).expect("written");
+        apply_autostart(
+            true,
+            &entry,
+            &dir.path().join("gone/target/release/sitwell"),
+        )
+        .expect("written");
         assert_eq!(repair_autostart(&entry, &exe).ok(), Some(true));
         let repaired = std::fs::read_to_string(&entry).unwrap_or_default();
         assert!(
@@ -105,16 +110,16 @@ mod tests {
         std::fs::write(&entry, "[Desktop Entry]\nExec=sitwell\n").expect("written");
         assert_eq!(repair_autostart(&entry, &exe).ok(), Some(false));
         assert_eq!(
-            repair_autostart(&dir.join("none.desktop"), &exe).ok(),
+            repair_autostart(&dir.path().join("none.desktop"), &exe).ok(),
             Some(false)
         );
-        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(dir.path());
     }
 
     #[test]
     fn autostart_entry_is_written_and_removed() {
         let dir = temp_dir("entry");
-        let path = dir.join("autostart/sitwell.desktop");
+        let path = dir.path().join("autostart/sitwell.desktop");
         apply_autostart(true, &path, Path::new("/usr/bin/sitwell")).ok();
         let entry = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(entry.contains("Exec=\"/usr/bin/sitwell\""));
@@ -122,6 +127,6 @@ mod tests {
         assert!(!path.exists());
         // Removing twice is fine.
         assert!(apply_autostart(false, &path, Path::new("/usr/bin/sitwell")).is_ok());
-        let _ = std::fs::remove_dir_all(&dir);
+        let _ = std::fs::remove_dir_all(dir.path());
     }
 }

@@ -57,7 +57,8 @@ mod tests {
                 .map(|m| m.permissions().mode() & 0o777)
                 .unwrap_or(0)
         };
-        let dir = std::env::temp_dir().join(format!("sitwell-files-p-{}", std::process::id()));
+        let scratch = tempfile::tempdir().expect("a temp folder");
+        let dir = scratch.path().to_path_buf();
         let _ = std::fs::remove_dir_all(&dir);
         let path = dir.join("sitwell/settings.toml");
         write_atomic(&path, b"x").expect("written");

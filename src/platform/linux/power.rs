@@ -49,7 +49,8 @@ mod tests {
 
     #[test]
     fn a_laptop_unplugged_is_on_battery_and_a_desktop_never() {
-        let class = std::env::temp_dir().join(format!("sitwell-power-{}", std::process::id()));
+        let scratch = tempfile::tempdir().expect("a temp folder");
+        let class = scratch.path().to_path_buf();
         let _ = std::fs::remove_dir_all(&class);
         std::fs::create_dir_all(&class).expect("folder");
         assert_eq!(
