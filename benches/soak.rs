@@ -22,7 +22,7 @@ use sitwell::coach::{EngineConfig, UserAction};
 use sitwell::history::Writer;
 use sitwell::live::command::CallChange;
 use sitwell::live::journal::Journal;
-use sitwell::live::session::{At, Input, Seen, Session, SessionSetup, SourceEvent, Step};
+use sitwell::live::session::{At, Input, Look, Session, SessionSetup, SourceEvent, Step};
 use sitwell::live::{Command, Phase};
 use sitwell::pose::{LandmarkModel, Mode, Pose, PoseEstimator};
 use sitwell::posture::{CameraPlace, JudgeConfig};
@@ -172,7 +172,7 @@ fn main() {
         engine: EngineConfig::default(),
         start_paused: false,
         battery_saver: true,
-        live: true,
+        from_camera: true,
         history_origin: Some(origin),
     });
     let mut counts = Counts::default();
@@ -260,12 +260,12 @@ fn main() {
                 let step = session.step(at, Input::Source(SourceEvent::Skipped(error)));
                 apply(step, &mut journal, &mut counts);
             }
-            let seen = Seen {
+            let look = Look {
                 picture,
                 pose,
                 model_ran: true,
             };
-            let step = session.step(at, Input::Seen(seen));
+            let step = session.step(at, Input::Looked(look));
             apply(step, &mut journal, &mut counts);
             counts.frames += 1;
             last_step_t = t;

@@ -105,7 +105,7 @@ def level_camera(width, height, tilt=0.0):
 
 
 def level_from_image(cam, p):
-    """camera.rs CameraSetup::level_from_image."""
+    """level_view.rs CameraGeometry::level_from_image."""
     t = math.radians(cam["tilt"])
     x, y = (p[0] - cam["cx"]) / cam["f"], (p[1] - cam["cy"]) / cam["f"]
     yl, zl = math.cos(t) * y - math.sin(t), math.sin(t) * y + math.cos(t)
@@ -128,7 +128,7 @@ def cues(s, cam):
 
 
 def estimate_camera(place, pitch, eyes_y, width, height, elev):
-    """camera.rs CameraSetup::estimate; elev = (offset, gain)."""
+    """level_view.rs CameraGeometry::estimate; elev = (offset, gain)."""
     cam = level_camera(width, height)
     below_axis = math.degrees(math.atan((eyes_y - cam["cy"]) / cam["f"]))
     low, high = TILT_RANGE[place]

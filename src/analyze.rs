@@ -18,7 +18,7 @@ use crate::coach::EngineConfig;
 use crate::pose::draw;
 use crate::pose::{FaceAnchor, KeypointId, LandmarkModel, Mode, Pose, PoseError, PoseEstimator};
 use crate::posture::{Baseline, JudgeConfig, SourceTag};
-use crate::timeline::{Observed, Timeline};
+use crate::timeline::{Judged, Timeline};
 use crate::{platform, stats};
 
 /// Output format of the per-frame records.
@@ -97,8 +97,8 @@ pub struct Judging {
 }
 
 /// The posture fields `--baseline` adds to a JSON record (nulls where there is no person).
-pub fn add_judgement(record: &mut Value, observed: &Observed) {
-    let r = observed.reading.as_ref();
+pub fn add_judgement(record: &mut Value, judged: &Judged) {
+    let r = judged.reading.as_ref();
     let num = |f: fn(&crate::posture::Reading) -> f32, digits| {
         r.filter(|r| r.measured)
             .map(|r| round(f64::from(f(r)), digits))
@@ -108,7 +108,7 @@ pub fn add_judgement(record: &mut Value, observed: &Observed) {
     record["shoulder_angle_deg"] = json!(num(|r| r.shoulder_angle_deg, 2));
     record["shoulder_drop_deg"] = json!(num(|r| r.shoulder_drop_deg, 2));
     record["pattern"] = json!(r.map(|r| r.pattern.as_str()));
-    record["score"] = json!(observed.score.map(|s| round(f64::from(s), 1)));
+    record["score"] = json!(judged.score.map(|s| round(f64::from(s), 1)));
     record["head_pitch_deg"] = json!(num(|r| r.head_pitch_deg, 2));
     record["head_yaw_deg"] = json!(num(|r| r.head_yaw_deg, 2));
     record["head_roll_deg"] = json!(num(|r| r.head_roll_deg, 2));
@@ -122,7 +122,7 @@ pub fn add_judgement(record: &mut Value, observed: &Observed) {
             .map(|c| json!({"cue": c.cue, "points": round(f64::from(c.points), 1)}))
             .collect::<Vec<_>>()
     }));
-    record["events"] = Value::Array(observed.effects.iter().map(|e| e.to_json()).collect());
+    record["events"] = Value::Array(judged.effects.iter().map(|e| e.to_json()).collect());
 }
 
 /// Timings and counts over a run.
@@ -193,20 +193,17 @@ pub const CSV_JUDGEMENT_HEADER: [&str; 7] = [
     "events",
 ];
 
-fn csv_judgement(observed: &Observed) -> [String; 7] {
-    let r = observed.reading.as_ref();
+fn csv_judgement(judged: &Judged) -> [String; 7] {
+    let r = judged.reading.as_ref();
     let num = |v: Option<f32>| v.map(|v| format!("{v:.2}")).unwrap_or_default();
-    let events: Vec<&str> = observed.effects.iter().map(|e| e.effect.kind()).collect();
+    let events: Vec<&str> = judged.effects.iter().map(|e| e.effect.kind()).collect();
     [
         num(r.map(|r| r.cva_deg)),
         num(r.map(|r| r.cva_drop_deg)),
         num(r.map(|r| r.shoulder_angle_deg)),
         num(r.map(|r| r.shoulder_drop_deg)),
         r.map(|r| r.pattern.as_str().to_owned()).unwrap_or_default(),
-        observed
-            .score
-            .map(|s| format!("{s:.1}"))
-            .unwrap_or_default(),
+        judged.score.map(|s| format!("{s:.1}")).unwrap_or_default(),
         events.join(" "),
     ]
 }
@@ -443,7 +440,7 @@ fn run_source(
         let file = frame.file.as_deref().unwrap_or(input);
         let source_name = file.display().to_string();
         // Frames of a folder are numbered within the folder; a lone image is frame 0.
-        let observed = match timeline.as_mut() {
+        let judged = match timeline.as_mut() {
             Some(timeline) => {
                 let tag = SourceTag {
                     camera: None,
@@ -466,15 +463,15 @@ fn run_source(
         match opts.format {
             OutputFormat::Jsonl => {
                 let mut record = record_json(&source_name, frame.index, frame.t_s, pose.as_ref());
-                if let Some(observed) = &observed {
-                    add_judgement(&mut record, observed);
+                if let Some(judged) = &judged {
+                    add_judgement(&mut record, judged);
                 }
                 writeln!(out, "{record}")?
             }
             OutputFormat::Csv => {
                 let mut row = csv_row(&source_name, frame.index, frame.t_s, pose.as_ref());
-                if let Some(observed) = &observed {
-                    row.extend(csv_judgement(observed));
+                if let Some(judged) = &judged {
+                    row.extend(csv_judgement(judged));
                 }
                 write_csv(out, &row)?
             }

@@ -13,7 +13,7 @@ use crate::posture::{
 
 /// What one frame produced.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Observed {
+pub struct Judged {
     /// None when there is no person; an unmeasured `unknown` reading when the person cannot
     /// be judged this frame.
     pub reading: Option<Reading>,
@@ -49,7 +49,7 @@ impl Timeline {
     }
 
     /// Judge the frame at `t_s` (a `width` × `height` picture) and advance the engine.
-    pub fn observe(&mut self, pose: Option<&Pose>, width: u32, height: u32, t_s: f64) -> Observed {
+    pub fn observe(&mut self, pose: Option<&Pose>, width: u32, height: u32, t_s: f64) -> Judged {
         let reading = pose.map(|p| {
             match Cues::measure(&Sighting::of(p, width, height), &self.baseline.camera) {
                 Some(cues) => crate::posture::judge(&cues, &self.baseline, &self.judge),
@@ -66,7 +66,7 @@ impl Timeline {
             Some(r) if r.measured => Some(self.smoother.update(t_s, r.score)),
             _ => None,
         };
-        Observed {
+        Judged {
             reading,
             score,
             effects: effects

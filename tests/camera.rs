@@ -255,7 +255,7 @@ fn overlay_state(snapshot: &sitwell::live::Snapshot) -> String {
     match View::of(snapshot, None) {
         View::NoCamera { message } => format!("no camera: {message}"),
         View::CameraBusy { .. } => "camera busy".into(),
-        View::Calibrating { .. } | View::Live { .. } => "working".into(),
+        View::Calibrating { .. } | View::Monitoring { .. } => "working".into(),
         View::Starting => "starting".into(),
         other => format!("{other:?}"),
     }

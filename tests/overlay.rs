@@ -106,7 +106,7 @@ fn live_score_states() {
     snap(
         &mut results,
         "live_upright_dark",
-        state(View::Live {
+        state(View::Monitoring {
             score: Some(96.0),
             pattern: Some(Pattern::Upright),
             dwell_progress: 0.0,
@@ -117,7 +117,7 @@ fn live_score_states() {
     snap(
         &mut results,
         "live_upright_light",
-        state(View::Live {
+        state(View::Monitoring {
             score: Some(96.0),
             pattern: Some(Pattern::Upright),
             dwell_progress: 0.0,
@@ -128,7 +128,7 @@ fn live_score_states() {
     snap(
         &mut results,
         "live_slouching_dark",
-        state(View::Live {
+        state(View::Monitoring {
             score: Some(54.0),
             pattern: Some(Pattern::UpperCrossed),
             dwell_progress: 0.6,
@@ -139,7 +139,7 @@ fn live_score_states() {
     snap(
         &mut results,
         "live_slouching_light",
-        state(View::Live {
+        state(View::Monitoring {
             score: Some(54.0),
             pattern: Some(Pattern::ForwardHead),
             dwell_progress: 0.6,
@@ -349,7 +349,7 @@ fn nudge_buttons_answer_the_engine_and_do_not_move_the_window() {
 
 #[test]
 fn dragging_the_background_or_a_text_moves_the_window() {
-    let live = View::Live {
+    let live = View::Monitoring {
         score: Some(90.0),
         pattern: Some(Pattern::Upright),
         dwell_progress: 0.0,
@@ -410,7 +410,7 @@ const MENU: [&str; 8] = [
 
 #[test]
 fn the_menu_fits_its_window_and_answers_clicks() {
-    let live = View::Live {
+    let live = View::Monitoring {
         score: Some(90.0),
         pattern: Some(Pattern::Upright),
         dwell_progress: 0.0,
@@ -479,7 +479,7 @@ fn a_snapshot_becomes_the_view_the_user_expects() {
     };
     assert!(matches!(
         View::of(&snapshot, None),
-        View::Live { dwell_progress, .. } if dwell_progress == 0.5
+        View::Monitoring { dwell_progress, .. } if dwell_progress == 0.5
     ));
     let busy = Snapshot {
         phase: Phase::CameraBusy {

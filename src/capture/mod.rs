@@ -1,4 +1,4 @@
-//! Stage 1 of the pipeline, *capture*: frame sources behind one trait.
+//! The pipeline's first part, *capture*: frame sources behind one trait.
 //!
 //! The camera and the replay sources (an image, a folder of images, a video file) all yield
 //! the same [`Frame`], so everything downstream — `sitwell analyze`, the tests, the live

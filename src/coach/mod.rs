@@ -1,4 +1,4 @@
-//! Stage 4 of the pipeline, *coach*: when to nudge ([`engine`], a pure state machine) and
+//! The pipeline's fourth part, *coach*: when to nudge ([`engine`], a pure state machine) and
 //! what to suggest ([`moves`], the catalogue of corrective moves with its safety note).
 
 pub mod engine;

@@ -56,14 +56,14 @@ impl CallSense {
 }
 
 /// The probe's thread; dropping this stops it.
-pub struct CallWatch {
+pub struct CallWatcher {
     stop: Option<Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
 
-impl CallWatch {
+impl CallWatcher {
     /// Starts probing; each change is sent to the inference thread as a command.
-    pub fn start(commands: Sender<Command>) -> std::io::Result<CallWatch> {
+    pub fn start(commands: Sender<Command>) -> std::io::Result<CallWatcher> {
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("sitwell-calls".into())
@@ -89,14 +89,14 @@ impl CallWatch {
                     }
                 }
             })?;
-        Ok(CallWatch {
+        Ok(CallWatcher {
             stop: Some(stop),
             thread: Some(thread),
         })
     }
 }
 
-impl Drop for CallWatch {
+impl Drop for CallWatcher {
     fn drop(&mut self) {
         drop(self.stop.take());
         if let Some(thread) = self.thread.take()

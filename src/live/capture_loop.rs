@@ -486,7 +486,7 @@ mod tests {
     }
 
     #[derive(Debug, PartialEq)]
-    enum Seen {
+    enum Got {
         Opened,
         Frame,
         Busy(f64),
@@ -529,20 +529,20 @@ mod tests {
                 continue;
             };
             seen.push(match item {
-                Item::Source(SourceEvent::Opened { .. }) => Seen::Opened,
-                Item::Frame(_) => Seen::Frame,
+                Item::Source(SourceEvent::Opened { .. }) => Got::Opened,
+                Item::Frame(_) => Got::Frame,
                 Item::Source(SourceEvent::CameraProblem { error, retry_in_s }) => match error {
-                    CaptureError::CameraBusy { .. } => Seen::Busy(retry_in_s),
-                    CaptureError::CameraLost { .. } => Seen::Lost(retry_in_s),
-                    CaptureError::CaptureFailed { .. } => Seen::Failed(retry_in_s),
-                    _ => Seen::Other,
+                    CaptureError::CameraBusy { .. } => Got::Busy(retry_in_s),
+                    CaptureError::CameraLost { .. } => Got::Lost(retry_in_s),
+                    CaptureError::CaptureFailed { .. } => Got::Failed(retry_in_s),
+                    _ => Got::Other,
                 },
-                _ => Seen::Other,
+                _ => Got::Other,
             });
             slot.done();
             // Opened three times (the first open was refused): the last recovery delivers.
-            if seen.iter().filter(|s| **s == Seen::Opened).count() == 3
-                && seen.last() == Some(&Seen::Frame)
+            if seen.iter().filter(|s| **s == Got::Opened).count() == 3
+                && seen.last() == Some(&Got::Frame)
             {
                 break;
             }
@@ -558,16 +558,16 @@ mod tests {
         assert_eq!(
             seen,
             [
-                Seen::Busy(1.0),
-                Seen::Opened,
-                Seen::Frame,
+                Got::Busy(1.0),
+                Got::Opened,
+                Got::Frame,
                 // Frames came in between: the backoff started again from 1 s.
-                Seen::Lost(1.0),
-                Seen::Opened,
-                Seen::Frame,
-                Seen::Failed(1.0),
-                Seen::Opened,
-                Seen::Frame,
+                Got::Lost(1.0),
+                Got::Opened,
+                Got::Frame,
+                Got::Failed(1.0),
+                Got::Opened,
+                Got::Frame,
             ]
         );
         assert_eq!(*opens.lock().unwrap_or_else(|p| p.into_inner()), 4);

@@ -25,7 +25,7 @@ fn tell(change: DeskChange) -> bool {
 
 /// Routes the desk's news to `commands` from now on, starting the watchers this desktop
 /// allows the first time (once per process). Returns the watchers that run.
-pub fn watch(commands: &Sender<Command>) -> &'static [&'static str] {
+pub fn start_watchers(commands: &Sender<Command>) -> &'static [&'static str] {
     *ROUTE.lock().unwrap_or_else(|p| p.into_inner()) = Some(commands.clone());
     static RUNNING: OnceLock<Vec<&'static str>> = OnceLock::new();
     RUNNING.get_or_init(|| {

@@ -20,12 +20,12 @@ use super::capture_loop::{Control, Item};
 use super::command::Command;
 use super::journal::Journal;
 use super::pace::{self, Thumbnail};
-use super::session::{At, Input, Seen, Session, SessionSetup, SourceEvent, Step};
+use super::session::{At, Input, Look, Session, SessionSetup, SourceEvent, Step};
 use super::slot::LatestSlot;
 use super::status::{Phase, Snapshot};
 
 /// What the inference thread is given.
-pub struct Setup {
+pub struct InferenceSetup {
     pub model: LandmarkModel,
     /// How the session starts.
     pub session: SessionSetup,
@@ -122,7 +122,7 @@ struct Thread {
     looker: Looker,
     journal: Journal,
     baseline_save: Option<PathBuf>,
-    live: bool,
+    from_camera: bool,
     clock: Instant,
     shared: Arc<Shared>,
     effects_out: HeapProd<EffectAt>,
@@ -131,7 +131,7 @@ struct Thread {
 impl Thread {
     /// Now: a camera's clock, or the newest frame of a file; and the wall clock.
     fn at(&self, control: &Control) -> At {
-        let t = if self.live {
+        let t = if self.from_camera {
             self.clock.elapsed().as_secs_f64()
         } else {
             control.latest_t()
@@ -190,7 +190,7 @@ impl Thread {
 
 /// Runs until told to shut down or the source ends.
 pub fn run(
-    setup: Setup,
+    setup: InferenceSetup,
     slot: Arc<LatestSlot<Item>>,
     control: Arc<Control>,
     shared: Arc<Shared>,
@@ -219,14 +219,14 @@ pub fn run(
     // Model loading freed tens of megabytes that would otherwise stay resident all day.
     crate::platform::process::release_free_heap();
     let mut last_trim = Instant::now();
-    let live = setup.session.live;
+    let from_camera = setup.session.from_camera;
     let (session, step) = Session::new(setup.session);
     let mut me = Thread {
         session,
         looker: Looker::new(estimator),
         journal: setup.journal,
         baseline_save: setup.baseline_save,
-        live,
+        from_camera,
         clock,
         shared,
         effects_out,
@@ -263,13 +263,13 @@ pub fn run(
                         if let Some(problem) = problem {
                             me.session.note(problem);
                         }
-                        let seen = Seen {
+                        let look = Look {
                             picture: &frame.rgb,
                             pose,
                             model_ran,
                         };
                         me.session
-                            .step(At { t: frame.t_s, ..at }, Input::Seen(seen))
+                            .step(At { t: frame.t_s, ..at }, Input::Looked(look))
                     }
                     Item::Source(event) => me.session.step(at, Input::Source(event)),
                 };

@@ -187,7 +187,7 @@ pub struct Live {
     effects: HeapCons<EffectAt>,
     capture: Option<JoinHandle<()>>,
     inference: Option<JoinHandle<()>>,
-    calls: Option<calls::CallWatch>,
+    calls: Option<calls::CallWatcher>,
 }
 
 /// Closes the slot when a pipeline thread ends, however it ends, so the other thread stops
@@ -252,7 +252,8 @@ impl Live {
         let control = Arc::new(capture_loop::Control::new(camera_on));
         // A recorded camera stream played in real time is played as the camera was: on the
         // wall clock, with the camera's life cycle.
-        let live = options.source.is_camera() || options.source.is_recorded_camera(options.pacing);
+        let from_camera =
+            options.source.is_camera() || options.source.is_recorded_camera(options.pacing);
         let shared = Arc::new(inference::Shared {
             snapshot: std::sync::Mutex::new(Snapshot::default()),
             notify,
@@ -268,7 +269,7 @@ impl Live {
             match &source {
                 SourceSpec::Camera(choice) => Ok(Box::new(CameraSource::open(choice)?)),
                 SourceSpec::Custom(camera) => (camera.0)(),
-                SourceSpec::Path(path) if live => {
+                SourceSpec::Path(path) if from_camera => {
                     let epoch = *epoch.get_or_insert_with(Instant::now);
                     let timing = mjpeg::Timing::Wall { epoch };
                     Ok(Box::new(mjpeg::MjpegStream::open(
@@ -290,11 +291,11 @@ impl Live {
                         slot: Arc::clone(&slot),
                         shared: None,
                     };
-                    capture_loop::supervise(opener, live, pacing, slot, control, clock)
+                    capture_loop::supervise(opener, from_camera, pacing, slot, control, clock)
                 })
                 .map_err(LiveError::Thread)?
         };
-        let setup = inference::Setup {
+        let setup = inference::InferenceSetup {
             model: options.model,
             session: session::SessionSetup {
                 model: options.model.name(),
@@ -304,7 +305,7 @@ impl Live {
                 engine: options.engine,
                 start_paused: options.start_paused,
                 battery_saver: options.battery_saver,
-                live,
+                from_camera,
                 history_origin: history.is_some().then_some(origin),
             },
             baseline_save: options.baseline_save,
@@ -331,11 +332,11 @@ impl Live {
                 return Err(LiveError::Thread(e));
             }
         };
-        if live {
-            desk::watch(&commands);
+        if from_camera {
+            desk::start_watchers(&commands);
         }
         let calls = if options.detect_calls {
-            calls::CallWatch::start(commands.clone())
+            calls::CallWatcher::start(commands.clone())
                 .map_err(|e| tracing::warn!("no call detection: {e}"))
                 .ok()
         } else {

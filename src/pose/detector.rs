@@ -1,4 +1,5 @@
-//! Stage 1: find a person in the whole frame (BlazePose's detector) and derive the body ROI.
+//! The pose model's first half: find a person in the whole frame (BlazePose's detector) and
+//! derive the body ROI.
 
 use image::RgbImage;
 use ort::session::Session;

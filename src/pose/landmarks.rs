@@ -1,5 +1,6 @@
-//! Stage 2: BlazePose's landmark model on a rotated ROI crop: decode, heatmap refinement,
-//! and projection of the 33 keypoints (plus two ROI points) back to the image.
+//! The pose model's second half: BlazePose's landmark model on a rotated ROI crop: decode,
+//! heatmap refinement, and projection of the 33 keypoints (plus two ROI points) back to the
+//! image.
 
 use image::RgbImage;
 use ort::session::Session;

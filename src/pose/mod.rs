@@ -1,4 +1,4 @@
-//! Stage 2 of the pipeline, *pose*: BlazePose (MediaPipe's detector + landmark models, as
+//! The pipeline's second part, *pose*: BlazePose (MediaPipe's detector + landmark models, as
 //! ONNX on ONNX Runtime) turns an RGB frame into 33 named keypoints in image pixels and in
 //! metres.
 //!

@@ -4,7 +4,7 @@
 //! A baseline is built from a few seconds of upright sitting (or a set of stills), judged for
 //! quality (a person, shoulders in view, the whole face in the picture and facing the camera,
 //! sitting still) and refused with a reason otherwise. The camera's pitch is estimated from
-//! the same frames ([`CameraSetup::estimate`]), within what the user said of its place.
+//! the same frames ([`CameraGeometry::estimate`]), within what the user said of its place.
 //! It belongs to one camera and resolution: [`Baseline::check_source`] refuses to judge frames
 //! from another one rather than silently producing nonsense. Its file is small versioned JSON
 //! ([`Baseline::parse`], [`Baseline::to_text`]); reading and writing it is
@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::cues::{Cues, Sighting};
-use super::level_view::{CameraPlace, CameraSetup};
+use super::level_view::{CameraGeometry, CameraPlace};
 
 /// Version of the file layout; older or newer files are refused with a clear message.
 /// Version 2 knows the camera (its place and pitch) and measures the head with the face mesh;
@@ -60,7 +60,7 @@ pub struct Baseline {
     /// Landmark model the cues were measured with (`lite` or `full`).
     pub model: String,
     /// The camera as calibration understood it: its place and pitch.
-    pub camera: CameraSetup,
+    pub camera: CameraGeometry,
     /// Frames that went into it.
     pub frames: usize,
     /// Per-cue median.
@@ -225,7 +225,7 @@ impl Baseline {
         if yaw.abs() > MAX_CALIBRATION_YAW_DEG {
             return Err(Refusal::FromTheSide { yaw_deg: yaw.abs() });
         }
-        let camera = CameraSetup::estimate(
+        let camera = CameraGeometry::estimate(
             place,
             median(&mut faces.iter().map(|f| f.pitch_deg).collect::<Vec<_>>()),
             median(&mut faced.iter().map(|s| s.eyes.y).collect::<Vec<_>>()),

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::level_view::CameraSetup;
+use super::level_view::CameraGeometry;
 use crate::pose::{Face, FaceAnchor, KeypointId, PointPx, Pose};
 
 /// Keypoints a judgement needs; if any is hidden or outside the picture the view is not judged.
@@ -176,7 +176,7 @@ pub struct Cues {
 impl Cues {
     /// The cues of `sighting` seen through `camera`. `None` when the frame cannot be judged
     /// ([`Sighting::judgeable`]) or its geometry is degenerate.
-    pub fn measure(sighting: &Sighting, camera: &CameraSetup) -> Option<Cues> {
+    pub fn measure(sighting: &Sighting, camera: &CameraGeometry) -> Option<Cues> {
         let face = sighting.face.filter(|_| sighting.judgeable())?;
         let level = |p: PointPx| camera.level_from_image(p);
         let (rs, ls) = (
@@ -292,7 +292,7 @@ mod tests {
 
     #[test]
     fn cues_are_ratios_of_the_level_view() {
-        let level = CameraSetup::level(CameraPlace::Other, 640, 480);
+        let level = CameraGeometry::level(CameraPlace::Other, 640, 480);
         let c = Cues::measure(&sighting(), &level).expect("judgeable");
         assert!((c.shoulder_width_px - 240.0).abs() < 1e-3);
         assert!((c.head_scale_ln - (120.0f32 / 240.0).ln()).abs() < 1e-5);
@@ -322,7 +322,7 @@ mod tests {
 
     #[test]
     fn frames_without_a_whole_face_or_with_hidden_points_are_not_judged() {
-        let level = CameraSetup::level(CameraPlace::Other, 640, 480);
+        let level = CameraGeometry::level(CameraPlace::Other, 640, 480);
         let mut s = sighting();
         s.face = None;
         assert!(Cues::measure(&s, &level).is_none());

@@ -6,7 +6,7 @@
 //! picture of a pitched camera mix up "forward" and "down": seen from a laptop below, a head
 //! that comes forward also rises in the picture and cancels its sinking, and moving the whole
 //! body closer shifts everything vertically. Turning the image points back by the pitch
-//! ([`CameraSetup::level_from_image`]) undoes that: in the level view moving closer is again
+//! ([`CameraGeometry::level_from_image`]) undoes that: in the level view moving closer is again
 //! a pure scaling about the image centre, and a slouch sinks the head as it does for a camera
 //! level with the face. `GEOMETRY.md` has the measurements.
 
@@ -75,7 +75,7 @@ const ELEVATION_PER_FACE_PITCH: f32 = -0.967;
 
 /// The camera as calibration understood it.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct CameraSetup {
+pub struct CameraGeometry {
     pub place: CameraPlace,
     /// Pitch of the camera in degrees; positive = tilted up, looking up at the user.
     pub tilt_deg: f32,
@@ -86,11 +86,11 @@ pub struct CameraSetup {
     pub centre_y_px: f32,
 }
 
-impl CameraSetup {
+impl CameraGeometry {
     /// A level camera for a `width` × `height` picture.
-    pub fn level(place: CameraPlace, width: u32, height: u32) -> CameraSetup {
+    pub fn level(place: CameraPlace, width: u32, height: u32) -> CameraGeometry {
         let focal_px = width as f32 / 2.0 / (ASSUMED_HFOV_DEG.to_radians() / 2.0).tan();
-        CameraSetup {
+        CameraGeometry {
             place,
             tilt_deg: 0.0,
             focal_px,
@@ -111,14 +111,14 @@ impl CameraSetup {
         eyes_y_px: f32,
         width: u32,
         height: u32,
-    ) -> CameraSetup {
-        let level = CameraSetup::level(place, width, height);
+    ) -> CameraGeometry {
+        let level = CameraGeometry::level(place, width, height);
         let elevation = ELEVATION_OFFSET_DEG + ELEVATION_PER_FACE_PITCH * face_pitch_deg;
         let below_axis = ((eyes_y_px - level.centre_y_px) / level.focal_px)
             .atan()
             .to_degrees();
         let (low, high) = place.tilt_range_deg();
-        CameraSetup {
+        CameraGeometry {
             tilt_deg: (elevation + below_axis).clamp(low, high),
             ..level
         }
@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn a_level_camera_sees_what_it_sees() {
-        let c = CameraSetup::level(CameraPlace::Other, 640, 480);
+        let c = CameraGeometry::level(CameraPlace::Other, 640, 480);
         for p in [PointPx::new(10.0, 400.0), PointPx::new(320.0, 240.0)] {
             assert!(close(c.level_from_image(p), p));
         }
@@ -179,7 +179,7 @@ mod tests {
     fn turning_back_a_tilted_camera_matches_a_level_one() {
         // A point 0.1 m above and 0.6 m in front of the camera, seen level and seen by the
         // same camera tilted up 20°: turned back, the tilted view lands where the level one is.
-        let level = CameraSetup::level(CameraPlace::Laptop, 640, 480);
+        let level = CameraGeometry::level(CameraPlace::Laptop, 640, 480);
         let f = level.focal_px;
         let (y, z) = (-0.1f32, 0.6f32);
         let seen_level = PointPx::new(320.0, 240.0 + f * y / z);
@@ -187,7 +187,7 @@ mod tests {
         // Camera coordinates of the tilted camera: rotate the point by -20° about x.
         let (yc, zc) = (t.cos() * y + t.sin() * z, -t.sin() * y + t.cos() * z);
         let seen_tilted = PointPx::new(320.0, 240.0 + f * yc / zc);
-        let tilted = CameraSetup {
+        let tilted = CameraGeometry {
             tilt_deg: 20.0,
             ..level
         };
@@ -198,18 +198,18 @@ mod tests {
 
     #[test]
     fn the_estimate_adds_the_face_direction_and_the_eyes_place_and_keeps_to_the_place() {
-        let level = CameraSetup::level(CameraPlace::Other, 640, 480);
+        let level = CameraGeometry::level(CameraPlace::Other, 640, 480);
         // A face pitched so that the camera sits 15° below the eyes, eyes on the image's
         // centre row: the camera is tilted up 15°.
         let pitch = (15.0 - ELEVATION_OFFSET_DEG) / ELEVATION_PER_FACE_PITCH;
-        let at_centre = CameraSetup::estimate(CameraPlace::Other, pitch, 240.0, 640, 480);
+        let at_centre = CameraGeometry::estimate(CameraPlace::Other, pitch, 240.0, 640, 480);
         assert!((at_centre.tilt_deg - 15.0).abs() < 1e-3, "{at_centre:?}");
         // The eyes 100 px below the centre: the axis points above them, the tilt is larger.
-        let below = CameraSetup::estimate(CameraPlace::Other, pitch, 340.0, 640, 480);
+        let below = CameraGeometry::estimate(CameraPlace::Other, pitch, 340.0, 640, 480);
         let extra = (100.0 / level.focal_px).atan().to_degrees();
         assert!((below.tilt_deg - 15.0 - extra).abs() < 1e-3);
         // A monitor camera is never tilted up by much.
-        let monitor = CameraSetup::estimate(CameraPlace::Monitor, pitch, 240.0, 640, 480);
+        let monitor = CameraGeometry::estimate(CameraPlace::Monitor, pitch, 240.0, 640, 480);
         assert_eq!(monitor.tilt_deg, CameraPlace::Monitor.tilt_range_deg().1);
         assert!(
             at_centre

@@ -1,4 +1,4 @@
-//! Stage 3 of the pipeline, *posture*: from a [`crate::pose::Pose`] to a judgement relative
+//! The pipeline's third part, *posture*: from a [`crate::pose::Pose`] to a judgement relative
 //! to the user's own upright calibration.
 //!
 //! [`cues`] reads what a frame shows (a [`Sighting`]) and measures it in the level view of
@@ -15,4 +15,4 @@ pub mod level_view;
 pub use baseline::{Baseline, BaselineError, Refusal, SourceTag};
 pub use cues::{Cues, Sighting};
 pub use judge::{JudgeConfig, Pattern, Reading, ScoreSmoother, judge};
-pub use level_view::{CameraPlace, CameraSetup};
+pub use level_view::{CameraGeometry, CameraPlace};

@@ -1,27 +1,31 @@
-//! The overlay application: draws the newest snapshot, turns clicks, keys and menu choices
-//! into commands for the pipeline, shows desktop notifications, and keeps the window small,
-//! on top and where the user put it. It never waits on the pipeline.
+//! The overlay application: each frame it reads the newest snapshot, has [`super::view`] draw
+//! it (or the settings panel), and turns clicks, keys, tray choices and the pipeline's effects
+//! into commands and notifications. The pipeline handle ([`super::pipeline`]), the window's
+//! chores ([`super::window_chores`]), a card's countdown ([`super::countdown`]) and the
+//! shortcuts ([`super::shortcuts`]) are parts of their own. It never waits on the pipeline.
 
 use eframe::egui;
 use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use egui::{Key, ViewportCommand};
+use egui::ViewportCommand;
 
 use crate::coach::{EffectAt, UserAction};
 use crate::config::{CallLook, Overrides, Settings};
-use crate::live::meter::RunMeter;
-use crate::live::{Command, Live, LiveOptions, Pacing, Snapshot, SourceSpec};
+use crate::live::{Command, LiveOptions, Pacing, Snapshot, SourceSpec};
+use crate::platform;
 
+use super::countdown::CardTimer;
 use super::dashboard::{self, DashboardPanel};
-use super::desktop;
 use super::notify;
+pub use super::pipeline::AfterClose;
+use super::pipeline::Pipeline;
 use super::settings_panel::{self, SettingsPanel};
+use super::shortcuts;
 use super::timed_exit::TimedExit;
 use super::tray::{Tray, TrayCommand, TrayLook};
-use super::view::{self, Countdown, UiAction, View};
-use super::window_state::WindowState;
-use crate::platform;
+use super::view::{self, UiAction, View};
+use super::window_chores::WindowChores;
 
 /// How the app was started.
 pub struct AppSetup {
@@ -40,86 +44,30 @@ pub struct AppSetup {
     pub after_close: AfterClose,
 }
 
-/// The pipeline handed over when the window closes, with its meter: stopping it can take
-/// seconds (a camera read, a stuck sound server), and the window must not hang meanwhile.
-/// [`super::run`] stops it once the window is gone.
-pub type AfterClose = std::sync::Arc<std::sync::Mutex<Option<(Live, RunMeter)>>>;
-
-/// The card on screen, which a countdown belongs to.
-#[derive(Debug, Clone, Copy, PartialEq)]
-enum Card {
-    Nudge {
-        move_id: &'static str,
-        shown_at: f64,
-    },
-    Break {
-        move_id: &'static str,
-    },
-}
-
-impl Card {
-    fn of(snapshot: &Snapshot) -> Option<Card> {
-        match (snapshot.nudge, snapshot.break_due) {
-            (Some(n), _) => Some(Card::Nudge {
-                move_id: n.move_id,
-                shown_at: n.shown_at,
-            }),
-            (None, Some(move_id)) => Some(Card::Break { move_id }),
-            (None, None) => None,
-        }
-    }
-
-    fn move_id(self) -> &'static str {
-        match self {
-            Card::Nudge { move_id, .. } | Card::Break { move_id } => move_id,
-        }
-    }
-}
-
-/// A card's countdown, tied to the card it belongs to.
-struct Timer {
-    card: Card,
-    started: Instant,
-    duration_s: f64,
-}
-
+/// The overlay application. Each job has its own part: the pipeline handle, the window's
+/// chores, a card's countdown; this struct dispatches between them and the user's clicks.
 pub struct SitwellApp {
-    live: Option<Live>,
+    pipeline: Pipeline,
+    window: WindowChores,
+    timer: CardTimer,
+    /// The settings as the file has them, and this run's flags that outrank them.
     settings: Settings,
     settings_path: Option<PathBuf>,
-    panel: Option<SettingsPanel>,
-    note: Option<String>,
-    timer: Option<Timer>,
-    frames: u64,
-    meter: RunMeter,
-    after_close: AfterClose,
-    exit: TimedExit,
-    preview: Option<(u64, egui::TextureHandle)>,
-    size: egui::Vec2,
-    window: WindowState,
-    passthrough: bool,
     overrides: Overrides,
+    /// The settings panel, while open.
+    panel: Option<SettingsPanel>,
+    /// A note for the user (a settings problem, a pipeline that did not start).
+    note: Option<String>,
+    /// The calibration picture as a texture, with the preview's serial.
+    preview: Option<(u64, egui::TextureHandle)>,
     /// The history the dashboard shows, and the dashboard window when open.
     history_db: Option<PathBuf>,
     history: Option<DashboardPanel>,
-    /// The tray icon, when the desktop has a session bus.
+    /// The tray icon, when the desktop has one.
     tray: Option<Tray>,
-    /// False while the user has hidden the overlay from the tray.
-    window_shown: bool,
-    /// The frame on which to ask for "always on top" again (X11 drops it while hidden).
-    on_top_at: u64,
+    exit: TimedExit,
     /// The snapshot `logic` read, for the `ui` call that follows it (one copy per frame).
     frame_snapshot: Option<Snapshot>,
-    /// The overlay's native window as the OS was told about it (none on Wayland).
-    native: Option<platform::window::Window>,
-    /// The user opened the panel from the in-call dot: the whole panel until the call ends.
-    call_opened: bool,
-    /// The overlay is hidden because a call runs (`call_look = "hidden"`).
-    hidden_for_call: bool,
-    /// The running pipeline reads a camera (not the demo or a file).
-    live_is_camera: bool,
-    /// Saved settings name another camera or model: start the pipeline again.
-    restart_pending: bool,
 }
 
 impl SitwellApp {
@@ -134,21 +82,15 @@ impl SitwellApp {
             platform::window::Window::adopt(window, move || repaint.request_repaint())
         });
         let mut app = SitwellApp {
-            live: None,
+            pipeline: Pipeline::new(setup.after_close),
+            window: WindowChores::new(native),
+            timer: CardTimer::default(),
             settings: setup.settings,
             settings_path: setup.settings_path,
+            overrides: setup.overrides,
             panel: None,
             note: setup.startup_note,
-            timer: None,
-            frames: 0,
-            meter: RunMeter::default(),
-            after_close: setup.after_close,
-            exit: TimedExit::new(setup.exit_after, setup.screenshot),
             preview: None,
-            size: view::FIRST_SIZE,
-            window: WindowState::load(),
-            passthrough: false,
-            overrides: setup.overrides,
             history_db: setup
                 .live
                 .history
@@ -157,35 +99,17 @@ impl SitwellApp {
                 .or_else(crate::history::default_path),
             history: None,
             tray: Tray::start(ctx),
-            window_shown: true,
-            on_top_at: 3,
+            exit: TimedExit::new(setup.exit_after, setup.screenshot),
             frame_snapshot: None,
-            native,
-            call_opened: false,
-            hidden_for_call: false,
-            live_is_camera: false,
-            restart_pending: false,
         };
-        app.start_live(setup.live, ctx);
+        app.start_pipeline(setup.live, ctx);
         close_on_stop_signal(ctx);
         app
     }
 
-    fn start_live(&mut self, options: LiveOptions, ctx: &egui::Context) {
-        self.live_is_camera = options.source.is_camera();
-        if let Some(old) = self.live.take() {
-            // Stopping joins the threads (a model pass, a camera read): not on the UI thread.
-            let stopped = std::thread::Builder::new()
-                .name("sitwell-stop".into())
-                .spawn(move || drop(old));
-            if let Err(e) = stopped {
-                tracing::warn!("cannot stop the old pipeline in the background: {e}");
-            }
-        }
-        let repaint = ctx.clone();
-        match Live::start(options, Box::new(move || repaint.request_repaint())) {
-            Ok(live) => self.live = Some(live),
-            Err(e) => self.note = Some(e.to_string()),
+    fn start_pipeline(&mut self, options: LiveOptions, ctx: &egui::Context) {
+        if let Err(e) = self.pipeline.start(options, ctx) {
+            self.note = Some(e.to_string());
         }
     }
 
@@ -195,17 +119,7 @@ impl SitwellApp {
         let effective = self.overrides.apply(&self.settings);
         let source = SourceSpec::parse(&effective.camera);
         let (options, _) = LiveOptions::from_settings(source, &effective, Pacing::Realtime);
-        self.start_live(options, ctx);
-    }
-
-    fn send(&self, command: Command) {
-        if let Some(live) = &self.live {
-            live.send(command);
-        }
-    }
-
-    fn snapshot(&self) -> Snapshot {
-        self.live.as_ref().map(Live::snapshot).unwrap_or_default()
+        self.start_pipeline(options, ctx);
     }
 
     /// The dashboard, in its own ordinary window (not on top, not click-through).
@@ -226,38 +140,18 @@ impl SitwellApp {
         }
     }
 
-    /// The running countdown, dropped once its card is gone.
-    fn countdown(&mut self, snapshot: &Snapshot) -> Option<Countdown> {
-        if self.timer.as_ref().map(|t| t.card) != Card::of(snapshot) {
-            self.timer = None;
-        }
-        self.timer.as_ref().map(|t| Countdown {
-            left_s: (t.duration_s - t.started.elapsed().as_secs_f64()).max(0.0),
-        })
-    }
-
     fn handle(&mut self, action: UiAction, ctx: &egui::Context, snapshot: &Snapshot) {
         match action {
-            UiAction::Act(user_action) => self.send(Command::Act(user_action)),
-            UiAction::StartCountdown => {
-                if let Some(card) = Card::of(snapshot) {
-                    let duration_s = crate::coach::moves::by_id(card.move_id())
-                        .map_or(60.0, |m| f64::from(m.duration_s));
-                    self.timer = Some(Timer {
-                        card,
-                        started: Instant::now(),
-                        duration_s,
-                    });
-                }
-            }
-            UiAction::Recalibrate => self.send(Command::Recalibrate),
-            UiAction::OpenPanel => self.call_opened = true,
+            UiAction::Act(user_action) => self.pipeline.send(Command::Act(user_action)),
+            UiAction::StartCountdown => self.timer.start(snapshot),
+            UiAction::Recalibrate => self.pipeline.send(Command::Recalibrate),
+            UiAction::OpenPanel => self.window.call_opened = true,
             UiAction::CameraPlace(place) => {
                 // A camera's place is remembered for the next calibration too (only that key
                 // of the file changes); the demo's or a replayed file's is not.
                 let before = self.settings.clone();
                 self.settings.camera_place = place;
-                if self.live_is_camera {
+                if self.pipeline.from_camera() {
                     self.note = settings_panel::save(
                         &before,
                         &self.settings,
@@ -265,7 +159,7 @@ impl SitwellApp {
                     )
                     .err();
                 }
-                self.send(Command::CameraPlace(place));
+                self.pipeline.send(Command::CameraPlace(place));
             }
             UiAction::OpenSettings => {
                 self.panel = Some(SettingsPanel::new(self.settings.clone(), ctx));
@@ -280,7 +174,7 @@ impl SitwellApp {
                 match LiveOptions::demo(&overrides.apply(&self.settings), Pacing::Realtime) {
                     Ok(options) => {
                         self.overrides = overrides;
-                        self.start_live(options, ctx);
+                        self.start_pipeline(options, ctx);
                     }
                     Err(e) => self.note = Some(e.to_string()),
                 }
@@ -294,12 +188,7 @@ impl SitwellApp {
     fn tray_command(&mut self, command: TrayCommand, ctx: &egui::Context, snapshot: &Snapshot) {
         let action = match command {
             TrayCommand::ToggleWindow => {
-                if !self.window_shown && snapshot.in_call {
-                    // Shown on purpose during a call: the whole panel, not the dot.
-                    self.call_opened = true;
-                    self.hidden_for_call = false;
-                }
-                self.set_window_shown(!self.window_shown, ctx);
+                self.window.toggle_from_tray(snapshot.in_call, ctx);
                 return;
             }
             TrayCommand::Pause { minutes } => UiAction::Act(UserAction::Pause {
@@ -308,15 +197,15 @@ impl SitwellApp {
             TrayCommand::Resume => UiAction::Act(UserAction::Resume),
             TrayCommand::ToggleInCall => UiAction::Act(UserAction::InCall(!snapshot.in_call)),
             TrayCommand::Recalibrate => {
-                self.set_window_shown(true, ctx);
+                self.window.set_shown(true, ctx);
                 UiAction::Recalibrate
             }
             TrayCommand::History => {
-                self.set_window_shown(true, ctx);
+                self.window.set_shown(true, ctx);
                 UiAction::OpenHistory
             }
             TrayCommand::Settings => {
-                self.set_window_shown(true, ctx);
+                self.window.set_shown(true, ctx);
                 UiAction::OpenSettings
             }
             TrayCommand::Quit => UiAction::Quit,
@@ -324,20 +213,9 @@ impl SitwellApp {
         self.handle(action, ctx, snapshot);
     }
 
-    fn set_window_shown(&mut self, shown: bool, ctx: &egui::Context) {
-        if shown != self.window_shown {
-            self.window_shown = shown;
-            ctx.send_viewport_cmd(ViewportCommand::Visible(shown));
-            if shown {
-                self.on_top_at = self.frames + 3;
-            }
-        }
-    }
-
     /// Notifications for nudges and breaks; while the overlay is hidden and no notification
     /// may carry a card (turned off, or in a call), the overlay comes back to show it.
     fn on_effects(&mut self, effects: Vec<EffectAt>, snapshot: &Snapshot, ctx: &egui::Context) {
-        self.meter.count(&effects);
         let as_notification = self.settings.notifications && !snapshot.in_call;
         for effect in effects {
             let card = matches!(
@@ -345,7 +223,7 @@ impl SitwellApp {
                 crate::coach::Effect::ShowNudge { .. } | crate::coach::Effect::BreakDue { .. }
             );
             if as_notification {
-                let commands = self.live.as_ref().map(Live::commander);
+                let commands = self.pipeline.commander();
                 let repaint = ctx.clone();
                 notify::effect(&effect.effect, move |action| {
                     if let Some(commands) = &commands {
@@ -354,87 +232,28 @@ impl SitwellApp {
                     repaint.request_repaint();
                 });
             } else if card && self.call_look(snapshot) == CallLook::Full {
-                self.set_window_shown(true, ctx);
+                self.window.set_shown(true, ctx);
             }
         }
     }
 
-    /// How the panel looks now: during a call as the settings say (until the user opens it
-    /// from the dot), otherwise in full. A panel that screen shares leave out (Windows 10 2004
-    /// and later) has nothing to hide from a call and stays in full.
     fn call_look(&self, snapshot: &Snapshot) -> CallLook {
-        let shared = !self
-            .native
-            .as_ref()
-            .is_some_and(platform::window::Window::hidden_from_captures);
-        if snapshot.in_call && !self.call_opened && shared {
-            self.settings.call_look
-        } else {
-            CallLook::Full
-        }
+        self.window.call_look(snapshot, self.settings.call_look)
     }
 
-    /// Hides the overlay while a call runs (`call_look = "hidden"`) and brings it back after.
-    fn follow_call(&mut self, snapshot: &Snapshot, ctx: &egui::Context) {
-        if !snapshot.in_call {
-            self.call_opened = false;
-        }
-        let hide = self.call_look(snapshot) == CallLook::Hidden;
-        if hide && !self.hidden_for_call && self.window_shown {
-            self.hidden_for_call = true;
-            self.set_window_shown(false, ctx);
-        } else if !hide && self.hidden_for_call {
-            self.hidden_for_call = false;
-            self.set_window_shown(true, ctx);
-        }
-    }
-
-    /// Keyboard shortcuts while the overlay has focus.
-    fn keys(&mut self, ctx: &egui::Context, snapshot: &Snapshot) -> Option<UiAction> {
-        let pressed = |key| ctx.input(|i| i.key_pressed(key) && i.modifiers.is_none());
-        let card = snapshot.nudge.is_some();
-        if card && pressed(Key::D) {
-            return Some(UiAction::Act(UserAction::Done));
-        }
-        if card && pressed(Key::S) {
-            return Some(UiAction::Act(UserAction::Snooze));
-        }
-        if card && pressed(Key::N) {
-            return Some(UiAction::Act(UserAction::NotNow));
-        }
-        if pressed(Key::P) {
-            return Some(UiAction::Act(if snapshot.paused.is_some() {
-                UserAction::Resume
-            } else {
-                UserAction::Pause {
-                    seconds: Some(15.0 * 60.0),
-                }
-            }));
-        }
-        if pressed(Key::C) {
-            return Some(UiAction::Recalibrate);
-        }
-        if pressed(Key::H) {
-            return Some(UiAction::OpenHistory);
-        }
-        if pressed(Key::Comma) {
-            return Some(UiAction::OpenSettings);
-        }
-        None
-    }
-
-    /// Moves the window onto a monitor when it opened where none is now (a saved position on
-    /// a monitor that was unplugged): an undecorated panel off-screen could not be reached.
-    fn onto_a_monitor(&self, ctx: &egui::Context) {
-        let Some(rect) = ctx.input(|i| i.viewport().outer_rect) else {
-            return;
-        };
-        let screens = platform::window::screens();
-        let to = desktop::clamp_to_screens(rect.min, rect.size(), &screens, ctx.pixels_per_point());
-        if to != rect.min {
-            tracing::info!("the overlay's saved place is off every monitor: moved to {to:?}");
-            ctx.send_viewport_cmd(ViewportCommand::OuterPosition(to));
-        }
+    /// Saves the settings the panel returned, tells the pipeline, and restarts it when they
+    /// name another camera or model.
+    fn save_settings(&mut self, settings: Settings) {
+        self.note =
+            settings_panel::save(&self.settings, &settings, self.settings_path.as_deref()).err();
+        self.pipeline.restart_pending =
+            self.pipeline.from_camera() && settings_panel::needs_restart(&self.settings, &settings);
+        let effective = self.overrides.apply(&settings);
+        self.pipeline.send(Command::Configure {
+            judge: effective.judge_config(),
+            engine: effective.engine_config(),
+        });
+        self.settings = settings;
     }
 
     /// Uploads the calibration picture when a new one arrived; drops it otherwise.
@@ -484,21 +303,18 @@ impl eframe::App for SitwellApp {
     /// the pipeline or the tray has news: notifications, the tray's look and its menu, and
     /// `--exit-after` never depend on the overlay being drawn.
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
-        if std::mem::take(&mut self.restart_pending) {
+        if std::mem::take(&mut self.pipeline.restart_pending) {
             self.restart_camera(ctx);
         }
-        let snapshot = self.snapshot();
-        self.follow_call(&snapshot, ctx);
-        let effects = self
-            .live
-            .as_mut()
-            .map(Live::take_effects)
-            .unwrap_or_default();
+        let snapshot = self.pipeline.snapshot();
+        self.window
+            .follow_call(&snapshot, self.settings.call_look, ctx);
+        let effects = self.pipeline.take_effects();
         self.on_effects(effects, &snapshot, ctx);
         while let Some(command) = self.tray.as_ref().and_then(Tray::poll) {
             self.tray_command(command, ctx, &snapshot);
         }
-        if !self.window_shown {
+        if !self.window.shown() {
             self.exit.close_if_due(ctx);
         }
         if let Some(tray) = &mut self.tray {
@@ -507,7 +323,7 @@ impl eframe::App for SitwellApp {
                 &view,
                 snapshot.paused.is_some(),
                 snapshot.in_call,
-                self.window_shown,
+                self.window.shown(),
             ));
         }
         self.frame_snapshot = Some(snapshot);
@@ -519,32 +335,20 @@ impl eframe::App for SitwellApp {
         ctx.accesskit_node_builder(egui::accesskit_root_id(), |window| {
             window.set_label("Sitwell");
         });
-        self.frames += 1;
-        if self.frames == self.on_top_at {
-            // eframe creates the window hidden and X11 window managers drop "above" on hidden
-            // windows: ask again once it is shown.
-            ctx.send_viewport_cmd(ViewportCommand::WindowLevel(egui::WindowLevel::AlwaysOnTop));
-            if let Some(native) = &self.native {
-                native.keep_on_top();
-            }
-            self.onto_a_monitor(&ctx);
-        }
+        self.window.new_frame(&ctx);
         let snapshot = self
             .frame_snapshot
             .take()
-            .unwrap_or_else(|| self.snapshot());
-        let countdown = self.countdown(&snapshot);
+            .unwrap_or_else(|| self.pipeline.snapshot());
+        let countdown = self.timer.countdown(&snapshot);
         let view = View::of(&snapshot, countdown);
 
         let dot = self.panel.is_none() && self.call_look(&snapshot) == CallLook::Dot;
         let passthrough = self.settings.click_through
             && self.panel.is_none()
             && !dot
-            && matches!(view, View::Live { .. } | View::Away);
-        if passthrough != self.passthrough {
-            self.passthrough = passthrough;
-            ctx.send_viewport_cmd(ViewportCommand::MousePassthrough(passthrough));
-        }
+            && matches!(view, View::Monitoring { .. } | View::Away);
+        self.window.set_passthrough(passthrough, &ctx);
 
         let out = if let Some(panel) = &mut self.panel {
             let background = view::drag_background(ui);
@@ -558,21 +362,7 @@ impl eframe::App for SitwellApp {
                 });
             match response.inner {
                 Some(settings_panel::Outcome::Save(settings)) => {
-                    self.note = settings_panel::save(
-                        &self.settings,
-                        &settings,
-                        self.settings_path.as_deref(),
-                    )
-                    .err();
-                    // Another camera or model: the camera pipeline starts again with it now.
-                    self.restart_pending = self.live_is_camera
-                        && settings_panel::needs_restart(&self.settings, &settings);
-                    let effective = self.overrides.apply(&settings);
-                    self.send(Command::Configure {
-                        judge: effective.judge_config(),
-                        engine: effective.engine_config(),
-                    });
-                    self.settings = *settings;
+                    self.save_settings(*settings);
                     self.panel = None;
                 }
                 Some(settings_panel::Outcome::Cancel) => self.panel = None,
@@ -613,20 +403,15 @@ impl eframe::App for SitwellApp {
         } else {
             view.width()
         };
-        let size = egui::vec2(width.max(out.fits.x), out.fits.y);
-        if (size - self.size).abs().max_elem() >= 1.0 {
-            self.size = size;
-            ctx.send_viewport_cmd(ViewportCommand::InnerSize(size));
-        }
+        self.window
+            .resize(egui::vec2(width.max(out.fits.x), out.fits.y), &ctx);
         if action.is_none() && self.panel.is_none() {
-            action = self.keys(&ctx, &snapshot);
+            action = shortcuts::pressed(&ctx, &snapshot);
         }
         if let Some(action) = action {
             self.handle(action, &ctx, &snapshot);
         }
-        if let Some(rect) = ctx.input(|i| i.viewport().outer_rect) {
-            self.window.remember(rect.min);
-        }
+        self.window.remember_place(&ctx);
         if view.ticks() {
             ctx.request_repaint_after(Duration::from_millis(250));
         }
@@ -641,13 +426,6 @@ impl eframe::App for SitwellApp {
     fn on_exit(&mut self, _gl: Option<&eframe::glow::Context>) {
         self.window.save();
         // Stopped after the window is gone (see `AfterClose`), never while it hangs on screen.
-        if let Some(live) = self.live.take() {
-            live.send(Command::Shutdown);
-            let mut after = self
-                .after_close
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
-            *after = Some((live, self.meter.clone()));
-        }
+        self.pipeline.hand_over();
     }
 }

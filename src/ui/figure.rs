@@ -17,7 +17,7 @@ pub const FRAME_INTERVAL_S: f32 = 0.1;
 
 /// Where the figure is seen from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Seen {
+pub enum Viewpoint {
     /// From the side, facing right: one arm drawn (the near one; the far one hides behind it).
     Side,
     /// From the front: both arms.
@@ -66,7 +66,7 @@ pub struct Key {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Figure {
     pub move_id: &'static str,
-    pub seen: Seen,
+    pub viewpoint: Viewpoint,
     pub prop: Prop,
     /// One loop, seconds.
     pub period_s: f32,
@@ -181,11 +181,11 @@ pub fn show(ui: &mut Ui, figure: &Figure, t_s: f64) {
     let s = figure.stance_at(t_s);
     line(s.hip, s.neck, ink, 5.0);
     line(s.neck, s.head, ink, 4.0);
-    let arms = match figure.seen {
-        Seen::Side => 1,
-        Seen::Front => 2,
+    let arms = match figure.viewpoint {
+        Viewpoint::Side => 1,
+        Viewpoint::Front => 2,
     };
-    if figure.seen == Seen::Front {
+    if figure.viewpoint == Viewpoint::Front {
         line(s.shoulders[0], s.shoulders[1], ink, 4.0);
     }
     for i in 0..arms {
@@ -259,7 +259,7 @@ const fn hold(at: f32, until: f32, stance: Stance) -> Key {
 pub const FIGURES: &[Figure] = &[
     Figure {
         move_id: "chin_tuck",
-        seen: Seen::Side,
+        viewpoint: Viewpoint::Side,
         prop: Prop::Chair,
         period_s: 4.0,
         keys: &[
@@ -283,7 +283,7 @@ pub const FIGURES: &[Figure] = &[
     },
     Figure {
         move_id: "brugger_relief",
-        seen: Seen::Front,
+        viewpoint: Viewpoint::Front,
         prop: Prop::Floor,
         period_s: 5.0,
         keys: &[
@@ -305,7 +305,7 @@ pub const FIGURES: &[Figure] = &[
     },
     Figure {
         move_id: "shoulder_blade_squeeze",
-        seen: Seen::Side,
+        viewpoint: Viewpoint::Side,
         prop: Prop::Chair,
         period_s: 3.0,
         keys: &[
@@ -332,7 +332,7 @@ pub const FIGURES: &[Figure] = &[
     },
     Figure {
         move_id: "diaphragmatic_breathing",
-        seen: Seen::Side,
+        viewpoint: Viewpoint::Side,
         prop: Prop::Chair,
         period_s: 8.0,
         keys: &[
@@ -357,7 +357,7 @@ pub const FIGURES: &[Figure] = &[
     },
     Figure {
         move_id: "chair_thoracic_extension",
-        seen: Seen::Side,
+        viewpoint: Viewpoint::Side,
         prop: Prop::Chair,
         period_s: 4.0,
         keys: &[
@@ -386,7 +386,7 @@ pub const FIGURES: &[Figure] = &[
     },
     Figure {
         move_id: "doorway_stretch",
-        seen: Seen::Side,
+        viewpoint: Viewpoint::Side,
         prop: Prop::Doorway,
         period_s: 6.0,
         keys: &[
@@ -422,7 +422,7 @@ pub const FIGURES: &[Figure] = &[
     },
     Figure {
         move_id: "wall_angels",
-        seen: Seen::Front,
+        viewpoint: Viewpoint::Front,
         prop: Prop::Floor,
         period_s: 5.0,
         keys: &[
@@ -447,7 +447,7 @@ pub const FIGURES: &[Figure] = &[
     },
     Figure {
         move_id: "foam_roller_extension",
-        seen: Seen::Side,
+        viewpoint: Viewpoint::Side,
         prop: Prop::Roller,
         period_s: 5.0,
         keys: &[
@@ -484,7 +484,7 @@ pub const FIGURES: &[Figure] = &[
     },
     Figure {
         move_id: "stand_and_reach",
-        seen: Seen::Front,
+        viewpoint: Viewpoint::Front,
         prop: Prop::Floor,
         period_s: 4.0,
         keys: &[

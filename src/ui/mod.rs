@@ -1,16 +1,20 @@
-//! Stage 5, the *UI*: the always-on-top egui overlay (eframe, glow). [`view`] turns a
-//! pipeline snapshot into what is drawn; [`app`] is the eframe application around it.
+//! The pipeline's last part, the *UI*: the always-on-top egui overlay (eframe, glow). [`view`]
+//! turns a pipeline snapshot into what is drawn; [`app`] is the eframe application around it.
 
 use eframe::egui;
 pub mod app;
+pub mod countdown;
 pub mod dashboard;
 pub mod desktop;
 pub mod figure;
 pub mod notify;
+pub mod pipeline;
 pub mod settings_panel;
+pub mod shortcuts;
 pub mod timed_exit;
 pub mod tray;
 pub mod view;
+pub mod window_chores;
 pub mod window_state;
 
 use std::path::PathBuf;

@@ -79,7 +79,7 @@ impl TrayLook {
     /// The look for the overlay's current view.
     pub fn of(view: &View, paused: bool, in_call: bool, window_shown: bool) -> TrayLook {
         let (colour, status) = match view {
-            View::Live {
+            View::Monitoring {
                 score: Some(s),
                 pattern,
                 ..
@@ -87,7 +87,7 @@ impl TrayLook {
                 score_rgb(*s),
                 format!("{:.0} · {}", s, view::pattern_word(*pattern)),
             ),
-            View::Live { score: None, .. } => (IDLE, "watching".to_owned()),
+            View::Monitoring { score: None, .. } => (IDLE, "watching".to_owned()),
             View::Nudge { nudge, .. } => {
                 let name = crate::coach::moves::by_id(nudge.move_id).map_or("a move", |m| m.name);
                 (score_rgb(0.0), format!("time for {name}"))
@@ -338,7 +338,7 @@ mod tests {
     }
 
     fn live(score: f32, pattern: Pattern) -> View {
-        View::Live {
+        View::Monitoring {
             score: Some(score),
             pattern: Some(pattern),
             dwell_progress: 0.0,

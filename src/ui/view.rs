@@ -55,7 +55,7 @@ pub enum View {
         reason: String,
         place: CameraPlace,
     },
-    Live {
+    Monitoring {
         score: Option<f32>,
         pattern: Option<Pattern>,
         dwell_progress: f32,
@@ -138,7 +138,7 @@ impl View {
                 } else if snapshot.away {
                     View::Away
                 } else {
-                    View::Live {
+                    View::Monitoring {
                         score: snapshot.score,
                         pattern: snapshot.pattern,
                         dwell_progress: snapshot.dwell_progress,
@@ -475,7 +475,7 @@ pub fn show(ui: &mut Ui, view: &View) -> Option<UiAction> {
                 action = Some(chosen);
             }
         }
-        View::Live {
+        View::Monitoring {
             score,
             pattern,
             dwell_progress,
@@ -675,7 +675,7 @@ mod tests {
             pattern: Some(Pattern::Upright),
             ..Snapshot::default()
         };
-        assert!(matches!(View::of(&snapshot, None), View::Live { .. }));
+        assert!(matches!(View::of(&snapshot, None), View::Monitoring { .. }));
         snapshot.away = true;
         assert_eq!(View::of(&snapshot, None), View::Away);
         snapshot.nudge = Some(ActiveNudge {
