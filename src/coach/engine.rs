@@ -29,6 +29,9 @@ pub struct EngineConfig {
     pub recover_blip_s: f64,
     /// A glance longer than this (with no slouch seen) ends the episode.
     pub glance_max_s: f64,
+    /// A look-down whose head has come this far forward (slouch level ≥ 1) is forgiven as a
+    /// glance for this long; a head bowed longer is the forward-head slouch it has become.
+    pub bowed_head_after_s: f64,
     /// No person this long means away.
     pub away_after_s: f64,
     /// Continuous sitting before a movement break is due.
@@ -46,6 +49,9 @@ pub struct EngineConfig {
     pub min_slouch_share: f64,
 }
 
+/// How long a bowed head is forgiven as a glance (a message read on the phone, a look at the
+/// keyboard); see [`EngineConfig::bowed_head_after_s`].
+pub const BOWED_HEAD_AFTER_S: f64 = 30.0;
 /// How long a slouch lasts before a nudge unless the user sets otherwise.
 pub const DEFAULT_DWELL_S: f64 = 60.0;
 /// The least time between two nudges unless the user sets otherwise.
@@ -63,6 +69,7 @@ impl Default for EngineConfig {
             recover_s: 3.0,
             recover_blip_s: 1.0,
             glance_max_s: 20.0,
+            bowed_head_after_s: BOWED_HEAD_AFTER_S,
             away_after_s: 5.0,
             break_interval_s: DEFAULT_BREAK_INTERVAL_S,
             break_reset_away_s: 120.0,
@@ -191,6 +198,8 @@ pub struct EngineState {
     /// The slouch pattern seen last in this episode.
     pub slouch_pattern: Option<Pattern>,
     last_slouch_seen: Option<f64>,
+    /// First frame of the current bowed head (a look-down at slouch level ≥ 1).
+    bowed_since: Option<f64>,
     upright_since: Option<f64>,
     /// First frame of the current unbroken run of slouching frames.
     slouch_run_since: Option<f64>,
@@ -239,6 +248,32 @@ impl EngineState {
         self.last_judged_at = None;
     }
 
+    /// The reading's pattern, but a look-down held past `bowed_head_after_s` with the head come
+    /// forward (slouch level ≥ 1) is a forward head. Frames that cannot be judged (a head bowed
+    /// so far the face is lost) neither start nor stop the bowed head's clock.
+    fn glance_or_bowed_head(
+        &mut self,
+        reading: &Reading,
+        t: f64,
+        config: &EngineConfig,
+    ) -> Pattern {
+        match reading.pattern {
+            Pattern::LookDown if reading.slouch_level >= 1.0 => {
+                let since = *self.bowed_since.get_or_insert(t);
+                if t - since >= config.bowed_head_after_s {
+                    Pattern::ForwardHead
+                } else {
+                    Pattern::LookDown
+                }
+            }
+            Pattern::Unknown => Pattern::Unknown,
+            pattern => {
+                self.bowed_since = None;
+                pattern
+            }
+        }
+    }
+
     /// Share of this episode's judged time with a clear slouch (1 before any time has passed).
     pub fn slouch_share(&self) -> f64 {
         if self.episode_judged_s > 0.0 {
@@ -282,6 +317,7 @@ pub fn step(
             let absent_since = *s.absent_since.get_or_insert(t);
             if !s.away && t - absent_since >= config.away_after_s {
                 s.away = true;
+                s.bowed_since = None;
                 s.end_episode();
                 effects.push(Effect::Away);
                 if s.nudge.take().is_some() {
@@ -313,7 +349,7 @@ pub fn step(
     let sitting_since = *s.sitting_since.get_or_insert(t);
 
     let in_episode = s.slouch_since.is_some();
-    let pattern = reading.pattern;
+    let pattern = s.glance_or_bowed_head(reading, t, config);
     let glance = matches!(pattern, Pattern::LookDown | Pattern::Unknown);
     // Hysteresis: entering needs level ≥ 1 (a slouch pattern); staying needs ≥ exit_level.
     let slouching =

@@ -32,6 +32,13 @@ pub const ROUNDED_SHOULDER_DROP_DEG: f32 = 8.0;
 /// The face pitched down this much more than at calibration is a glance down (the face
 /// mesh's pitch; a slouch moves it by a few degrees at most).
 pub const LOOK_DOWN_PITCH_DEG: f32 = 12.0;
+/// A bowed head is a hunch, not a glance, when the body came this much closer (in percent of
+/// the calibrated distance, read from the shoulder width) …
+pub const HUNCH_CLOSER_PCT: f32 = 2.0;
+/// … and the shoulders sank at least this much (degrees of shoulder drop): the trunk came
+/// forward and down with the head. A glance pitches the head alone; moving the chair closer
+/// leaves the shoulders where they were. Fitted on the posture study's dev renders (`GEOMETRY.md`).
+pub const HUNCH_SHOULDER_DROP_DEG: f32 = 3.0;
 /// Beyond this yaw (from calibration) the head is turned too far to judge: the face's width
 /// then says more about the turn than about the distance.
 pub const MAX_YAW_DEG: f32 = 18.0;
@@ -221,9 +228,12 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
     let shoulder_level = shoulder_drop_deg * sensitivity / ROUNDED_SHOULDER_DROP_DEG;
     let slouch_level = head_level.max(shoulder_level);
 
+    // The head bowed with the trunk: closer to the camera and the shoulders lower too.
+    let hunched =
+        -distance_change_pct >= HUNCH_CLOSER_PCT && shoulder_drop_deg >= HUNCH_SHOULDER_DROP_DEG;
     let pattern = if head_yaw_deg.abs() >= MAX_YAW_DEG || confidence < 0.5 {
         Pattern::Unknown
-    } else if head_pitch_deg >= LOOK_DOWN_PITCH_DEG && shoulder_level < 1.0 {
+    } else if head_pitch_deg >= LOOK_DOWN_PITCH_DEG && shoulder_level < 1.0 && !hunched {
         Pattern::LookDown
     } else {
         match (head_level >= 1.0, shoulder_level >= 1.0) {
@@ -428,6 +438,40 @@ mod tests {
         let unmeasured = Reading::unmeasured();
         assert_eq!(unmeasured.pattern, Pattern::Unknown);
         assert!(!unmeasured.measured);
+    }
+
+    #[test]
+    fn a_bowed_head_with_the_trunk_come_forward_is_a_hunch_not_a_glance() {
+        // The head bowed 20° and 0.08 shoulder widths lower, the shoulders 0.025 lower (160 ·
+        // 0.025 = 4° of shoulder drop: under the 8° of rounded shoulders, over the hunch's 3°).
+        // CVA drop by hand: 99.3·0.08 + 12.2·0.08·h0 − 38.9·0.025 = 6.777°, levelled off 6.63°.
+        let mut bowed = upright();
+        bowed.head_pitch_deg += 20.0;
+        bowed.head_height += 0.08;
+        bowed.shoulder_height += 0.025;
+        assert_eq!(
+            judged(bowed).pattern,
+            Pattern::LookDown,
+            "in place: a glance"
+        );
+        // The same, 5 % closer to the camera (the shoulders 1/0.95 wider): the trunk came
+        // forward with the head — a hunch over the laptop.
+        let mut hunch = bowed;
+        hunch.shoulder_width_px /= 0.95;
+        let r = judged(hunch);
+        assert!(
+            (r.distance_change_pct + 5.0).abs() < 1e-3,
+            "{}",
+            r.distance_change_pct
+        );
+        assert!((r.cva_drop_deg - 6.63).abs() < 0.01, "{}", r.cva_drop_deg);
+        assert_eq!(r.pattern, Pattern::ForwardHead);
+        // Closer with the shoulders where they were (the chair rolled in) stays a glance.
+        let mut closer = upright();
+        closer.head_pitch_deg += 20.0;
+        closer.head_height += 0.08;
+        closer.shoulder_width_px /= 0.85;
+        assert_eq!(judged(closer).pattern, Pattern::LookDown);
     }
 
     #[test]

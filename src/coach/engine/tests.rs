@@ -194,9 +194,38 @@ fn a_wobble_around_the_threshold_with_short_spikes_never_nudges() {
 fn glances_are_forgiven_short_and_end_the_episode_long() {
     let cfg = cfg();
     let look = reading(Pattern::LookDown, 2.0);
-    // Looking down for a minute never nudges.
+    // Looking down with the head barely forward (level under 1) never nudges.
     let mut s = EngineState::default();
-    assert!(run(&mut s, Some(&look), 0.0, 60.0, &cfg).is_empty());
+    let light = reading(Pattern::LookDown, 0.8);
+    assert!(run(&mut s, Some(&light), 0.0, 120.0, &cfg).is_empty());
+    // A bowed head, its head come forward, is forgiven for bowed_head_after_s (30 s), then
+    // is a forward head: nudged after the entry (1 s) and the dwell (10 s).
+    let mut s = EngineState::default();
+    let effects = run(&mut s, Some(&look), 0.0, 60.0, &cfg);
+    assert_eq!(cfg.bowed_head_after_s, 30.0);
+    assert_eq!(nudges(&effects), vec![41.0], "{effects:?}");
+    assert_eq!(s.slouch_pattern, Some(Pattern::ForwardHead));
+    // Glances of 20 s with an upright look between them never add up to one bowed head.
+    let mut s = EngineState::default();
+    let mut all = Vec::new();
+    for k in 0..4 {
+        let t0 = f64::from(k) * 25.0;
+        all.extend(run(&mut s, Some(&look), t0, t0 + 20.0, &cfg));
+        all.extend(run(&mut s, Some(&upright()), t0 + 20.0, t0 + 25.0, &cfg));
+    }
+    assert!(nudges(&all).is_empty(), "{all:?}");
+    // A head bowed so far the face is lost (unknown frames) keeps the bowed head's clock.
+    let mut s = EngineState::default();
+    run(&mut s, Some(&look), 0.0, 20.0, &cfg);
+    run(
+        &mut s,
+        Some(&reading(Pattern::Unknown, 0.0)),
+        20.0,
+        25.0,
+        &cfg,
+    );
+    let effects = run(&mut s, Some(&look), 25.0, 60.0, &cfg);
+    assert_eq!(nudges(&effects), vec![41.0], "{effects:?}");
     // A short glance inside a slouch neither resets nor ends it.
     let mut s = EngineState::default();
     run(&mut s, Some(&slouched()), 0.0, 5.0, &cfg);
