@@ -113,6 +113,8 @@ pub fn add_judgement(record: &mut Value, judged: &Judged) {
     record["head_yaw_deg"] = json!(num(|r| r.head_yaw_deg, 2));
     record["head_roll_deg"] = json!(num(|r| r.head_roll_deg, 2));
     record["lean_deg"] = json!(num(|r| r.lean_deg, 2));
+    record["side_lean_deg"] = json!(num(|r| r.side_lean_deg, 2));
+    record["head_tilt_deg"] = json!(num(|r| r.head_tilt_deg, 2));
     record["distance_change_pct"] = json!(num(|r| r.distance_change_pct, 1));
     record["confidence"] = json!(num(|r| r.confidence, 3));
     record["slouch_level"] = json!(num(|r| r.slouch_level, 3));

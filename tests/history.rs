@@ -24,7 +24,7 @@ fn temp_dir(tag: &str) -> common::Scratch {
 }
 
 fn slice(start: i64, pattern: Pattern, score: Option<f32>) -> Slice {
-    let mut pattern_s = [0.0; 7];
+    let mut pattern_s = [0.0; PATTERNS.len()];
     pattern_s[PATTERNS
         .iter()
         .position(|p| *p == pattern)

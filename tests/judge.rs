@@ -339,12 +339,6 @@ fn posture_study_stills_when_given() {
             n = at.len()
         );
     }
-    // Sideways leans and head tilts have no pattern of their own yet: how they read now.
-    for kind in ["side_lean", "head_tilt"] {
-        let of: Vec<&StillRow> = lit.iter().filter(|r| r.label == kind).collect();
-        let forward = of.iter().filter(|r| is_slouch(&r.pattern)).count();
-        println!("{kind}: {forward}/{} read as a forward slouch", of.len());
-    }
     let bowed: Vec<&StillRow> = lit
         .iter()
         .filter(|r| r.condition.starts_with("hunch_bowed"))
@@ -365,10 +359,72 @@ fn posture_study_stills_when_given() {
         as_glance.is_empty(),
         "hunches forgiven as glances: {as_glance:?}"
     );
+    // Every sideways lean and head tilt is named as such, never as a forward slouch.
+    let misnamed: Vec<String> = lit
+        .iter()
+        .filter(|r| (r.label == "side_lean" || r.label == "head_tilt") && is_slouch(&r.pattern))
+        .map(|r| format!("{} {} ({})", r.family, r.condition, r.pattern))
+        .collect();
+    let named = |kind: &str| {
+        let of: Vec<&StillRow> = lit.iter().filter(|r| r.label == kind).collect();
+        (of.iter().filter(|r| r.pattern == kind).count(), of.len())
+    };
+    println!(
+        "named as such: side_lean {:?}, head_tilt {:?} (found / stills)",
+        named("side_lean"),
+        named("head_tilt")
+    );
+    // A reach to one side or a 5° lean lasts a moment at the desk: per still they are shown,
+    // not barred (the engine's 2 s entry and the dwell keep a moment quiet).
+    let (brief, lit): (Vec<StillRow>, Vec<StillRow>) = lit.into_iter().partition(|r| {
+        r.condition.starts_with("distr_reach") || r.condition.starts_with("distr_lean")
+    });
+    println!(
+        "reaches and 5° leans: {}/{} read as a forward slouch, {} as a sideways one",
+        brief.iter().filter(|r| is_slouch(&r.pattern)).count(),
+        brief.len(),
+        brief
+            .iter()
+            .filter(|r| r.pattern == "side_lean" || r.pattern == "head_tilt")
+            .count()
+    );
     // A head bowed so far that the face mesh loses it (a monitor camera looking down on the
     // crown) is `unknown`, not a slouch: the bars count the stills that can be judged.
     let judged: Vec<StillRow> = lit.into_iter().filter(|r| r.pattern != "unknown").collect();
-    check_stills("posture study stills", &judged, &STUDY_BARS);
+    // The bars over the whole set: recall ≥ 97 %, at most 1 false flag in 28; per
+    // camera family at most one of its 24 quiet stills (moved closer or farther, reclined, the
+    // head turned).
+    let slouched = judged.iter().filter(|r| r.label == "slouched").count();
+    let flagged = judged
+        .iter()
+        .filter(|r| r.label == "slouched" && is_slouch(&r.pattern))
+        .count();
+    let quiet = judged.iter().filter(|r| r.label == "upright").count();
+    let false_flags = judged
+        .iter()
+        .filter(|r| r.label == "upright" && is_slouch(&r.pattern))
+        .count();
+    println!(
+        "all families: slouched flagged {flagged}/{slouched}, false flags {false_flags}/{quiet}"
+    );
+    assert!(
+        flagged as f64 >= 0.97 * slouched as f64,
+        "recall {flagged}/{slouched}"
+    );
+    assert!(
+        false_flags as f64 <= quiet as f64 / 28.0,
+        "false flags {false_flags}/{quiet}"
+    );
+    let per_family = Bars {
+        recall: 0.97,
+        false_flags: 1.0 / 24.0,
+        mae_deg: 2.5,
+    };
+    check_stills("posture study stills", &judged, &per_family);
+    assert!(
+        misnamed.is_empty(),
+        "read as a forward slouch: {misnamed:#?}"
+    );
 }
 
 /// Pose on every frame of a clip, once; judged later at several settings.

@@ -147,6 +147,17 @@ fn live_score_states() {
         }),
         false,
     );
+    snap(
+        &mut results,
+        "live_side_lean_light",
+        state(View::Monitoring {
+            score: Some(72.0),
+            pattern: Some(Pattern::SideLean),
+            dwell_progress: 0.3,
+            in_call: false,
+        }),
+        false,
+    );
     results.unwrap();
 }
 
@@ -182,6 +193,21 @@ fn cards() {
         }),
         true,
     );
+    // A sideways lean's nudge says so and offers its own seated move.
+    snap(
+        &mut results,
+        "nudge_card_side_lean",
+        state(View::Nudge {
+            nudge: ActiveNudge {
+                pattern: Pattern::SideLean,
+                move_id: "seated_side_reset",
+                shown_at: 28.0,
+            },
+            countdown: None,
+            in_call: false,
+        }),
+        false,
+    );
     // 40 s into the 75 s of wall angels: the fifth of eight reps.
     snap(
         &mut results,
@@ -195,14 +221,18 @@ fn cards() {
     results.unwrap();
 }
 
-/// Every move's figure, at the start of its loop and at its hold (the middle of the loop), in
-/// a grid with the move's name: the keyframes as a user sees them on the cards.
+/// Every move's figure, at the start of its loop, 0.3 into it and at the middle, in a grid with
+/// the move's name: the keyframes as a user sees them on the cards.
 #[test]
 fn every_move_has_its_figure() {
     use sitwell::coach::moves::CATALOGUE;
     use sitwell::ui::figure;
     let mut results = SnapshotResults::new();
-    for (name, phase) in [("move_figures_start", 0.0), ("move_figures_hold", 0.5)] {
+    for (name, phase) in [
+        ("move_figures_start", 0.0),
+        ("move_figures_early", 0.3),
+        ("move_figures_hold", 0.5),
+    ] {
         let mut h = common::themed_harness(egui::vec2(560.0, 420.0), false).build_ui(move |ui| {
             egui::Grid::new("figures")
                 .spacing([8.0, 4.0])

@@ -51,6 +51,8 @@ const ALL: &[Pattern] = &[
     Pattern::RoundedShoulders,
     Pattern::UpperCrossed,
 ];
+const SIDE: &[Pattern] = &[Pattern::SideLean];
+const TILT: &[Pattern] = &[Pattern::HeadTilt];
 
 /// Every move Sitwell knows, call-safe ones first.
 pub const CATALOGUE: &[Move] = &[
@@ -117,6 +119,42 @@ pub const CATALOGUE: &[Move] = &[
         duration_s: 60,
         reps: 6,
         cautions: "Don't force the breath; stop if you feel light-headed.",
+    },
+    Move {
+        id: "seated_side_reset",
+        name: "Seated side reset",
+        serves: SIDE,
+        setting: Setting::CallSafe,
+        dose: "3 × each side",
+        steps: &[
+            "Put both feet flat and let both sit bones take your weight evenly.",
+            "Grow tall through the crown of your head, hands resting on your thighs.",
+            "Slide one hand down the outside of its thigh and bend gently to that side; breathe \
+             out, come back through the middle, and bend to the other side.",
+            "Do 3 slow bends each way, then settle in the middle, weight even on both sides.",
+        ],
+        duration_s: 60,
+        reps: 6,
+        cautions: "Small and slow, the trunk only bending sideways, not twisting. Skip the bends if \
+                   your lower back hurts.",
+    },
+    Move {
+        id: "neck_side_stretch",
+        name: "Neck side stretch",
+        serves: TILT,
+        setting: Setting::CallSafe,
+        dose: "2 × 20 s each side",
+        steps: &[
+            "Sit tall and let both shoulders drop away from your ears.",
+            "Bring your head back to the middle, ears level, eyes straight ahead.",
+            "Slowly tilt one ear toward its shoulder until you feel a gentle stretch along the \
+             other side of the neck; hold for 20 seconds.",
+            "Come back to the middle and do the other side. Twice each way.",
+        ],
+        duration_s: 90,
+        reps: 4,
+        cautions: "Let the head tilt by itself; never pull it with your hand, and keep the \
+                   shoulders down. Stop if it brings on dizziness, tingling or pain into an arm.",
     },
     Move {
         id: "chair_thoracic_extension",
@@ -285,6 +323,8 @@ mod tests {
             "shoulder_blade_squeeze",
             "diaphragmatic_breathing",
             "stand_and_reach",
+            "seated_side_reset",
+            "neck_side_stretch",
         ] {
             assert!(by_id(required).is_some(), "{required} missing");
         }
@@ -296,6 +336,8 @@ mod tests {
             Pattern::ForwardHead,
             Pattern::RoundedShoulders,
             Pattern::UpperCrossed,
+            Pattern::SideLean,
+            Pattern::HeadTilt,
         ] {
             let mut last = None;
             for _ in 0..10 {
@@ -312,6 +354,14 @@ mod tests {
         assert_eq!(
             choose(Pattern::RoundedShoulders, Context::Break, None).id,
             "doorway_stretch"
+        );
+        assert_eq!(
+            choose(Pattern::SideLean, Context::AtDesk, None).id,
+            "seated_side_reset"
+        );
+        assert_eq!(
+            choose(Pattern::HeadTilt, Context::AtDesk, None).id,
+            "neck_side_stretch"
         );
     }
 

@@ -32,8 +32,12 @@ pub const SLICE_S: i64 = 10;
 /// Days of history kept unless the settings say otherwise.
 pub const DEFAULT_RETENTION_DAYS: u32 = 365;
 
-/// The patterns a slice accounts time to, in column order.
-pub const PATTERNS: [Pattern; 7] = [
+/// How many patterns a slice accounts time to.
+pub const PATTERN_COUNT: usize = 9;
+
+/// The patterns a slice accounts time to, in column order (the sideways ones came with the
+/// history's third schema version, after the others).
+pub const PATTERNS: [Pattern; PATTERN_COUNT] = [
     Pattern::Upright,
     Pattern::ForwardHead,
     Pattern::RoundedShoulders,
@@ -41,6 +45,8 @@ pub const PATTERNS: [Pattern; 7] = [
     Pattern::LookDown,
     Pattern::Unknown,
     Pattern::Away,
+    Pattern::SideLean,
+    Pattern::HeadTilt,
 ];
 
 /// Index of `pattern` in [`PATTERNS`].
@@ -49,7 +55,7 @@ pub fn pattern_index(pattern: Pattern) -> usize {
 }
 
 /// Of seconds per pattern (in [`PATTERNS`] order), those in a slouch pattern.
-pub fn slouched<T: Copy + std::iter::Sum<T>>(pattern_s: &[T; 7]) -> T {
+pub fn slouched<T: Copy + std::iter::Sum<T>>(pattern_s: &[T; PATTERN_COUNT]) -> T {
     PATTERNS
         .iter()
         .zip(pattern_s)
@@ -64,7 +70,7 @@ pub struct Slice {
     /// Unix time of the slice's start (a multiple of [`SLICE_S`]).
     pub start: i64,
     /// Seconds spent in each of [`PATTERNS`].
-    pub pattern_s: [f32; 7],
+    pub pattern_s: [f32; PATTERN_COUNT],
     /// Mean smoothed score over the seconds a person was judged.
     pub score: Option<f32>,
     /// Mean estimated craniovertebral angle and its fall from the baseline, degrees.

@@ -57,7 +57,7 @@ impl Sample {
 #[derive(Debug, Clone, Default)]
 struct Filling {
     index: i64,
-    pattern_s: [f64; 7],
+    pattern_s: [f64; super::PATTERN_COUNT],
     judged_s: f64,
     score_s: f64,
     score_weight: f64,

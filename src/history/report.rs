@@ -97,7 +97,7 @@ fn day_json(d: &DaySummary) -> serde_json::Value {
     })
 }
 
-const DAY_HEADER: [&str; 13] = [
+const DAY_HEADER: [&str; 15] = [
     "date",
     "in_view_min",
     "mean_score",
@@ -111,6 +111,8 @@ const DAY_HEADER: [&str; 13] = [
     "snoozed",
     "breaks",
     "longest_sitting_min",
+    "side_lean_pct",
+    "head_tilt_pct",
 ];
 
 /// A CSV writer as Sitwell writes CSV: comma-separated, a cell quoted only where it must be,
@@ -142,6 +144,8 @@ fn csv(days: &[DaySummary]) -> String {
             d.snoozed.to_string(),
             d.breaks().to_string(),
             format!("{:.1}", minutes(d.longest_streak_s() as f64)),
+            pct(d.share(Pattern::SideLean)),
+            pct(d.share(Pattern::HeadTilt)),
         ];
         let _ = out.write_record(&row);
     }
@@ -158,6 +162,8 @@ fn table(days: &[DaySummary], total: &DaySummary) -> String {
         "fwd head",
         "rounded",
         "both",
+        "side",
+        "tilt",
         "nudges",
         "done",
         "snoozed",
@@ -174,6 +180,8 @@ fn table(days: &[DaySummary], total: &DaySummary) -> String {
             percent(d.share(Pattern::ForwardHead)),
             percent(d.share(Pattern::RoundedShoulders)),
             percent(d.share(Pattern::UpperCrossed)),
+            percent(d.share(Pattern::SideLean)),
+            percent(d.share(Pattern::HeadTilt)),
             d.nudges.to_string(),
             d.moves_done.to_string(),
             d.snoozed.to_string(),
@@ -217,7 +225,7 @@ fn table(days: &[DaySummary], total: &DaySummary) -> String {
 }
 
 /// The columns of `sitwell export --csv`, one row per 10-s slice, with what each means.
-pub const SLICE_COLUMNS: [(&str, &str); 18] = [
+pub const SLICE_COLUMNS: [(&str, &str); 20] = [
     (
         "start",
         "local start time of the slice, ISO 8601 with offset",
@@ -263,7 +271,23 @@ pub const SLICE_COLUMNS: [(&str, &str); 18] = [
     ),
     ("away_s", "seconds with nobody in view"),
     ("frames", "frames judged"),
+    // Added with the history's third schema version, at the end so that the columns before
+    // keep their places.
+    ("side_lean_s", "seconds leaning to one side"),
+    ("head_tilt_s", "seconds with the head tilted to one side"),
 ];
+
+/// Where `frames` is in [`SLICE_COLUMNS`].
+const FRAMES_COLUMN: usize = 17;
+
+/// Where each of [`PATTERNS`] is in [`SLICE_COLUMNS`].
+const fn slice_column_of(pattern_index: usize) -> usize {
+    if pattern_index < 7 {
+        10 + pattern_index
+    } else {
+        18 + (pattern_index - 7)
+    }
+}
 
 /// Writes the slices of the days `from` to `until` (inclusive) as CSV; returns the rows.
 pub fn export_csv<Tz: TimeZone>(
@@ -304,8 +328,11 @@ where
             opt(s.shoulder_drop_deg),
             s.confidence.map_or_else(String::new, |c| format!("{c:.2}")),
         ];
-        cells.extend(s.pattern_s.iter().map(|v| format!("{v:.1}")));
-        cells.push(s.frames.to_string());
+        cells.resize(SLICE_COLUMNS.len(), String::new());
+        for (i, seconds) in s.pattern_s.iter().enumerate() {
+            cells[slice_column_of(i)] = format!("{seconds:.1}");
+        }
+        cells[FRAMES_COLUMN] = s.frames.to_string();
         match out.write_record(&cells) {
             Ok(()) => rows += 1,
             Err(e) => failed = Some(e),
@@ -352,7 +379,11 @@ mod tests {
     #[test]
     fn slice_columns_match_the_pattern_order() {
         for (i, p) in PATTERNS.iter().enumerate() {
-            assert_eq!(SLICE_COLUMNS[10 + i].0, format!("{}_s", p.as_str()));
+            assert_eq!(
+                SLICE_COLUMNS[slice_column_of(i)].0,
+                format!("{}_s", p.as_str())
+            );
         }
+        assert_eq!(SLICE_COLUMNS[FRAMES_COLUMN].0, "frames");
     }
 }

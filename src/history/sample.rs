@@ -54,7 +54,7 @@ pub fn workday<Tz: TimeZone>(date: NaiveDate, tz: &Tz, seed: u64) -> (Vec<Slice>
         while t < to {
             let progress = (t - from) as f64 / (to - from).max(1) as f64;
             let p_slouch = 0.08 + afternoon + 0.35 * progress;
-            let mut pattern_s = [0.0f32; 7];
+            let mut pattern_s = [0.0f32; crate::history::PATTERN_COUNT];
             let pattern = if slouch_run > 0 {
                 slouch_run -= 1;
                 if dice.next() < 0.5 {

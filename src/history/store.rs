@@ -18,7 +18,7 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(2);
 /// The schema, one step per version (`PRAGMA user_version` is the number of steps applied).
 /// Durations are stored in tenths of a second, score and angles in tenths: small integers keep a
 /// year of slices small.
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     // 1: slices and events.
     "CREATE TABLE slices (
         id INTEGER PRIMARY KEY,
@@ -48,6 +48,9 @@ const MIGRATIONS: [&str; 2] = [
     CREATE INDEX events_t ON events(t);",
     // 2: how sure the judge was, per slice.
     "ALTER TABLE slices ADD COLUMN confidence_pct INTEGER;",
+    // 3: time leaning to one side and with the head tilted.
+    "ALTER TABLE slices ADD COLUMN side_lean_ds INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE slices ADD COLUMN head_tilt_ds INTEGER NOT NULL DEFAULT 0;",
 ];
 
 /// The schema version this build writes.
@@ -330,8 +333,10 @@ impl Store {
             let mut insert = tx.prepare_cached(
                 "INSERT INTO slices (start, upright_ds, forward_head_ds, rounded_shoulders_ds,
                     upper_crossed_ds, look_down_ds, unknown_ds, away_ds, score_x10, cva_x10,
-                    cva_drop_x10, shoulder_x10, shoulder_drop_x10, frames, confidence_pct)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+                    cva_drop_x10, shoulder_x10, shoulder_drop_x10, frames, confidence_pct,
+                    side_lean_ds, head_tilt_ds)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,
+                    ?17)",
             )?;
             for s in slices {
                 let ds = s.pattern_s.map(|v| (v * 10.0).round() as i64);
@@ -352,6 +357,8 @@ impl Store {
                     tenths(s.shoulder_drop_deg),
                     s.frames,
                     s.confidence.map(|c| (c * 100.0).round() as i64),
+                    ds[7],
+                    ds[8],
                 ])?;
             }
             let mut insert = tx.prepare_cached(
@@ -380,14 +387,17 @@ impl Store {
             let mut stmt = self.conn.prepare_cached(
                 "SELECT start, upright_ds, forward_head_ds, rounded_shoulders_ds,
                     upper_crossed_ds, look_down_ds, unknown_ds, away_ds, score_x10, cva_x10,
-                    cva_drop_x10, shoulder_x10, shoulder_drop_x10, frames, confidence_pct
+                    cva_drop_x10, shoulder_x10, shoulder_drop_x10, frames, confidence_pct,
+                    side_lean_ds, head_tilt_ds
                  FROM slices WHERE start >= ?1 AND start < ?2 ORDER BY start, id",
             )?;
             let mut rows = stmt.query(params![from, to])?;
             while let Some(row) = rows.next()? {
-                let mut pattern_s = [0.0f32; 7];
+                // Columns 1–7: the first seven patterns; 15 and 16: side lean and head tilt.
+                let mut pattern_s = [0.0f32; super::PATTERN_COUNT];
                 for (i, seconds) in pattern_s.iter_mut().enumerate() {
-                    *seconds = row.get::<_, i64>(1 + i)? as f32 / 10.0;
+                    let column = if i < 7 { 1 + i } else { 15 + (i - 7) };
+                    *seconds = row.get::<_, i64>(column)? as f32 / 10.0;
                 }
                 let tenths = |i: usize| -> rusqlite::Result<Option<f32>> {
                     Ok(row.get::<_, Option<i64>>(i)?.map(|v| v as f32 / 10.0))

@@ -33,7 +33,7 @@ pub fn date_of<Tz: TimeZone>(t: i64, tz: &Tz) -> NaiveDate {
 pub struct DaySummary {
     pub date: NaiveDate,
     /// Seconds in each of [`PATTERNS`](crate::history::PATTERNS).
-    pub pattern_s: [f64; 7],
+    pub pattern_s: [f64; crate::history::PATTERN_COUNT],
     score_weighted: f64,
     score_weight: f64,
     pub nudges: u32,
@@ -327,7 +327,7 @@ mod tests {
     use super::*;
 
     fn slice(start: i64, pattern: Pattern, score: f32) -> Slice {
-        let mut pattern_s = [0.0; 7];
+        let mut pattern_s = [0.0; crate::history::PATTERN_COUNT];
         pattern_s[pattern_index(pattern)] = 10.0;
         Slice {
             start,

@@ -242,7 +242,7 @@ impl Baseline {
             return Err(Refusal::NoHeadroom);
         }
 
-        let rows: Vec<[f32; 8]> = faced
+        let rows: Vec<[f32; 9]> = faced
             .iter()
             .filter_map(|s| Cues::measure(s, &camera))
             .map(|c| c.values())
@@ -253,9 +253,9 @@ impl Baseline {
                 seen: faced.len(),
             });
         }
-        let mut centre = [0.0f32; 8];
-        let mut spread = [0.0f32; 8];
-        for i in 0..8 {
+        let mut centre = [0.0f32; 9];
+        let mut spread = [0.0f32; 9];
+        for i in 0..centre.len() {
             let mut column: Vec<f32> = rows.iter().map(|row| row[i]).collect();
             let mid = median(&mut column);
             let mut deviations: Vec<f32> = column.iter().map(|v| (v - mid).abs()).collect();

@@ -169,6 +169,11 @@ pub struct Cues {
     pub head_roll_deg: f32,
     /// Face centre right of the shoulder midpoint, in shoulder widths (sideways lean).
     pub lean: f32,
+    /// The shoulder line's angle in the level view, degrees (positive = the person's left
+    /// shoulder lower, as the face's roll): the trunk leaning to one side tilts it. Baselines
+    /// made before Sitwell measured it read 0 (a level shoulder line).
+    #[serde(default)]
+    pub shoulder_tilt_deg: f32,
     /// Lowest visibility among [`REQUIRED`] points (not one of [`Cues::values`]).
     pub min_visibility: f32,
 }
@@ -202,12 +207,13 @@ impl Cues {
             head_yaw_deg: face.yaw_deg,
             head_roll_deg: face.roll_deg,
             lean: (centre.x - shoulders.x) / shoulder_width_px,
+            shoulder_tilt_deg: (ls.y - rs.y).atan2(ls.x - rs.x).to_degrees(),
             min_visibility: sighting.min_visibility,
         })
     }
 
     /// The cues as named numbers, in a fixed order (used for robust statistics).
-    pub fn values(&self) -> [f32; 8] {
+    pub fn values(&self) -> [f32; 9] {
         [
             self.shoulder_width_px,
             self.head_scale_ln,
@@ -217,11 +223,12 @@ impl Cues {
             self.head_yaw_deg,
             self.head_roll_deg,
             self.lean,
+            self.shoulder_tilt_deg,
         ]
     }
 
     /// Inverse of [`Cues::values`]; the visibility reads 1.
-    pub fn from_values(v: [f32; 8]) -> Cues {
+    pub fn from_values(v: [f32; 9]) -> Cues {
         Cues {
             shoulder_width_px: v[0],
             head_scale_ln: v[1],
@@ -231,6 +238,7 @@ impl Cues {
             head_yaw_deg: v[5],
             head_roll_deg: v[6],
             lean: v[7],
+            shoulder_tilt_deg: v[8],
             min_visibility: 1.0,
         }
     }

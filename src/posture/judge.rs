@@ -39,6 +39,28 @@ pub const HUNCH_CLOSER_PCT: f32 = 2.0;
 /// forward and down with the head. A glance pitches the head alone; moving the chair closer
 /// leaves the shoulders where they were. Fitted on the posture study's dev renders (`GEOMETRY.md`).
 pub const HUNCH_SHOULDER_DROP_DEG: f32 = 3.0;
+/// The trunk leaning to one side: the shoulder line tilted this much more than at calibration
+/// (degrees, at sensitivity 1). On the posture study's dev renders a trunk leaning 8° tilts it
+/// 7–12°, a 5° lean or a reach to one side 4–10°, a head tilt or a slouch 0–4° (`GEOMETRY.md`).
+pub const SIDE_LEAN_DEG: f32 = 8.0;
+/// How far the shoulders' midpoint and the head sink, in shoulder widths, per unit of
+/// (1 − cos lean) when the trunk leans to one side: it turns about the lower back, so both come
+/// down a little without coming forward. Fitted on the posture study's dev renders (the side
+/// leans, small leans, reaches and head tilts, whose forward posture is unchanged): the shoulder
+/// drop grows by 190° and the CVA-drop estimate by 168° per unit of (1 − cos lean) before this
+/// is taken out (`GEOMETRY.md`).
+pub const LEAN_SHOULDER_SINK_SW: f32 = 1.19;
+pub const LEAN_HEAD_SINK_SW: f32 = 2.2;
+/// While the trunk leans or the head tilts to one side, the forward cues are disturbed (the head
+/// and shoulders sink and shift as the trunk turns about the lower back, by more than
+/// [`LEAN_SHOULDER_SINK_SW`] takes out on some set-ups): a forward slouch is named only when its
+/// level is at least this many times the sideways one. A real slump with a little lean on the way
+/// reads 4–5 times its lean; a render's 14–20° lean at most 1.8 times.
+pub const FORWARD_OVER_SIDE: f32 = 2.0;
+/// The head tilted toward a shoulder: its roll this much more than the shoulder line's tilt
+/// (degrees, at sensitivity 1). A 12° head tilt reads 8–12°, a sideways lean of the whole trunk
+/// 0–7° (the head rides on the trunk), a reach or a small lean 0–6°.
+pub const HEAD_TILT_DEG: f32 = 8.0;
 /// Beyond this yaw (from calibration) the head is turned too far to judge: the face's width
 /// then says more about the turn than about the distance.
 pub const MAX_YAW_DEG: f32 = 18.0;
@@ -50,6 +72,12 @@ const HEAD_MAX_POINTS: f32 = 70.0;
 const SHOULDER_DEAD_ZONE_DEG: f32 = 2.0;
 const SHOULDER_POINTS_PER_DEG: f32 = 2.5;
 const SHOULDER_MAX_POINTS: f32 = 40.0;
+const SIDE_LEAN_DEAD_ZONE_DEG: f32 = 3.0;
+const SIDE_LEAN_POINTS_PER_DEG: f32 = 2.5;
+const SIDE_LEAN_MAX_POINTS: f32 = 40.0;
+const HEAD_TILT_DEAD_ZONE_DEG: f32 = 4.0;
+const HEAD_TILT_POINTS_PER_DEG: f32 = 2.0;
+const HEAD_TILT_MAX_POINTS: f32 = 30.0;
 
 /// What the judge sees in one frame.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -61,6 +89,10 @@ pub enum Pattern {
     /// Forward head and rounded shoulders together (Janda's upper-crossed pattern).
     UpperCrossed,
     LookDown,
+    /// The trunk leaning to one side (sitting on one hip, leaning on an elbow).
+    SideLean,
+    /// The head tilted toward a shoulder.
+    HeadTilt,
     /// No person in view.
     Away,
     /// A person, but the view cannot be judged (shoulders hidden, head turned away, half out).
@@ -75,17 +107,29 @@ impl Pattern {
             Pattern::RoundedShoulders => "rounded_shoulders",
             Pattern::UpperCrossed => "upper_crossed",
             Pattern::LookDown => "look_down",
+            Pattern::SideLean => "side_lean",
+            Pattern::HeadTilt => "head_tilt",
             Pattern::Away => "away",
             Pattern::Unknown => "unknown",
         }
     }
 
-    /// The slouch patterns a nudge is about.
+    /// The slouch patterns a nudge is about: forward and sideways.
     pub const fn is_slouch(self) -> bool {
+        self.is_forward_slouch() || self.is_side_slouch()
+    }
+
+    /// Head forward, shoulders rounded, or both.
+    pub const fn is_forward_slouch(self) -> bool {
         matches!(
             self,
             Pattern::ForwardHead | Pattern::RoundedShoulders | Pattern::UpperCrossed
         )
+    }
+
+    /// The trunk leaning or the head tilted to one side.
+    pub const fn is_side_slouch(self) -> bool {
+        matches!(self, Pattern::SideLean | Pattern::HeadTilt)
     }
 }
 
@@ -135,12 +179,19 @@ pub struct Reading {
     pub head_roll_deg: f32,
     /// Sideways lean of the head over the shoulders; positive = toward the image right.
     pub lean_deg: f32,
+    /// The trunk's sideways lean: the shoulder line's tilt from calibration, degrees (positive =
+    /// toward the person's left, the left shoulder lower).
+    pub side_lean_deg: f32,
+    /// The head's tilt toward a shoulder beyond the shoulder line's, degrees (positive = the left
+    /// ear toward the left shoulder).
+    pub head_tilt_deg: f32,
     /// Distance to the camera relative to calibration, in percent (negative = closer).
     pub distance_change_pct: f32,
     /// 0–1: how far this frame can be trusted (1 = clear frontal view).
     pub confidence: f32,
     pub pattern: Pattern,
-    /// max(forward-head drop / its threshold, shoulder drop / its threshold): ≥ 1 is a slouch.
+    /// The largest of each cue over its threshold (forward-head drop, shoulder drop, side lean,
+    /// head tilt): ≥ 1 is a slouch.
     pub slouch_level: f32,
     /// 0–100 this frame (100 = your calibrated upright), before smoothing.
     pub score: f32,
@@ -163,6 +214,8 @@ impl Reading {
             head_yaw_deg: 0.0,
             head_roll_deg: 0.0,
             lean_deg: 0.0,
+            side_lean_deg: 0.0,
+            head_tilt_deg: 0.0,
             distance_change_pct: 0.0,
             confidence: 0.0,
             pattern: Pattern::Unknown,
@@ -197,9 +250,13 @@ fn cva_drop_linear(
 /// Judge one frame's cues against the baseline.
 pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading {
     let base = &baseline.centre;
+    let side_lean_deg = cues.shoulder_tilt_deg - base.shoulder_tilt_deg;
+    // What a sideways lean lowers by itself is not a forward slouch.
+    let lean_sink = 1.0 - side_lean_deg.to_radians().cos();
     let head_scale_change = cues.head_scale_ln - base.head_scale_ln;
-    let head_drop = cues.head_height - base.head_height;
-    let shoulder_sink = cues.shoulder_height - base.shoulder_height;
+    let head_drop = cues.head_height - base.head_height - LEAN_HEAD_SINK_SW * lean_sink;
+    let shoulder_sink =
+        cues.shoulder_height - base.shoulder_height - LEAN_SHOULDER_SINK_SW * lean_sink;
 
     let cva_drop_deg = soft_saturate(
         cva_drop_linear(
@@ -216,6 +273,7 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
     let head_roll_deg = cues.head_roll_deg - base.head_roll_deg;
     let neck_height = (base.shoulder_height - base.head_height).max(0.1);
     let lean_deg = ((cues.lean - base.lean) / neck_height).atan().to_degrees();
+    let head_tilt_deg = head_roll_deg - side_lean_deg;
     let distance_change_pct = (base.shoulder_width_px / cues.shoulder_width_px - 1.0) * 100.0;
 
     let visibility =
@@ -226,7 +284,12 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
     let sensitivity = config.sensitivity.max(0.1);
     let head_level = cva_drop_deg * sensitivity / FORWARD_HEAD_DROP_DEG;
     let shoulder_level = shoulder_drop_deg * sensitivity / ROUNDED_SHOULDER_DROP_DEG;
-    let slouch_level = head_level.max(shoulder_level);
+    let side_level = side_lean_deg.abs() * sensitivity / SIDE_LEAN_DEG;
+    let tilt_level = head_tilt_deg.abs() * sensitivity / HEAD_TILT_DEG;
+    let slouch_level = head_level
+        .max(shoulder_level)
+        .max(side_level)
+        .max(tilt_level);
 
     // The head bowed with the trunk: closer to the camera and the shoulders lower too.
     let hunched =
@@ -235,6 +298,15 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
         Pattern::Unknown
     } else if head_pitch_deg >= LOOK_DOWN_PITCH_DEG && shoulder_level < 1.0 && !hunched {
         Pattern::LookDown
+    } else if side_level.max(tilt_level) >= 1.0
+        && head_level.max(shoulder_level) < FORWARD_OVER_SIDE * side_level.max(tilt_level)
+    {
+        // Sideways, and not clearly forward: named for what it is.
+        if side_level >= tilt_level {
+            Pattern::SideLean
+        } else {
+            Pattern::HeadTilt
+        }
     } else {
         match (head_level >= 1.0, shoulder_level >= 1.0) {
             (true, true) => Pattern::UpperCrossed,
@@ -248,15 +320,24 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
     let shoulder_points = ((shoulder_drop_deg * sensitivity - SHOULDER_DEAD_ZONE_DEG)
         * SHOULDER_POINTS_PER_DEG)
         .clamp(0.0, SHOULDER_MAX_POINTS);
+    let side_points = ((side_lean_deg.abs() * sensitivity - SIDE_LEAN_DEAD_ZONE_DEG)
+        * SIDE_LEAN_POINTS_PER_DEG)
+        .clamp(0.0, SIDE_LEAN_MAX_POINTS);
+    let tilt_points = ((head_tilt_deg.abs() * sensitivity - HEAD_TILT_DEAD_ZONE_DEG)
+        * HEAD_TILT_POINTS_PER_DEG)
+        .clamp(0.0, HEAD_TILT_MAX_POINTS);
     let costs: Vec<Cost> = [
         ("forward_head", head_points),
         ("rounded_shoulders", shoulder_points),
+        ("side_lean", side_points),
+        ("head_tilt", tilt_points),
     ]
     .into_iter()
     .filter(|&(_, points)| points > 0.0)
     .map(|(cue, points)| Cost { cue, points })
     .collect();
-    let score = (100.0 - head_points - shoulder_points).clamp(0.0, 100.0);
+    let score =
+        (100.0 - head_points - shoulder_points - side_points - tilt_points).clamp(0.0, 100.0);
 
     Reading {
         cva_deg: config.baseline_cva_deg - cva_drop_deg,
@@ -267,6 +348,8 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
         head_yaw_deg,
         head_roll_deg,
         lean_deg,
+        side_lean_deg,
+        head_tilt_deg,
         distance_change_pct,
         confidence,
         pattern,
@@ -472,6 +555,79 @@ mod tests {
         closer.head_height += 0.08;
         closer.shoulder_width_px /= 0.85;
         assert_eq!(judged(closer).pattern, Pattern::LookDown);
+    }
+
+    #[test]
+    fn a_sideways_lean_and_a_head_tilt_are_named_for_what_they_are() {
+        // The trunk leans: the shoulder line tilts 10° (past 8°) and the head rides along
+        // (rolled 10°). Turning about the lower back, the lean lowers the shoulders and the head
+        // a little by itself — that is not read as a forward slouch.
+        let sink = 1.0 - 10f32.to_radians().cos();
+        let mut lean = upright();
+        lean.shoulder_tilt_deg += 10.0;
+        lean.head_roll_deg += 10.0;
+        lean.head_height += LEAN_HEAD_SINK_SW * sink;
+        lean.shoulder_height += LEAN_SHOULDER_SINK_SW * sink;
+        let r = judged(lean);
+        assert_eq!(r.pattern, Pattern::SideLean);
+        assert!((r.side_lean_deg - 10.0).abs() < 1e-4, "{}", r.side_lean_deg);
+        assert!(r.head_tilt_deg.abs() < 1e-4, "{}", r.head_tilt_deg);
+        assert!(r.cva_drop_deg.abs() < 1e-3 && r.shoulder_drop_deg.abs() < 1e-3);
+        assert!((r.slouch_level - 1.25).abs() < 1e-4, "{}", r.slouch_level);
+        // (10° − 3°) · 2.5 = 17.5 points for the lean.
+        let side = r
+            .costs
+            .iter()
+            .find(|c| c.cue == "side_lean")
+            .expect("a side cost");
+        assert!((side.points - 17.5).abs() < 1e-3, "{}", side.points);
+        assert!(r.pattern.is_slouch() && !r.pattern.is_forward_slouch());
+
+        // The head alone tilts 12° toward the left shoulder: (12° − 4°) · 2 = 16 points.
+        let mut tilt = upright();
+        tilt.head_roll_deg += 12.0;
+        let r = judged(tilt);
+        assert_eq!(r.pattern, Pattern::HeadTilt);
+        assert!((r.head_tilt_deg - 12.0).abs() < 1e-4);
+        assert!((r.slouch_level - 1.5).abs() < 1e-4, "{}", r.slouch_level);
+        assert!((r.score - 84.0).abs() < 1e-3, "{}", r.score);
+        // To the other side it is the same pattern.
+        let mut other = upright();
+        other.head_roll_deg -= 12.0;
+        assert_eq!(judged(other).pattern, Pattern::HeadTilt);
+
+        // Slumped forward with a little lean and tilt on the way (a real slump): forward, the
+        // larger deviation by far.
+        let mut slump = lean;
+        slump.head_height += 0.2;
+        slump.shoulder_height += 0.25;
+        assert_eq!(judged(slump).pattern, Pattern::UpperCrossed);
+
+        // A small lean (the shoulder line 6°, the head along): upright.
+        let mut small = upright();
+        small.shoulder_tilt_deg += 6.0;
+        small.head_roll_deg += 6.0;
+        assert_eq!(judged(small).pattern, Pattern::Upright);
+
+        // Someone who sits a little tilted is judged against that: calibrated at 7° with the
+        // head along, sitting the same way is upright; sitting level is a lean the other way
+        // of only 7°.
+        let mut tilted = baseline();
+        tilted.centre.shoulder_tilt_deg = 7.0;
+        tilted.centre.head_roll_deg = 7.0;
+        let config = JudgeConfig::default();
+        assert_eq!(
+            judge(&tilted.centre, &tilted, &config).pattern,
+            Pattern::Upright
+        );
+        assert_eq!(
+            judge(&upright(), &tilted, &config).pattern,
+            Pattern::Upright
+        );
+        let mut more = tilted.centre;
+        more.shoulder_tilt_deg += 9.0;
+        more.head_roll_deg += 9.0;
+        assert_eq!(judge(&more, &tilted, &config).pattern, Pattern::SideLean);
     }
 
     #[test]

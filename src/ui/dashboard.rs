@@ -32,6 +32,8 @@ pub fn pattern_colour(pattern: Pattern, dark: bool) -> Color32 {
         Pattern::RoundedShoulders => ((0x7a, 0x3f, 0xb0), (0xc3, 0x9b, 0xf0)),
         Pattern::UpperCrossed => ((0xb4, 0x23, 0x18), (0xff, 0x7b, 0x6b)),
         Pattern::LookDown => ((0x1f, 0x5f, 0xa8), (0x7a, 0xb6, 0xff)),
+        Pattern::SideLean => ((0x00, 0x7d, 0x7d), (0x4f, 0xd1, 0xc5)),
+        Pattern::HeadTilt => ((0xa3, 0x1f, 0x6e), (0xf0, 0x86, 0xc4)),
         Pattern::Unknown => ((0x80, 0x80, 0x80), (0x9a, 0x9a, 0x9a)),
         Pattern::Away => ((0xc0, 0xc0, 0xc0), (0x5a, 0x5a, 0x5a)),
     };
@@ -47,6 +49,8 @@ pub fn pattern_label(pattern: Pattern) -> &'static str {
         Pattern::RoundedShoulders => "rounded shoulders",
         Pattern::UpperCrossed => "both (upper-crossed)",
         Pattern::LookDown => "looking down",
+        Pattern::SideLean => "leaning to one side",
+        Pattern::HeadTilt => "head tilted",
         Pattern::Unknown => "not judgeable",
         Pattern::Away => "away",
     }

@@ -483,6 +483,69 @@ pub const FIGURES: &[Figure] = &[
         ],
     },
     Figure {
+        move_id: "seated_side_reset",
+        viewpoint: Viewpoint::Front,
+        prop: Prop::Floor,
+        period_s: 8.0,
+        keys: &[
+            key(0.0, SEATED_FRONT),
+            // A slow bend to one side, a hand sliding down its thigh; back through the middle;
+            // then the other side.
+            hold(
+                0.2,
+                0.35,
+                Stance {
+                    head: pos2(36.0, 34.0),
+                    neck: pos2(41.0, 50.0),
+                    shoulders: pair(pos2(28.0, 58.0), pos2(55.0, 49.0)),
+                    elbows: pair(pos2(28.0, 80.0), pos2(60.0, 71.0)),
+                    hands: pair(pos2(31.0, 100.0), pos2(63.0, 91.0)),
+                    ..SEATED_FRONT
+                },
+            ),
+            key(0.5, SEATED_FRONT),
+            hold(
+                0.7,
+                0.85,
+                Stance {
+                    head: pos2(64.0, 34.0),
+                    neck: pos2(59.0, 50.0),
+                    shoulders: pair(pos2(45.0, 49.0), pos2(72.0, 58.0)),
+                    elbows: pair(pos2(40.0, 71.0), pos2(72.0, 80.0)),
+                    hands: pair(pos2(37.0, 91.0), pos2(69.0, 100.0)),
+                    ..SEATED_FRONT
+                },
+            ),
+        ],
+    },
+    Figure {
+        move_id: "neck_side_stretch",
+        viewpoint: Viewpoint::Front,
+        prop: Prop::Floor,
+        period_s: 10.0,
+        keys: &[
+            key(0.0, SEATED_FRONT),
+            // The ear toward one shoulder, held; the middle; the other side.
+            hold(
+                0.1,
+                0.4,
+                Stance {
+                    head: pos2(42.0, 33.0),
+                    ..SEATED_FRONT
+                },
+            ),
+            key(0.5, SEATED_FRONT),
+            hold(
+                0.6,
+                0.9,
+                Stance {
+                    head: pos2(58.0, 33.0),
+                    ..SEATED_FRONT
+                },
+            ),
+        ],
+    },
+    Figure {
         move_id: "stand_and_reach",
         viewpoint: Viewpoint::Front,
         prop: Prop::Floor,

@@ -185,6 +185,8 @@ pub fn pattern_word(pattern: Option<Pattern>) -> &'static str {
         Some(Pattern::RoundedShoulders) => "rounded shoulders",
         Some(Pattern::UpperCrossed) => "head & shoulders",
         Some(Pattern::LookDown) => "looking down",
+        Some(Pattern::SideLean) => "leaning sideways",
+        Some(Pattern::HeadTilt) => "head tilted",
         Some(Pattern::Away) => "away",
         Some(Pattern::Unknown) => "can't see you well",
         None => "looking for you…",
@@ -515,6 +517,8 @@ pub fn show(ui: &mut Ui, view: &View) -> Option<UiAction> {
             let why = match nudge.pattern {
                 Pattern::RoundedShoulders => "Your shoulders have rounded forward for a while.",
                 Pattern::UpperCrossed => "Head forward and shoulders rounded for a while.",
+                Pattern::SideLean => "You have been leaning to one side for a while.",
+                Pattern::HeadTilt => "Your head has been tilted to one side for a while.",
                 _ => "Your head has drifted forward for a while.",
             };
             ui.label(RichText::new(why).small().weak());

@@ -13,6 +13,8 @@ fn reading(pattern: Pattern, slouch_level: f32) -> Reading {
         head_yaw_deg: 0.0,
         head_roll_deg: 0.0,
         lean_deg: 0.0,
+        side_lean_deg: 0.0,
+        head_tilt_deg: 0.0,
         distance_change_pct: 0.0,
         confidence: 1.0,
         pattern,
