@@ -8,9 +8,9 @@
 //! on purpose (`cargo test -- --ignored`; `.ci/run` does when `../shared/data` is there):
 //! `#[ignore = "needs ../shared/data"]`. Sets made with `../shared/tools/synthetic` are named
 //! by environment variables — `SITWELL_CAMERA_STUDY=DIR`, `SITWELL_HELDOUT_STILLS=DIR` and
-//! `SITWELL_POSTURE_STUDY=DIR` (stills and their `labels.json`), `SITWELL_SEQUENCES=DIR`
-//! (`seq_<id>.{mp4,json}`) — and their tests (named `*_when_given`) are ignored too; run
-//! without the variable, they fail.
+//! `SITWELL_POSTURE_STUDY=DIR` (stills and their `labels.json`), `SITWELL_SEQUENCES=DIR` and
+//! `SITWELL_LEAN_SEQUENCES=DIR` (`seq_<id>.{mp4,json}`) — and their tests (named
+//! `*_when_given`) are ignored too; run without the variable, they fail.
 
 mod common;
 
@@ -574,6 +574,105 @@ fn generated_sequences_when_given() {
         found += 1;
     }
     assert!(found > 0, "no seq_*.mp4 in SITWELL_SEQUENCES");
+}
+
+/// A glance at the phone and a long sideways lean (`gen_posture_study.py --seq glance_lean`):
+/// the glance is never nudged; the lean is, 10–14 s after it begins at `--dwell 10`, as a
+/// `side_lean`, and the nudge clears once the user sits straight again.
+fn check_lean_sequence(video: &Path, truth: &Path, place: CameraPlace) {
+    let text = std::fs::read_to_string(truth).expect("the sequence's labels");
+    let spans: Value = serde_json::from_str(&text).expect("labels parse");
+    let span = |label: &str| -> (f64, f64) {
+        let span = spans["events"]
+            .as_array()
+            .expect("events")
+            .iter()
+            .find(|e| e["label"] == label)
+            .unwrap_or_else(|| panic!("a {label} span"));
+        (
+            span["start_s"].as_f64().expect("start"),
+            span["end_s"].as_f64().expect("end"),
+        )
+    };
+    let ((glance_from, glance_to), (lean_from, lean_to)) = (span("look_down"), span("side_lean"));
+    let mut est = estimator();
+    let baseline = calibrate_on(&mut est, place, &[video.to_owned()]);
+    let records = analyze_judged(&mut est, &baseline, 10.0, &[video.to_owned()]);
+    let events: Vec<&Value> = records
+        .iter()
+        .flat_map(|r| r["events"].as_array().expect("events").iter())
+        .collect();
+    let nudges: Vec<(f64, &str)> = events
+        .iter()
+        .filter(|e| e["kind"] == "nudge")
+        .map(|e| {
+            (
+                e["t"].as_f64().expect("t"),
+                e["pattern"].as_str().expect("pattern"),
+            )
+        })
+        .collect();
+    let cleared: Vec<f64> = events
+        .iter()
+        .filter(|e| e["kind"] == "nudge_cleared")
+        .map(|e| e["t"].as_f64().expect("t"))
+        .collect();
+    let patterns = |from: f64, to: f64| -> BTreeMap<String, usize> {
+        let mut seen = BTreeMap::new();
+        for r in records
+            .iter()
+            .filter(|r| r["t"].as_f64().is_some_and(|t| t >= from && t < to))
+        {
+            *seen
+                .entry(r["pattern"].as_str().unwrap_or("none").to_owned())
+                .or_insert(0) += 1;
+        }
+        seen
+    };
+    println!(
+        "{}: glance {glance_from:.1}–{glance_to:.1} s {:?}; lean {lean_from:.1}–{lean_to:.1} s {:?}; nudges {nudges:?}, cleared at {cleared:?} (--dwell 10)",
+        video.display(),
+        patterns(glance_from, glance_to),
+        patterns(lean_from, lean_to),
+    );
+    assert_eq!(nudges.len(), 1, "one nudge, for the lean: {nudges:?}");
+    let (t, pattern) = nudges[0];
+    assert_eq!(pattern, "side_lean");
+    assert!(
+        (10.0..=14.0).contains(&(t - lean_from)),
+        "the nudge {:.1} s after the lean began",
+        t - lean_from
+    );
+    assert!(
+        cleared.iter().any(|&c| c > lean_to),
+        "the nudge is cleared after the lean"
+    );
+}
+
+#[test]
+#[ignore = "needs SITWELL_LEAN_SEQUENCES=DIR (generated sequences)"]
+fn glance_and_lean_sequences_when_given() {
+    // `SITWELL_LEAN_SEQUENCES=DIR`: `seq_<id>.mp4` + `.json` as `gen_posture_study.py --seq
+    // glance_lean` writes them, each calibrated for its camera place.
+    let dir = dir_from_env("SITWELL_LEAN_SEQUENCES");
+    let places = sequence_places();
+    let mut videos: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("sequence dir")
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "mp4"))
+        .collect();
+    videos.sort();
+    assert!(!videos.is_empty(), "no seq_*.mp4 in SITWELL_LEAN_SEQUENCES");
+    for video in &videos {
+        let id = video
+            .file_stem()
+            .and_then(|s| s.to_str())
+            .and_then(|s| s.strip_prefix("seq_"))
+            .unwrap_or_default();
+        let place = places.get(id).copied().unwrap_or_default();
+        check_lean_sequence(video, &video.with_extension("json"), place);
+    }
 }
 
 /// The nudges an upright sitter's clip gets at `dwell` s, calibrated on its first 5 s. The clip
