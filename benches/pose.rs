@@ -1,6 +1,6 @@
-//! Criterion benches of the pose stage on a 640×480 frame: crop/preprocess, detector, landmark
-//! models lite and full, the face mesh, a whole frame in tracking mode, and the judge's share of
-//! a frame (sighting → level-view cues → reading).
+//! Criterion benches of the pose part on a 640×480 frame: crop/preprocess, detector, landmark
+//! models lite and full, the face mesh, a whole frame in tracking mode, the extra looks in a dim
+//! room, and the judge's share of a frame (sighting → level-view cues → reading).
 //!
 //! Run: `cargo bench --bench pose` (ONNX Runtime from `scripts/fetch-ort.sh`).
 
@@ -12,7 +12,7 @@ use sitwell::pose::detector::PoseDetector;
 use sitwell::pose::face::FaceMesh;
 use sitwell::pose::landmarks::LandmarkDetector;
 use sitwell::pose::model_files::{self, DETECTOR, FACE_MESH, LandmarkModel};
-use sitwell::pose::{Mode, PoseEstimator, runtime};
+use sitwell::pose::{Mode, PoseEstimator, light, runtime};
 use sitwell::posture::{Baseline, CameraPlace, Cues, JudgeConfig, Sighting, SourceTag, judge};
 
 fn frame() -> image::RgbImage {
@@ -86,6 +86,25 @@ fn benches(c: &mut Criterion) {
         .expect("a person in the fixture");
     group.bench_function("face_mesh", |b| {
         b.iter(|| mesh.run(&frame, &pose).expect("inference"))
+    });
+    // A dim room: the extra looks when nobody is found (`pose::light`). The smoothing and the
+    // brightening of a 640×480 frame, and a frame with nobody in it, lit (one look) and dim
+    // (three looks: as it is, smoothed, smoothed and brightened).
+    let dim = image::RgbImage::from_fn(640, 480, |x, y| {
+        let v = (20 + (x * 7 + y * 13) % 17) as u8;
+        image::Rgb([v, v, v])
+    });
+    let luma = light::mean_luma(&dim);
+    assert!(luma < light::DIM_LUMA);
+    group.bench_function("dim_denoise", |b| b.iter(|| light::denoised(&dim)));
+    group.bench_function("dim_brighten", |b| b.iter(|| light::brightened(&dim, luma)));
+    let lit = image::RgbImage::from_pixel(640, 480, image::Rgb([160, 160, 160]));
+    let mut nobody = PoseEstimator::new(LandmarkModel::Lite, Mode::Static).expect("models");
+    group.bench_function("nobody_lit_frame", |b| {
+        b.iter(|| nobody.estimate(&lit, 0.0).expect("inference"))
+    });
+    group.bench_function("nobody_dim_frame", |b| {
+        b.iter(|| nobody.estimate(&dim, 0.0).expect("inference"))
     });
     // The judge's share of a frame, against a baseline calibrated on the same frame.
     let (w, h) = frame.dimensions();

@@ -265,6 +265,7 @@ fn quiet_and_problem_states() {
     paused.paused = true;
     snap(&mut results, "paused", paused, true);
     snap(&mut results, "away", state(View::Away), true);
+    snap(&mut results, "too_dark", state(View::TooDark), false);
     snap(&mut results, "starting", state(View::Starting), true);
     snap(
         &mut results,

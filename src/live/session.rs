@@ -10,7 +10,7 @@ use crate::capture::CaptureError;
 use crate::coach::{Effect, EffectAt, EngineConfig, UserAction};
 use crate::history::record::Sample;
 use crate::history::{Event, EventKind, Recorder, Slice};
-use crate::pose::Pose;
+use crate::pose::{Pose, light};
 use crate::posture::{Baseline, CameraPlace, JudgeConfig, Pattern, Sighting, SourceTag};
 use crate::timeline::Timeline;
 
@@ -591,6 +591,8 @@ impl Session {
             self.snapshot.model_runs += 1;
         }
         self.last_frame_t = Some(t);
+        self.snapshot.too_dark =
+            look.pose.is_none() && light::mean_luma(look.picture) < light::TOO_DARK_LUMA;
         let tag = SourceTag {
             camera: self.from_camera.then(|| self.snapshot.source_name.clone()),
             width,

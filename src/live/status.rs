@@ -57,6 +57,9 @@ pub struct Snapshot {
     /// Paused by the user: `Some(None)` until resumed, `Some(Some(t))` until engine time t.
     pub paused: Option<Option<f64>>,
     pub away: bool,
+    /// No person found in the last frame, and it is too dark to see one (its mean brightness
+    /// under [`crate::pose::light::TOO_DARK_LUMA`]): the overlay says so rather than "away".
+    pub too_dark: bool,
     pub in_call: bool,
     /// Set while calibrating from a camera or clip.
     pub preview: Option<Arc<Preview>>,
@@ -92,6 +95,7 @@ impl Default for Snapshot {
             break_due: None,
             paused: None,
             away: false,
+            too_dark: false,
             in_call: false,
             preview: None,
             camera_place: crate::posture::CameraPlace::default(),

@@ -16,6 +16,7 @@ pub mod filter;
 pub mod geometry;
 pub mod keypoints;
 pub mod landmarks;
+pub mod light;
 pub mod model_files;
 pub mod runtime;
 pub mod tracker;

@@ -9,6 +9,7 @@ use super::filter::{PointSmoother, ROI_SMOOTHING};
 use super::geometry::{Roi, alignment_diameter};
 use super::keypoints::Pose;
 use super::landmarks::LandmarkDetector;
+use super::light;
 use super::model_files::{self, DETECTOR, FACE_MESH, LandmarkModel};
 use super::runtime;
 
@@ -102,6 +103,33 @@ impl PoseEstimator {
             self.reset();
             return Ok(None);
         }
+        let pose = self.estimate_once(frame, t_s)?;
+        if pose.is_some() {
+            return Ok(pose);
+        }
+        // Lost in a dim frame: a second look at a smoothed copy, a third at that copy brightened
+        // (the same geometry: the pose's points are the frame's).
+        let luma = light::mean_luma(frame);
+        if luma >= light::DIM_LUMA {
+            return Ok(None);
+        }
+        let smoothed = light::denoised(frame);
+        if let Some(pose) = self.estimate_once(&smoothed, t_s)? {
+            tracing::debug!(luma, "person found in a smoothed copy of a dim frame");
+            return Ok(Some(pose));
+        }
+        let pose = self.estimate_once(&light::brightened(&smoothed, luma), t_s)?;
+        if pose.is_some() {
+            tracing::debug!(
+                luma,
+                "person found in a smoothed, brightened copy of a dim frame"
+            );
+        }
+        Ok(pose)
+    }
+
+    /// One look: detect (or track), landmarks, face mesh.
+    fn estimate_once(&mut self, frame: &RgbImage, t_s: f64) -> Result<Option<Pose>, PoseError> {
         let tracked = match (&self.track, self.mode) {
             (Some(track), Mode::Tracking) => Some(track.next_roi),
             _ => None,

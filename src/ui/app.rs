@@ -347,7 +347,7 @@ impl eframe::App for SitwellApp {
         let passthrough = self.settings.click_through
             && self.panel.is_none()
             && !dot
-            && matches!(view, View::Monitoring { .. } | View::Away);
+            && matches!(view, View::Monitoring { .. } | View::Away | View::TooDark);
         self.window.set_passthrough(passthrough, &ctx);
 
         let out = if let Some(panel) = &mut self.panel {

@@ -98,6 +98,7 @@ impl TrayLook {
             }
             View::Paused { left_s: None } => (IDLE, "paused".to_owned()),
             View::Away => (IDLE, "away".to_owned()),
+            View::TooDark => (IDLE, "too dark to see you".to_owned()),
             View::Starting => (IDLE, "starting".to_owned()),
             View::Calibrating { .. } | View::CalibrationRefused { .. } => {
                 (IDLE, "calibrating".to_owned())

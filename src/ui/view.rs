@@ -74,6 +74,8 @@ pub enum View {
         left_s: Option<f64>,
     },
     Away,
+    /// Nobody found, and too little light to find anyone: not "away".
+    TooDark,
     /// A replay (the demo) has played to its end.
     Ended,
 }
@@ -135,6 +137,8 @@ impl View {
                     }
                 } else if let Some(move_id) = snapshot.break_due {
                     View::Break { move_id, countdown }
+                } else if snapshot.too_dark && (snapshot.away || snapshot.pattern.is_none()) {
+                    View::TooDark
                 } else if snapshot.away {
                     View::Away
                 } else {
@@ -581,6 +585,14 @@ pub fn show(ui: &mut Ui, view: &View) -> Option<UiAction> {
                     .weak(),
             );
         }
+        View::TooDark => {
+            title(ui, "Too dark to see you well", None);
+            ui.label(
+                RichText::new("Turn on a light or face a window; Sitwell waits meanwhile.")
+                    .small()
+                    .weak(),
+            );
+        }
         View::Ended => {
             title(ui, "Replay finished", None);
             ui.label(RichText::new("The clip has played to its end.").small());
@@ -682,6 +694,11 @@ mod tests {
         assert!(matches!(View::of(&snapshot, None), View::Monitoring { .. }));
         snapshot.away = true;
         assert_eq!(View::of(&snapshot, None), View::Away);
+        let dark = Snapshot {
+            too_dark: true,
+            ..snapshot.clone()
+        };
+        assert_eq!(View::of(&dark, None), View::TooDark);
         snapshot.nudge = Some(ActiveNudge {
             pattern: Pattern::ForwardHead,
             move_id: "chin_tuck",

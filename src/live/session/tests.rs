@@ -248,6 +248,29 @@ fn pausing_turns_the_camera_off_and_hides_the_score_until_resumed() {
 }
 
 #[test]
+fn nobody_in_a_dark_picture_is_too_dark_not_away() {
+    let p = poses();
+    let mut d = calibrated(true);
+    d.frames(Some(&p.upright[0]), 8.0, 0.25);
+    assert!(!d.session.snapshot().too_dark);
+    // The lit picture with nobody found: away, not too dark.
+    d.frames(None, 15.0, 0.5);
+    assert!(d.session.snapshot().away && !d.session.snapshot().too_dark);
+    // A black picture with nobody found: too dark to tell.
+    let dark = RgbImage::from_pixel(640, 480, image::Rgb([8, 8, 8]));
+    d.t += 0.5;
+    d.input(Input::Looked(Look {
+        picture: &dark,
+        pose: None,
+        model_ran: true,
+    }));
+    assert!(d.session.snapshot().too_dark);
+    // Found again: neither.
+    d.frames(Some(&p.upright[0]), d.t + 1.0, 0.25);
+    assert!(!d.session.snapshot().too_dark && !d.session.snapshot().away);
+}
+
+#[test]
 fn away_releases_the_camera_after_two_minutes_and_peeks_now_and_then() {
     let p = poses();
     let mut d = calibrated(true);
