@@ -348,12 +348,26 @@ pub fn step(
     }
     let sitting_since = *s.sitting_since.get_or_insert(t);
 
-    let in_episode = s.slouch_since.is_some();
     let pattern = s.glance_or_bowed_head(reading, t, config);
+    // A slouch of the other kind (forward, sideways) is an episode of its own: a head tilted
+    // while talking does not carry on a forward head's dwell, nor the other way round.
+    if pattern.is_slouch()
+        && s.slouch_pattern
+            .is_some_and(|p| p.is_side_slouch() != pattern.is_side_slouch())
+    {
+        s.end_episode();
+    }
+    let in_episode = s.slouch_since.is_some();
     let glance = matches!(pattern, Pattern::LookDown | Pattern::Unknown);
-    // Hysteresis: entering needs level ≥ 1 (a slouch pattern); staying needs ≥ exit_level.
+    // Hysteresis: entering needs level ≥ 1 (a slouch pattern); staying needs the episode's own
+    // kind of level ≥ exit_level.
+    let episode_level = match s.slouch_pattern {
+        Some(p) if p.is_side_slouch() => reading.side_level,
+        Some(_) => reading.forward_level,
+        None => reading.slouch_level,
+    };
     let slouching =
-        pattern.is_slouch() || (in_episode && !glance && reading.slouch_level >= config.exit_level);
+        pattern.is_slouch() || (in_episode && !glance && episode_level >= config.exit_level);
 
     if slouching {
         if s.slouch_since.is_none() {

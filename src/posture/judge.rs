@@ -193,6 +193,10 @@ pub struct Reading {
     /// The largest of each cue over its threshold (forward-head drop, shoulder drop, side lean,
     /// head tilt): ≥ 1 is a slouch.
     pub slouch_level: f32,
+    /// The same over the forward cues alone (forward-head drop, shoulder drop) …
+    pub forward_level: f32,
+    /// … and over the sideways ones (side lean, head tilt).
+    pub side_level: f32,
     /// 0–100 this frame (100 = your calibrated upright), before smoothing.
     pub score: f32,
     /// What cost the missing points.
@@ -220,6 +224,8 @@ impl Reading {
             confidence: 0.0,
             pattern: Pattern::Unknown,
             slouch_level: 0.0,
+            forward_level: 0.0,
+            side_level: 0.0,
             score: 0.0,
             costs: Vec::new(),
             measured: false,
@@ -354,6 +360,8 @@ pub fn judge(cues: &Cues, baseline: &Baseline, config: &JudgeConfig) -> Reading 
         confidence,
         pattern,
         slouch_level,
+        forward_level: head_level.max(shoulder_level),
+        side_level: side_level.max(tilt_level),
         score,
         costs,
         measured: true,

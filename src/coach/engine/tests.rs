@@ -19,6 +19,16 @@ fn reading(pattern: Pattern, slouch_level: f32) -> Reading {
         confidence: 1.0,
         pattern,
         slouch_level,
+        forward_level: if pattern.is_side_slouch() {
+            0.0
+        } else {
+            slouch_level
+        },
+        side_level: if pattern.is_side_slouch() {
+            slouch_level
+        } else {
+            0.0
+        },
         score: 100.0 - 20.0 * slouch_level,
         costs: Vec::new(),
         measured: true,
@@ -190,6 +200,24 @@ fn a_wobble_around_the_threshold_with_short_spikes_never_nudges() {
         ));
     }
     assert!(nudges(&all).is_empty(), "{all:?}");
+}
+
+#[test]
+fn a_sideways_slouch_is_an_episode_of_its_own() {
+    let cfg = cfg();
+    let tilt = reading(Pattern::HeadTilt, 1.5);
+    // 8 s of forward head, then 8 s of a tilted head: neither lasts enter + dwell (11 s) on its
+    // own, so no nudge — the tilt does not carry on the forward head's dwell.
+    let mut s = EngineState::default();
+    let mut all = run(&mut s, Some(&slouched()), 0.0, 8.0, &cfg);
+    all.extend(run(&mut s, Some(&tilt), 8.0, 16.0, &cfg));
+    all.extend(run(&mut s, Some(&upright()), 16.0, 20.0, &cfg));
+    assert!(nudges(&all).is_empty(), "{all:?}");
+    // A tilt held long enough is nudged for itself, with a move that serves it.
+    let mut s = EngineState::default();
+    let effects = run(&mut s, Some(&tilt), 0.0, 15.0, &cfg);
+    assert_eq!(nudges(&effects), vec![11.0]);
+    assert_eq!(s.nudge.map(|n| n.move_id), Some("neck_side_stretch"));
 }
 
 #[test]
