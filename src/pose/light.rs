@@ -36,42 +36,22 @@ pub fn mean_luma(frame: &RgbImage) -> f32 {
 /// A copy of `frame` smoothed with the 3 × 3 binomial kernel ([1 2 1] / 4 each way, edges
 /// repeated): pixel noise halves, a person's outline stays.
 pub fn denoised(frame: &RgbImage) -> RgbImage {
+    smoothed_along(&smoothed_along(frame, (1, 0)), (0, 1))
+}
+
+/// One pass of [1 2 1] / 4 along `step` ((1, 0): across, (0, 1): down), edges repeated.
+fn smoothed_along(frame: &RgbImage, (dx, dy): (u32, u32)) -> RgbImage {
     let (w, h) = frame.dimensions();
-    let smooth =
-        |a: u8, b: u8, c: u8| ((u16::from(a) + 2 * u16::from(b) + u16::from(c) + 2) / 4) as u8;
-    let mut across = frame.clone();
-    for y in 0..h {
-        for x in 0..w {
-            let (l, r) = (x.saturating_sub(1), (x + 1).min(w - 1));
-            let (pl, pc, pr) = (
-                frame.get_pixel(l, y).0,
-                frame.get_pixel(x, y).0,
-                frame.get_pixel(r, y).0,
-            );
-            across.put_pixel(
-                x,
-                y,
-                image::Rgb(std::array::from_fn(|i| smooth(pl[i], pc[i], pr[i]))),
-            );
-        }
-    }
-    let mut out = across.clone();
-    for y in 0..h {
-        let (u, d) = (y.saturating_sub(1), (y + 1).min(h - 1));
-        for x in 0..w {
-            let (pu, pc, pd) = (
-                across.get_pixel(x, u).0,
-                across.get_pixel(x, y).0,
-                across.get_pixel(x, d).0,
-            );
-            out.put_pixel(
-                x,
-                y,
-                image::Rgb(std::array::from_fn(|i| smooth(pu[i], pc[i], pd[i]))),
-            );
-        }
-    }
-    out
+    RgbImage::from_fn(w, h, |x, y| {
+        let before = frame
+            .get_pixel(x.saturating_sub(dx), y.saturating_sub(dy))
+            .0;
+        let here = frame.get_pixel(x, y).0;
+        let after = frame.get_pixel((x + dx).min(w - 1), (y + dy).min(h - 1)).0;
+        image::Rgb(std::array::from_fn(|i| {
+            ((u16::from(before[i]) + 2 * u16::from(here[i]) + u16::from(after[i]) + 2) / 4) as u8
+        }))
+    })
 }
 
 /// A copy of a frame whose mean brightness is `luma` (below [`TARGET_LUMA`]), lifted with the

@@ -4,34 +4,19 @@
 use super::*;
 
 fn reading(pattern: Pattern, slouch_level: f32) -> Reading {
+    let side = pattern.is_side_slouch();
     Reading {
         cva_deg: 50.0,
         cva_drop_deg: 5.0 * slouch_level,
         shoulder_angle_deg: 56.0,
-        shoulder_drop_deg: 0.0,
-        head_pitch_deg: 0.0,
-        head_yaw_deg: 0.0,
-        head_roll_deg: 0.0,
-        lean_deg: 0.0,
-        side_lean_deg: 0.0,
-        head_tilt_deg: 0.0,
-        distance_change_pct: 0.0,
         confidence: 1.0,
         pattern,
         slouch_level,
-        forward_level: if pattern.is_side_slouch() {
-            0.0
-        } else {
-            slouch_level
-        },
-        side_level: if pattern.is_side_slouch() {
-            slouch_level
-        } else {
-            0.0
-        },
+        forward_level: if side { 0.0 } else { slouch_level },
+        side_level: if side { slouch_level } else { 0.0 },
         score: 100.0 - 20.0 * slouch_level,
-        costs: Vec::new(),
         measured: true,
+        ..Reading::unmeasured()
     }
 }
 
