@@ -68,6 +68,11 @@ struct Filling {
 impl Filling {
     fn add(&mut self, sample: &Sample, dt: f64) {
         self.frames += 1;
+        self.add_time(sample, dt);
+    }
+
+    /// `dt` seconds of `sample`'s posture, without counting a frame.
+    fn add_time(&mut self, sample: &Sample, dt: f64) {
         self.pattern_s[pattern_index(sample.pattern)] += dt;
         if sample.pattern == Pattern::Away {
             return;
@@ -149,9 +154,20 @@ impl Recorder {
             .map_or(0.0, |last| (t - last).clamp(0.0, MAX_FRAME_S));
         self.last_t = Some(t);
         self.last_camera_problem = None;
-        let index = (self.unix(t) / SLICE_S as f64).floor() as i64;
-        let done = match &self.filling {
-            Some(f) if f.index != index => self.filling.take().and_then(|f| f.finish()),
+        let unix = self.unix(t);
+        let index = (unix / SLICE_S as f64).floor() as i64;
+        let mut dt_here = dt;
+        let done = match &mut self.filling {
+            Some(f) if f.index != index => {
+                // The time since the last frame that fell before this slice began belongs to
+                // the slice it fell in: no slice holds more than its ten seconds.
+                let before = ((index * SLICE_S) as f64 - (unix - dt)).clamp(0.0, dt);
+                if f.index == index - 1 {
+                    f.add_time(sample, before);
+                    dt_here -= before;
+                }
+                self.filling.take().and_then(|f| f.finish())
+            }
             _ => None,
         };
         self.filling
@@ -159,7 +175,7 @@ impl Recorder {
                 index,
                 ..Filling::default()
             })
-            .add(sample, dt);
+            .add(sample, dt_here);
         done
     }
 
@@ -306,21 +322,34 @@ mod tests {
             done.extend(r.sample(t, &sample(pattern, if t < 6.0 { 100.0 } else { 60.0 })));
         }
         done.extend(r.finish());
-        assert_eq!(done.len(), 3, "{done:?}");
+        // The frame at 20.0 s ends the second slice and starts none (it covers no time).
+        assert_eq!(done.len(), 2, "{done:?}");
         let first = &done[0];
         assert_eq!(first.start, 1000);
-        assert!((first.seconds() - 9.5).abs() < 1e-3, "{first:?}");
+        // Frames at 0.5, 1.0, … 9.5 s, and the half second up to the frame at 10.0 s (which
+        // starts the next slice): ten seconds, never more.
+        assert!((first.seconds() - 10.0).abs() < 1e-3, "{first:?}");
         assert!((first.pattern_s[0] - 5.5).abs() < 1e-3);
-        assert!((first.slouched_s() - 4.0).abs() < 1e-3);
+        assert!((first.slouched_s() - 4.5).abs() < 1e-3);
         assert_eq!(first.pattern(), Pattern::Upright);
         let score = first.score.unwrap_or_default();
         assert!(
-            (score - (100.0 * 5.5 + 60.0 * 4.0) / 9.5).abs() < 0.5,
+            (score - (100.0 * 5.5 + 60.0 * 4.5) / 10.0).abs() < 0.5,
             "{score}"
         );
         assert_eq!(done[1].start, 1010);
         assert_eq!(done[1].pattern(), Pattern::ForwardHead);
         assert_eq!(done[1].frames, 20);
+        assert!(done.iter().all(|s| s.seconds() <= 10.0 + 1e-4), "{done:?}");
+        // Frames 2 s apart across a boundary (the settled pace): split between the slices.
+        let mut r = Recorder::new(1000.0);
+        let mut done = Vec::new();
+        for i in 0..=10 {
+            done.extend(r.sample(f64::from(i) * 2.0 + 1.0, &sample(Pattern::Upright, 100.0)));
+        }
+        done.extend(r.finish());
+        let seconds: Vec<f32> = done.iter().map(Slice::seconds).collect();
+        assert_eq!(seconds, [9.0, 10.0, 1.0], "{done:?}");
     }
 
     #[test]
