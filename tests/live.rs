@@ -56,13 +56,13 @@ fn demo_clip_calibrates_then_nudges_once_and_clears_on_recovery() {
     // count and then the 10 s dwell: one nudge, about 29 s; cleared after the recovery.
     assert_eq!(
         kinds,
-        ["calibrated", "nudge", "nudge_cleared"],
+        ["calibrated", "first_score", "nudge", "nudge_cleared"],
         "{events:?}"
     );
-    let nudge_t = events[1]["t"].as_f64().unwrap_or(0.0);
+    let nudge_t = events[2]["t"].as_f64().unwrap_or(0.0);
     assert!((27.0..=31.0).contains(&nudge_t), "nudge at {nudge_t}");
-    assert!(events[1]["move"].as_str().is_some());
-    assert_eq!(events[2]["reason"], "recovered");
+    assert!(events[2]["move"].as_str().is_some());
+    assert_eq!(events[3]["reason"], "recovered");
     assert!(events.iter().all(|e| e["t"].is_number()));
     // The people's line and the tools' line.
     assert!(stderr.contains("nudge (upper crossed)") || stderr.contains("nudge (forward head)"));
@@ -84,7 +84,7 @@ fn an_upright_user_on_a_real_webcam_clip_gets_no_nudge() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     let kinds: Vec<&str> = events.iter().filter_map(|e| e["kind"].as_str()).collect();
-    assert_eq!(kinds, ["calibrated"], "{stderr}");
+    assert_eq!(kinds, ["calibrated", "first_score"], "{stderr}");
     // A still-ish picture: some frames reuse the last pose instead of running the model.
     let stats = &stats_line(&stderr)["watch_stats"];
     let (runs, analysed) = (
@@ -125,7 +125,12 @@ fn a_given_baseline_skips_calibration_and_a_foreign_one_is_not_reused() {
         ],
         &home,
     );
-    assert!(events(&log).is_empty(), "no calibration, no nudge");
+    // No calibration, no nudge: only the first score, with how long after the start it came.
+    let lines = events(&log);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["kind"], "first_score");
+    assert!(lines[0]["score"].as_f64().is_some_and(|s| s > 90.0), "{lines:?}");
+    assert!(lines[0]["since_start_s"].as_f64().is_some_and(|s| s >= 0.0), "{lines:?}");
 
     // The demo clip is 640×480, the baseline 400×300: it must calibrate again, and say so.
     let out = sitwell(
@@ -146,7 +151,7 @@ fn a_given_baseline_skips_calibration_and_a_foreign_one_is_not_reused() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(stderr.contains("calibrate again"), "{stderr}");
-    assert_eq!(events(&log)[0]["kind"], "calibrated");
+    assert_eq!(events(&log)[1]["kind"], "calibrated");
 }
 
 #[test]

@@ -37,6 +37,10 @@ pub enum What {
     },
     /// Calibration was refused, and why.
     CalibrationRefused { reason: String },
+    /// The run's first score was shown. The inference thread adds `since_start_s`: the wall
+    /// seconds since the pipeline started, the models' loading and the camera's opening
+    /// included.
+    FirstScore { score: f64 },
 }
 
 impl Line {
@@ -121,6 +125,10 @@ mod tests {
                 }
             ),
             r#"{"kind":"calibration_refused","reason":"no person","t":6.0}"#
+        );
+        assert_eq!(
+            text(0.8125, What::FirstScore { score: 97.5 }),
+            r#"{"kind":"first_score","score":97.5,"t":0.813}"#
         );
     }
 }

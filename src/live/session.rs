@@ -172,6 +172,8 @@ pub struct Session {
     posture_changed: bool,
     /// Readings in a row that were upright and unchanged (the pace settles after a few).
     steady_upright: u32,
+    /// A score has been shown in this run (the event log notes the first one's time).
+    scored: bool,
     /// The machine runs on its battery, and the user lets Sitwell save it.
     battery_saver: bool,
     on_battery: bool,
@@ -218,6 +220,7 @@ impl Session {
             last_frame_t: None,
             posture_changed: false,
             steady_upright: 0,
+            scored: false,
             battery_saver: setup.battery_saver,
             on_battery: false,
             call_by_detection: false,
@@ -660,6 +663,13 @@ impl Session {
                     None => Sample::away(),
                 };
                 self.snapshot.score = judged.score;
+                if let Some(score) = judged.score.filter(|_| !self.scored) {
+                    self.scored = true;
+                    let what = What::FirstScore {
+                        score: (f64::from(score) * 10.0).round() / 10.0,
+                    };
+                    step.journal.push(Entry::Log(Line::new(t, what).to_json()));
+                }
                 self.snapshot.pattern = judged.reading.as_ref().map(|r| r.pattern);
                 self.snapshot.confidence = judged.reading.as_ref().map_or(0.0, |r| r.confidence);
                 self.sync_clock(at, step);
