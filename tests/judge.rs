@@ -732,7 +732,7 @@ fn local_upright_clip_franck_is_nudged_at_most_once() {
         shown.is_empty(),
         "nudged at --dwell {default_dwell}: {shown:?}"
     );
-    // At the shortest dwell one false alarm is known (a forward head read at 74.2 s): no more
+    // At the shortest dwell one false alarm is known (at 27.7 s): no more
     // may come.
     let shown = upright_clip_nudges(&path, sitwell::config::table::DWELL_S.min);
     assert!(shown.len() <= 1, "nudged at {shown:?}");

@@ -129,8 +129,14 @@ fn a_given_baseline_skips_calibration_and_a_foreign_one_is_not_reused() {
     let lines = events(&log);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["kind"], "first_score");
-    assert!(lines[0]["score"].as_f64().is_some_and(|s| s > 90.0), "{lines:?}");
-    assert!(lines[0]["since_start_s"].as_f64().is_some_and(|s| s >= 0.0), "{lines:?}");
+    assert!(
+        lines[0]["score"].as_f64().is_some_and(|s| s > 90.0),
+        "{lines:?}"
+    );
+    assert!(
+        lines[0]["since_start_s"].as_f64().is_some_and(|s| s >= 0.0),
+        "{lines:?}"
+    );
 
     // The demo clip is 640×480, the baseline 400×300: it must calibrate again, and say so.
     let out = sitwell(

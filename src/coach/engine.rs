@@ -29,7 +29,7 @@ pub struct EngineConfig {
     pub recover_blip_s: f64,
     /// A glance longer than this (with no slouch seen) ends the episode.
     pub glance_max_s: f64,
-    /// A look-down whose head has come this far forward (slouch level ≥ 1) is forgiven as a
+    /// A look-down whose head has come this far forward (forward level ≥ 1) is forgiven as a
     /// glance for this long; a head bowed longer is the forward-head slouch it has become.
     pub bowed_head_after_s: f64,
     /// No person this long means away.
@@ -198,8 +198,11 @@ pub struct EngineState {
     /// The slouch pattern seen last in this episode.
     pub slouch_pattern: Option<Pattern>,
     last_slouch_seen: Option<f64>,
-    /// First frame of the current bowed head (a look-down at slouch level ≥ 1).
-    bowed_since: Option<f64>,
+    /// The current bowed head (a look-down with the head come forward): its first frame and
+    /// the last frame that still showed it.
+    bowed: Option<(f64, f64)>,
+    /// First frame of a slouch of the other kind (forward, sideways) than the episode's.
+    other_kind_since: Option<f64>,
     upright_since: Option<f64>,
     /// First frame of the current unbroken run of slouching frames.
     slouch_run_since: Option<f64>,
@@ -237,6 +240,7 @@ impl EngineState {
     }
 
     fn end_episode(&mut self) {
+        self.other_kind_since = None;
         self.slouch_candidate_since = None;
         self.slouch_since = None;
         self.slouch_pattern = None;
@@ -249,8 +253,9 @@ impl EngineState {
     }
 
     /// The reading's pattern, but a look-down held past `bowed_head_after_s` with the head come
-    /// forward (slouch level ≥ 1) is a forward head. Frames that cannot be judged (a head bowed
-    /// so far the face is lost) neither start nor stop the bowed head's clock.
+    /// forward (forward level ≥ 1) is a forward head. Frames that cannot be judged (a head
+    /// bowed so far the face is lost) neither start nor stop the bowed head's clock for up to
+    /// `glance_max_s`; any other pattern stops it.
     fn glance_or_bowed_head(
         &mut self,
         reading: &Reading,
@@ -258,17 +263,26 @@ impl EngineState {
         config: &EngineConfig,
     ) -> Pattern {
         match reading.pattern {
-            Pattern::LookDown if reading.slouch_level >= 1.0 => {
-                let since = *self.bowed_since.get_or_insert(t);
+            Pattern::LookDown if reading.forward_level >= 1.0 => {
+                let since = self.bowed.map_or(t, |(since, _)| since);
+                self.bowed = Some((since, t));
                 if t - since >= config.bowed_head_after_s {
                     Pattern::ForwardHead
                 } else {
                     Pattern::LookDown
                 }
             }
-            Pattern::Unknown => Pattern::Unknown,
+            Pattern::Unknown => {
+                if self
+                    .bowed
+                    .is_some_and(|(_, last)| t - last > config.glance_max_s)
+                {
+                    self.bowed = None;
+                }
+                Pattern::Unknown
+            }
             pattern => {
-                self.bowed_since = None;
+                self.bowed = None;
                 pattern
             }
         }
@@ -317,7 +331,7 @@ pub fn step(
             let absent_since = *s.absent_since.get_or_insert(t);
             if !s.away && t - absent_since >= config.away_after_s {
                 s.away = true;
-                s.bowed_since = None;
+                s.bowed = None;
                 s.end_episode();
                 effects.push(Effect::Away);
                 if s.nudge.take().is_some() {
@@ -349,16 +363,33 @@ pub fn step(
     let sitting_since = *s.sitting_since.get_or_insert(t);
 
     let pattern = s.glance_or_bowed_head(reading, t, config);
-    // A slouch of the other kind (forward, sideways) is an episode of its own: a head tilted
-    // while talking does not carry on a forward head's dwell, nor the other way round.
+    // A slouch of the other kind (forward, sideways) that lasts `enter_s` ends the episode, and
+    // its card, and starts its own: a head tilted while talking does not carry on a forward
+    // head's dwell, nor the other way round.
+    let mut switch_pending = false;
     if pattern.is_slouch()
         && s.slouch_pattern
             .is_some_and(|p| p.is_side_slouch() != pattern.is_side_slouch())
     {
-        s.end_episode();
+        let since = *s.other_kind_since.get_or_insert(t);
+        if t - since >= config.enter_s {
+            s.end_episode();
+            if s.nudge.take().is_some() {
+                effects.push(Effect::ClearNudge {
+                    reason: ClearReason::Recovered,
+                });
+            }
+            s.slouch_candidate_since = Some(since);
+        } else {
+            switch_pending = true;
+        }
+    } else {
+        s.other_kind_since = None;
     }
     let in_episode = s.slouch_since.is_some();
-    let glance = matches!(pattern, Pattern::LookDown | Pattern::Unknown);
+    // A slouch of the other kind not yet lasting `enter_s` is like a glance: it neither carries
+    // the episode on nor ends it.
+    let glance = matches!(pattern, Pattern::LookDown | Pattern::Unknown) || switch_pending;
     // Hysteresis: entering needs level ≥ 1 (a slouch pattern); staying needs the episode's own
     // kind of level ≥ exit_level.
     let episode_level = match s.slouch_pattern {
@@ -366,8 +397,8 @@ pub fn step(
         Some(_) => reading.forward_level,
         None => reading.slouch_level,
     };
-    let slouching =
-        pattern.is_slouch() || (in_episode && !glance && episode_level >= config.exit_level);
+    let slouching = (pattern.is_slouch() && !switch_pending)
+        || (in_episode && !glance && episode_level >= config.exit_level);
 
     if slouching {
         if s.slouch_since.is_none() {
@@ -465,6 +496,13 @@ pub fn step_action(
             effects.push(Effect::ClearNudge { reason });
         }
     };
+    if matches!(
+        action,
+        UserAction::Done | UserAction::Snooze | UserAction::NotNow | UserAction::Pause { .. }
+    ) {
+        // An answer or a pause starts the bowed head's grace afresh.
+        s.bowed = None;
+    }
     match action {
         UserAction::Done => {
             clear_nudge(&mut s, ClearReason::Done);

@@ -57,19 +57,16 @@ mod tests {
         .expect("calibrates");
         save(&b, &path).expect("saved");
         assert_eq!(load(&path).expect("read back"), b);
-        // A version 2 baseline written before the shoulder line was measured reads it level.
+        // A version 2 baseline (before the shoulder line was measured) is made again.
         let mut value: serde_json::Value =
             serde_json::from_str(&b.to_text()).expect("the baseline as JSON");
-        for part in ["centre", "spread"] {
-            value[part]
-                .as_object_mut()
-                .expect("cues")
-                .remove("shoulder_tilt_deg");
-        }
+        value["version"] = 2.into();
         std::fs::write(&path, value.to_string()).expect("write");
-        let before = load(&path).expect("an older version 2 baseline reads");
-        assert_eq!(before.centre.shoulder_tilt_deg, 0.0);
-        assert_eq!(before.centre.head_height, b.centre.head_height);
+        let err = load(&path).expect_err("older").to_string();
+        assert!(
+            err.contains("version 2") && err.contains("calibrate again"),
+            "{err}"
+        );
 
         std::fs::write(&path, "{ not json").expect("write");
         assert!(matches!(load(&path), Err(BaselineError::Corrupt { .. })));

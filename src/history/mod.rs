@@ -34,6 +34,9 @@ pub const DEFAULT_RETENTION_DAYS: u32 = 365;
 
 /// How many patterns a slice accounts time to.
 pub const PATTERN_COUNT: usize = 9;
+/// How many of them the history's first schema had; the others' columns come after all of its
+/// columns (in the database and the export alike).
+pub const FIRST_PATTERNS: usize = 7;
 
 /// The patterns a slice accounts time to, in column order (the sideways ones came with the
 /// history's third schema version, after the others).
@@ -96,7 +99,7 @@ impl Slice {
         self.seconds() - self.pattern_s[pattern_index(Pattern::Away)]
     }
 
-    /// Seconds in a slouch pattern (forward head, rounded shoulders, both).
+    /// Seconds in a slouch pattern (forward or sideways: see [`Pattern::is_slouch`]).
     pub fn slouched_s(&self) -> f32 {
         slouched(&self.pattern_s)
     }

@@ -156,15 +156,15 @@ impl Recorder {
         self.last_camera_problem = None;
         let unix = self.unix(t);
         let index = (unix / SLICE_S as f64).floor() as i64;
-        let mut dt_here = dt;
+        // The time since the last frame that fell before this slice began belongs to the slice
+        // it fell in: no slice holds more than its ten seconds.
+        let slice_start = (index * SLICE_S) as f64;
+        let dt_here = dt.min(unix - slice_start);
         let done = match &mut self.filling {
             Some(f) if f.index != index => {
-                // The time since the last frame that fell before this slice began belongs to
-                // the slice it fell in: no slice holds more than its ten seconds.
-                let before = ((index * SLICE_S) as f64 - (unix - dt)).clamp(0.0, dt);
-                if f.index == index - 1 {
+                let before = dt - dt_here;
+                if f.index == index - 1 && before > 0.0 {
                     f.add_time(sample, before);
-                    dt_here -= before;
                 }
                 self.filling.take().and_then(|f| f.finish())
             }

@@ -8,7 +8,7 @@ use chrono::{NaiveDate, TimeZone};
 use serde_json::json;
 
 use super::summary::{DaySummary, day_start};
-use super::{HistoryError, PATTERNS, Store};
+use super::{FIRST_PATTERNS, HistoryError, PATTERNS, Store};
 use crate::posture::Pattern;
 
 /// How `sitwell report` prints.
@@ -282,10 +282,10 @@ const FRAMES_COLUMN: usize = 17;
 
 /// Where each of [`PATTERNS`] is in [`SLICE_COLUMNS`].
 const fn slice_column_of(pattern_index: usize) -> usize {
-    if pattern_index < 7 {
+    if pattern_index < FIRST_PATTERNS {
         10 + pattern_index
     } else {
-        18 + (pattern_index - 7)
+        18 + (pattern_index - FIRST_PATTERNS)
     }
 }
 

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, ErrorCode, OpenFlags, params};
 
-use super::{Event, EventKind, Slice};
+use super::{Event, EventKind, FIRST_PATTERNS, Slice};
 
 /// Marks the file as Sitwell's (`PRAGMA application_id`, "Sitw").
 pub const APPLICATION_ID: i32 = 0x5369_7477;
@@ -357,8 +357,8 @@ impl Store {
                     tenths(s.shoulder_drop_deg),
                     s.frames,
                     s.confidence.map(|c| (c * 100.0).round() as i64),
-                    ds[7],
-                    ds[8],
+                    ds[FIRST_PATTERNS],
+                    ds[FIRST_PATTERNS + 1],
                 ])?;
             }
             let mut insert = tx.prepare_cached(
@@ -396,7 +396,11 @@ impl Store {
                 // Columns 1–7: the first seven patterns; 15 and 16: side lean and head tilt.
                 let mut pattern_s = [0.0f32; super::PATTERN_COUNT];
                 for (i, seconds) in pattern_s.iter_mut().enumerate() {
-                    let column = if i < 7 { 1 + i } else { 15 + (i - 7) };
+                    let column = if i < FIRST_PATTERNS {
+                        1 + i
+                    } else {
+                        15 + (i - FIRST_PATTERNS)
+                    };
                     *seconds = row.get::<_, i64>(column)? as f32 / 10.0;
                 }
                 let tenths = |i: usize| -> rusqlite::Result<Option<f32>> {

@@ -19,8 +19,9 @@ use super::level_view::{CameraGeometry, CameraPlace};
 
 /// Version of the file layout; older or newer files are refused with a clear message.
 /// Version 2 knows the camera (its place and pitch) and measures the head with the face mesh;
-/// a version 1 baseline cannot be read that way, so it is made again.
-pub const BASELINE_VERSION: u32 = 2;
+/// version 3 also the shoulder line's tilt (how the user sits sideways). An older baseline
+/// cannot be read that way, so it is made again.
+pub const BASELINE_VERSION: u32 = 3;
 
 /// Calibration frames must show nose, ears and shoulders clearly: a baseline built on guessed
 /// shoulders (cut off by the frame) would judge everything after it wrongly.
@@ -126,7 +127,7 @@ pub enum BaselineError {
     #[error("baseline {path} is not a Sitwell baseline ({reason}); calibrate again")]
     Corrupt { path: PathBuf, reason: String },
     #[error(
-        "baseline {path} was made by an older Sitwell (format version {found}), before it knew where your camera is; calibrate again"
+        "baseline {path} was made by an older Sitwell (format version {found}), which measured less of how you sit; calibrate again"
     )]
     Older { path: PathBuf, found: u32 },
     #[error(

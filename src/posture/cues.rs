@@ -170,9 +170,7 @@ pub struct Cues {
     /// Face centre right of the shoulder midpoint, in shoulder widths (sideways lean).
     pub lean: f32,
     /// The shoulder line's angle in the level view, degrees (positive = the person's left
-    /// shoulder lower, as the face's roll): the trunk leaning to one side tilts it. Baselines
-    /// made before Sitwell measured it read 0 (a level shoulder line).
-    #[serde(default)]
+    /// shoulder lower, as the face's roll): the trunk leaning to one side tilts it.
     pub shoulder_tilt_deg: f32,
     /// Lowest visibility among [`REQUIRED`] points (not one of [`Cues::values`]).
     pub min_visibility: f32,
@@ -188,6 +186,11 @@ impl Cues {
             level(sighting.right_shoulder),
             level(sighting.left_shoulder),
         );
+        // Seen from the front the person's left shoulder is on the picture's right; the other
+        // way round is a back view or a pose gone wrong, not a lean of 180°.
+        if ls.x <= rs.x {
+            return None;
+        }
         let shoulder_width_px = rs.distance(ls);
         // As if the face faced the camera: turned, it is narrower by cos(yaw).
         let face_width_px = level(face.right_cheek).distance(level(face.left_cheek))
@@ -346,5 +349,21 @@ mod tests {
         let mut s = sighting();
         s.eyes_in_frame = false;
         assert!(!s.judgeable());
+        // Shoulders the wrong way round (a back view, a pose gone wrong): not a 180° lean.
+        let mut s = sighting();
+        std::mem::swap(&mut s.left_shoulder, &mut s.right_shoulder);
+        assert!(Cues::measure(&s, &level).is_none());
+        // A level shoulder line reads 0°; the person's left shoulder 20 px lower reads +4.8°.
+        let mut s = sighting();
+        assert_eq!(
+            Cues::measure(&s, &level).map(|c| c.shoulder_tilt_deg),
+            Some(0.0)
+        );
+        s.left_shoulder.y += 20.0;
+        let tilt = Cues::measure(&s, &level).map_or(f32::NAN, |c| c.shoulder_tilt_deg);
+        assert!(
+            (tilt - (20f32 / 240.0).atan().to_degrees()).abs() < 0.05,
+            "{tilt}"
+        );
     }
 }

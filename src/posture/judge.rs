@@ -50,6 +50,7 @@ pub const SIDE_LEAN_DEG: f32 = 8.0;
 /// drop grows by 190° and the CVA-drop estimate by 168° per unit of (1 − cos lean) before this
 /// is taken out (`GEOMETRY.md`).
 pub const LEAN_SHOULDER_SINK_SW: f32 = 1.19;
+/// The same for the head (its centre sits higher above the lower back than the shoulders).
 pub const LEAN_HEAD_SINK_SW: f32 = 2.2;
 /// While the trunk leans or the head tilts to one side, the forward cues are disturbed (the head
 /// and shoulders sink and shift as the trunk turns about the lower back, by more than

@@ -151,7 +151,7 @@ impl SitwellApp {
                 // of the file changes); the demo's or a replayed file's is not.
                 let before = self.settings.clone();
                 self.settings.camera_place = place;
-                if self.pipeline.from_camera() {
+                if self.pipeline.reads_camera() {
                     self.note = settings_panel::save(
                         &before,
                         &self.settings,
@@ -246,8 +246,8 @@ impl SitwellApp {
     fn save_settings(&mut self, settings: Settings) {
         self.note =
             settings_panel::save(&self.settings, &settings, self.settings_path.as_deref()).err();
-        self.pipeline.restart_pending =
-            self.pipeline.from_camera() && settings_panel::needs_restart(&self.settings, &settings);
+        self.pipeline.restart_pending = self.pipeline.reads_camera()
+            && settings_panel::needs_restart(&self.settings, &settings);
         let effective = self.overrides.apply(&settings);
         self.pipeline.send(Command::Configure {
             judge: effective.judge_config(),

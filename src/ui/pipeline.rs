@@ -17,7 +17,7 @@ pub type AfterClose = std::sync::Arc<std::sync::Mutex<Option<(Live, RunMeter)>>>
 pub struct Pipeline {
     live: Option<Live>,
     /// The running pipeline reads a camera (not the demo or a file).
-    from_camera: bool,
+    reads_camera: bool,
     /// Saved settings name another camera or model: start the pipeline again.
     pub restart_pending: bool,
     /// What the run cost and did, for `--stats`.
@@ -29,7 +29,7 @@ impl Pipeline {
     pub fn new(after_close: AfterClose) -> Pipeline {
         Pipeline {
             live: None,
-            from_camera: false,
+            reads_camera: false,
             restart_pending: false,
             meter: RunMeter::default(),
             after_close,
@@ -38,7 +38,7 @@ impl Pipeline {
 
     /// Starts a pipeline with `options`; the one running before is stopped in the background.
     pub fn start(&mut self, options: LiveOptions, ctx: &egui::Context) -> Result<(), LiveError> {
-        self.from_camera = options.source.is_camera();
+        self.reads_camera = options.source.is_camera();
         if let Some(old) = self.live.take() {
             // Stopping joins the threads (a model pass, a camera read): not on the UI thread.
             let stopped = std::thread::Builder::new()
@@ -57,8 +57,8 @@ impl Pipeline {
     }
 
     /// Whether the running pipeline reads a camera (its settings are the user's to keep).
-    pub fn from_camera(&self) -> bool {
-        self.from_camera
+    pub fn reads_camera(&self) -> bool {
+        self.reads_camera
     }
 
     pub fn send(&self, command: Command) {

@@ -12,7 +12,7 @@ use crate::config::CallLook;
 use crate::live::Snapshot;
 use crate::platform;
 
-/// The frame on which "always on top" is asked for the first time.
+/// How many frames after the window is shown "always on top" is asked for (again).
 const ON_TOP_AT_FRAME: u64 = 3;
 
 pub struct WindowChores {
@@ -60,7 +60,7 @@ impl WindowChores {
             self.shown = shown;
             ctx.send_viewport_cmd(ViewportCommand::Visible(shown));
             if shown {
-                self.on_top_at = self.frames + 3;
+                self.on_top_at = self.frames + ON_TOP_AT_FRAME;
             }
         }
     }

@@ -198,6 +198,40 @@ fn a_sideways_slouch_is_an_episode_of_its_own() {
     all.extend(run(&mut s, Some(&tilt), 8.0, 16.0, &cfg));
     all.extend(run(&mut s, Some(&upright()), 16.0, 20.0, &cfg));
     assert!(nudges(&all).is_empty(), "{all:?}");
+    // A forward head's card, then the head tilts instead (upright front to back): after the
+    // 1 s entry the forward head is over — its card goes as recovered — and the tilt counts
+    // its own dwell from when it began.
+    let mut s = EngineState::default();
+    let shown = run(&mut s, Some(&slouched()), 0.0, 12.0, &cfg);
+    assert_eq!(nudges(&shown), vec![11.0]);
+    let after = run(&mut s, Some(&tilt), 12.0, 30.0, &cfg);
+    let cleared: Vec<f64> = after
+        .iter()
+        .filter(|(_, e)| {
+            matches!(
+                e,
+                Effect::ClearNudge {
+                    reason: ClearReason::Recovered
+                }
+            )
+        })
+        .map(|(t, _)| *t)
+        .collect();
+    assert_eq!(cleared, vec![13.0], "{after:?}");
+    // Cooldown (10 min) keeps the tilt's own card away this soon after the first.
+    assert!(nudges(&after).is_empty(), "{after:?}");
+    // A forward slouch that wavers into a lean for under a second stays one episode.
+    let mut s = EngineState::default();
+    let mut all = run(&mut s, Some(&slouched()), 0.0, 6.0, &cfg);
+    all.extend(run(
+        &mut s,
+        Some(&reading(Pattern::SideLean, 1.2)),
+        6.0,
+        6.5,
+        &cfg,
+    ));
+    all.extend(run(&mut s, Some(&slouched()), 6.5, 12.0, &cfg));
+    assert_eq!(nudges(&all), vec![11.0], "{all:?}");
     // A tilt held long enough is nudged for itself, with a move that serves it.
     let mut s = EngineState::default();
     let effects = run(&mut s, Some(&tilt), 0.0, 15.0, &cfg);
@@ -209,6 +243,15 @@ fn a_sideways_slouch_is_an_episode_of_its_own() {
 fn glances_are_forgiven_short_and_end_the_episode_long() {
     let cfg = cfg();
     let look = reading(Pattern::LookDown, 2.0);
+    // Looking down with the head tilted but not forward is no bowed head: never nudged.
+    let mut s = EngineState::default();
+    let tilted_look = Reading {
+        forward_level: 0.5,
+        side_level: 1.3,
+        slouch_level: 1.3,
+        ..reading(Pattern::LookDown, 1.3)
+    };
+    assert!(run(&mut s, Some(&tilted_look), 0.0, 120.0, &cfg).is_empty());
     // Looking down with the head barely forward (level under 1) never nudges.
     let mut s = EngineState::default();
     let light = reading(Pattern::LookDown, 0.8);
