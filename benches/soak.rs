@@ -205,6 +205,7 @@ fn main() {
         let at = At {
             t,
             unix: origin + t,
+            since_start: t,
         };
         let minute = ((t / 60.0) as u32) % 60;
         let (doing, command) = hour_plan(minute);

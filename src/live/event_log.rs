@@ -37,10 +37,9 @@ pub enum What {
     },
     /// Calibration was refused, and why.
     CalibrationRefused { reason: String },
-    /// The run's first score was shown. The inference thread adds `since_start_s`: the wall
-    /// seconds since the pipeline started, the models' loading and the camera's opening
-    /// included.
-    FirstScore { score: f64 },
+    /// The run's first score was shown, `since_start_s` wall seconds after the pipeline started
+    /// (the models' loading and the camera's opening included).
+    FirstScore { score: f64, since_start_s: f64 },
 }
 
 impl Line {
@@ -127,8 +126,14 @@ mod tests {
             r#"{"kind":"calibration_refused","reason":"no person","t":6.0}"#
         );
         assert_eq!(
-            text(0.8125, What::FirstScore { score: 97.5 }),
-            r#"{"kind":"first_score","score":97.5,"t":0.813}"#
+            text(
+                0.8125,
+                What::FirstScore {
+                    score: 97.5,
+                    since_start_s: 0.9
+                }
+            ),
+            r#"{"kind":"first_score","score":97.5,"since_start_s":0.9,"t":0.813}"#
         );
     }
 }

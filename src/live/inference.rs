@@ -20,7 +20,7 @@ use super::capture_loop::{Control, Item};
 use super::command::Command;
 use super::journal::Journal;
 use super::pace::{self, Thumbnail};
-use super::session::{At, Entry, Input, Look, Session, SessionSetup, SourceEvent, Step};
+use super::session::{At, Input, Look, Session, SessionSetup, SourceEvent, Step};
 use super::slot::LatestSlot;
 use super::status::{Phase, Snapshot};
 
@@ -139,22 +139,13 @@ impl Thread {
         At {
             t,
             unix: crate::history::unix_now(),
+            since_start: self.clock.elapsed().as_secs_f64(),
         }
     }
 
     /// Carries out one step: the tracker reset, the baseline saved, the journal written, the
     /// effects streamed, the snapshot published.
-    fn apply(&mut self, mut step: Step) {
-        // The first score's line also says how long after the pipeline's start it came (the run's
-        // time line is a file's own time on a replay).
-        for entry in &mut step.journal {
-            if let Entry::Log(line) = entry
-                && line["kind"] == "first_score"
-            {
-                let since = self.clock.elapsed().as_secs_f64();
-                line["since_start_s"] = serde_json::json!((since * 1e3).round() / 1e3);
-            }
-        }
+    fn apply(&mut self, step: Step) {
         if step.forget_tracking {
             self.looker.forget();
         }

@@ -55,6 +55,8 @@ pub struct At {
     pub t: f64,
     /// Unix time now; a camera's history follows it (a suspend stops the monotonic clock).
     pub unix: f64,
+    /// Wall seconds since the pipeline started (a replay's `t` is the file's own time).
+    pub since_start: f64,
 }
 
 /// A frame the pose model has looked at.
@@ -667,6 +669,7 @@ impl Session {
                     self.scored = true;
                     let what = What::FirstScore {
                         score: (f64::from(score) * 10.0).round() / 10.0,
+                        since_start_s: (at.since_start * 1e3).round() / 1e3,
                     };
                     step.journal.push(Entry::Log(Line::new(t, what).to_json()));
                 }

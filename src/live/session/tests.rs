@@ -60,6 +60,7 @@ fn at(t: f64) -> At {
     At {
         t,
         unix: ORIGIN + t,
+        since_start: t,
     }
 }
 
@@ -253,6 +254,10 @@ fn nobody_in_a_dark_picture_is_too_dark_not_away() {
     let mut d = calibrated(true);
     d.frames(Some(&p.upright[0]), 8.0, 0.25);
     assert!(!d.session.snapshot().too_dark);
+    // The run's first score is noted once, with the time since the pipeline started.
+    let first = d.logged("first_score");
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0]["since_start_s"].as_f64().is_some_and(|s| s > 0.0));
     // The lit picture with nobody found: away, not too dark.
     d.frames(None, 15.0, 0.5);
     assert!(d.session.snapshot().away && !d.session.snapshot().too_dark);
