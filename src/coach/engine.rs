@@ -239,6 +239,20 @@ impl EngineState {
         }
     }
 
+    /// Ends the episode and forgets a bowed head: after an answer, a pause or going away, the
+    /// glance's grace starts afresh.
+    fn start_over(&mut self) {
+        self.end_episode();
+        self.bowed = None;
+    }
+
+    /// Takes the card off, if one is shown, saying why.
+    fn clear_nudge(&mut self, reason: ClearReason, effects: &mut Vec<Effect>) {
+        if self.nudge.take().is_some() {
+            effects.push(Effect::ClearNudge { reason });
+        }
+    }
+
     fn end_episode(&mut self) {
         self.other_kind_since = None;
         self.slouch_candidate_since = None;
@@ -331,14 +345,9 @@ pub fn step(
             let absent_since = *s.absent_since.get_or_insert(t);
             if !s.away && t - absent_since >= config.away_after_s {
                 s.away = true;
-                s.bowed = None;
-                s.end_episode();
+                s.start_over();
                 effects.push(Effect::Away);
-                if s.nudge.take().is_some() {
-                    effects.push(Effect::ClearNudge {
-                        reason: ClearReason::Away,
-                    });
-                }
+                s.clear_nudge(ClearReason::Away, &mut effects);
             }
             if t - absent_since >= config.break_reset_away_s {
                 s.sitting_since = None;
@@ -374,11 +383,7 @@ pub fn step(
         let since = *s.other_kind_since.get_or_insert(t);
         if t - since >= config.enter_s {
             s.end_episode();
-            if s.nudge.take().is_some() {
-                effects.push(Effect::ClearNudge {
-                    reason: ClearReason::Recovered,
-                });
-            }
+            s.clear_nudge(ClearReason::Recovered, &mut effects);
             s.slouch_candidate_since = Some(since);
         } else {
             switch_pending = true;
@@ -428,11 +433,7 @@ pub fn step(
         let upright_since = *s.upright_since.get_or_insert(t);
         if t - upright_since >= config.recover_s {
             s.end_episode();
-            if s.nudge.take().is_some() {
-                effects.push(Effect::ClearNudge {
-                    reason: ClearReason::Recovered,
-                });
-            }
+            s.clear_nudge(ClearReason::Recovered, &mut effects);
         }
     }
 
@@ -491,35 +492,23 @@ pub fn step_action(
 ) -> (EngineState, Vec<Effect>) {
     let mut s = state.clone();
     let mut effects = Vec::new();
-    let mut clear_nudge = |s: &mut EngineState, reason| {
-        if s.nudge.take().is_some() {
-            effects.push(Effect::ClearNudge { reason });
-        }
-    };
-    if matches!(
-        action,
-        UserAction::Done | UserAction::Snooze | UserAction::NotNow | UserAction::Pause { .. }
-    ) {
-        // An answer or a pause starts the bowed head's grace afresh.
-        s.bowed = None;
-    }
     match action {
         UserAction::Done => {
-            clear_nudge(&mut s, ClearReason::Done);
-            s.end_episode();
+            s.clear_nudge(ClearReason::Done, &mut effects);
+            s.start_over();
         }
         UserAction::Snooze => {
-            clear_nudge(&mut s, ClearReason::Snoozed);
+            s.clear_nudge(ClearReason::Snoozed, &mut effects);
             s.snoozed_until = Some(t + config.snooze_s);
-            s.end_episode();
+            s.start_over();
         }
         UserAction::NotNow => {
-            clear_nudge(&mut s, ClearReason::NotNow);
-            s.end_episode();
+            s.clear_nudge(ClearReason::NotNow, &mut effects);
+            s.start_over();
         }
         UserAction::Pause { seconds } => {
-            clear_nudge(&mut s, ClearReason::Paused);
-            s.end_episode();
+            s.clear_nudge(ClearReason::Paused, &mut effects);
+            s.start_over();
             let until = seconds.map(|d| t + d);
             s.paused = Some(until);
             effects.push(Effect::Paused { until });

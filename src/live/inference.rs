@@ -131,15 +131,16 @@ struct Thread {
 impl Thread {
     /// Now: a camera's clock, or the newest frame of a file; and the wall clock.
     fn at(&self, control: &Control) -> At {
+        let since_start = self.clock.elapsed().as_secs_f64();
         let t = if self.from_camera {
-            self.clock.elapsed().as_secs_f64()
+            since_start
         } else {
             control.latest_t()
         };
         At {
             t,
             unix: crate::history::unix_now(),
-            since_start: self.clock.elapsed().as_secs_f64(),
+            since_start,
         }
     }
 

@@ -241,6 +241,18 @@ pub fn shared_data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data")
 }
 
+/// `relative` in `../shared/data`; the test fails, saying so, when it is not there (such a test
+/// is `#[ignore = "needs ../shared/data"]` and must never pass without its data).
+pub fn shared_data(relative: &str) -> PathBuf {
+    let path = shared_data_dir().join(relative);
+    assert!(
+        path.exists(),
+        "{} is missing: this test needs ../shared/data beside the repository",
+        path.display()
+    );
+    path
+}
+
 /// MediaPipe's landmarks for one frame: 33 × [x_px, y_px, z, visibility].
 pub type Landmarks = Vec<[f64; 4]>;
 
