@@ -53,11 +53,7 @@ pub fn frame_starts<R: Read + Seek>(file: &mut R, chunk: usize) -> std::io::Resu
         let filled = kept + n;
         let base = offset - kept as u64;
         starts.extend(
-            buf[..filled]
-                .windows(3)
-                .enumerate()
-                .filter(|(_, w)| w[0] == 0xff && w[1] == 0xd8 && w[2] == 0xff)
-                .map(|(i, _)| base + i as u64),
+            memchr::memmem::find_iter(&buf[..filled], &[0xff, 0xd8, 0xff]).map(|i| base + i as u64),
         );
         offset += n as u64;
         kept = filled.min(2);

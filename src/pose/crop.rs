@@ -136,11 +136,14 @@ pub fn sample_roi(
                 fx * fy,
             ];
             let mut acc = [0u32; 3];
-            if x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height {
-                // Fast path: all four taps inside the image.
-                let i00 = ((y0 * width + x0) * 3) as usize;
-                let i01 = i00 + (width * 3) as usize;
-                let taps = [i00, i00 + 3, i01, i01 + 3];
+            let inside = x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height;
+            if inside || border == Border::Replicate {
+                // All four taps inside the image, or moved onto its nearest edge (at desk
+                // framing most of the landmark crop lies outside the frame).
+                let (xa, xb) = (x0.clamp(0, width - 1), (x0 + 1).clamp(0, width - 1));
+                let (ya, yb) = (y0.clamp(0, height - 1), (y0 + 1).clamp(0, height - 1));
+                let at = |x: i64, y: i64| ((y * width + x) * 3) as usize;
+                let taps = [at(xa, ya), at(xb, ya), at(xa, yb), at(xb, yb)];
                 for (tap, w) in taps.into_iter().zip(weights) {
                     for c in 0..3 {
                         acc[c] += u32::from(pixels[tap + c]) * w;

@@ -29,15 +29,24 @@ fn side_color(id: KeypointId) -> Rgb<u8> {
 /// Returns a copy of `frame` with the pose's ROI, bones and keypoints drawn.
 pub fn draw_pose(frame: &RgbImage, pose: Option<&Pose>) -> RgbImage {
     let mut out = frame.clone();
+    draw_pose_scaled(&mut out, pose, 1.0);
+    out
+}
+
+/// Draws onto `out` a pose found in a picture `1 / out_from_image` times its size (a small
+/// copy of the frame gets the pose of the full one).
+pub fn draw_pose_scaled(out: &mut RgbImage, pose: Option<&Pose>, out_from_image: f32) {
     let Some(pose) = pose else {
-        return out;
+        return;
     };
-    let thickness = (frame.width().max(frame.height()) as f32 / 400.0).max(1.0);
+    let out = &mut *out;
+    let at = |x: f32, y: f32| (x * out_from_image, y * out_from_image);
+    let thickness = (out.width().max(out.height()) as f32 / 400.0).max(1.0);
     let corners = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
         .map(|(u, v)| pose.roi.image_from_crop(u, v));
     for i in 0..4 {
         let (a, b) = (corners[i], corners[(i + 1) % 4]);
-        draw_line(&mut out, (a.x, a.y), (b.x, b.y), thickness * 0.5, ROI);
+        draw_line(out, at(a.x, a.y), at(b.x, b.y), thickness * 0.5, ROI);
     }
     for &(a, b) in SKELETON {
         let (ka, kb) = (pose.keypoint(a), pose.keypoint(b));
@@ -50,9 +59,9 @@ pub fn draw_pose(frame: &RgbImage, pose: Option<&Pose>) -> RgbImage {
             CENTER
         };
         draw_line(
-            &mut out,
-            (ka.x_px, ka.y_px),
-            (kb.x_px, kb.y_px),
+            out,
+            at(ka.x_px, ka.y_px),
+            at(kb.x_px, kb.y_px),
             thickness,
             color,
         );
@@ -64,15 +73,14 @@ pub fn draw_pose(frame: &RgbImage, pose: Option<&Pose>) -> RgbImage {
         } else {
             1.5 * thickness
         };
-        draw_disc(&mut out, (kp.x_px, kp.y_px), radius, side_color(id));
+        draw_disc(out, at(kp.x_px, kp.y_px), radius, side_color(id));
     }
     // The face mesh, as fine dots: what the judge measures the head with.
     if let Some(face) = &pose.face {
         for p in &face.points {
-            draw_disc(&mut out, (p.x_px, p.y_px), 0.6 * thickness, FACE);
+            draw_disc(out, at(p.x_px, p.y_px), 0.6 * thickness, FACE);
         }
     }
-    out
 }
 
 fn put(img: &mut RgbImage, x: i64, y: i64, color: Rgb<u8>) {
@@ -119,6 +127,33 @@ pub fn draw_line(img: &mut RgbImage, a: (f32, f32), b: (f32, f32), thickness: f3
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pose_lands_where_it_was_found_on_a_smaller_copy() {
+        use crate::pose::keypoints::{Keypoint, NUM_KEYPOINTS, WorldPoint};
+        let mut keypoints = [Keypoint::default(); NUM_KEYPOINTS];
+        keypoints[KeypointId::Nose.index()] = Keypoint {
+            x_px: 400.0,
+            y_px: 300.0,
+            visibility: 1.0,
+            ..Keypoint::default()
+        };
+        let pose = Pose {
+            keypoints,
+            world: [WorldPoint::default(); NUM_KEYPOINTS],
+            presence: 1.0,
+            roi: crate::pose::Roi::letterbox(640, 480),
+            face: None,
+        };
+        let mut half = RgbImage::new(320, 240);
+        draw_pose_scaled(&mut half, Some(&pose), 0.5);
+        assert_eq!(
+            half.get_pixel(200, 150),
+            &CENTER,
+            "the nose at half its place"
+        );
+        assert_eq!(half.get_pixel(100, 150), &Rgb([0, 0, 0]));
+    }
 
     #[test]
     fn lines_are_clipped_not_panicking() {
