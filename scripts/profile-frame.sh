@@ -8,6 +8,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v valgrind >/dev/null || { echo "valgrind is needed: apt-get install valgrind" >&2; exit 1; }
+command -v ffmpeg >/dev/null || { echo "ffmpeg is needed: apt-get install ffmpeg" >&2; exit 1; }
 bin=${SITWELL:-target/release/sitwell}
 [ -x "$bin" ] || { echo "build first: cargo build --release" >&2; exit 1; }
 out=target/profile
@@ -35,7 +36,7 @@ for line in open(annotate):
     elif "PROGRAM TOTALS" in line:
         ir["PROGRAM"] = int(line.split()[0].replace(",", ""))
 def get(name):
-    return sum(v for k, v in ir.items() if k == name)
+    return ir.get(name)  # None: not in the profile (never called, or inlined into its caller)
 stages = [  # (label, function, once per run rather than per look)
     ("the whole process", "PROGRAM", False),
     ("loading ONNX Runtime and the models", "sitwell::pose::tracker::PoseEstimator::from_dir", True),
@@ -52,7 +53,7 @@ stages = [  # (label, function, once per run rather than per look)
     ("the session: judge, coach, history rows", "sitwell::live::session::Session::step", False),
     ("  the judge's cues", "sitwell::posture::cues::Cues::measure", False),
     ("writing the event log and history", "sitwell::live::journal::Journal::write", False),
-    ("  the history's writer thread (SQLite)", "sitwell::history::writer::run", False),
+    ("the history's writer thread (SQLite)", "sitwell::history::writer::run", False),
     ("handing the snapshot to the UI", "sitwell::live::inference::publish", False),
 ]
 total = ir["PROGRAM"]
@@ -62,6 +63,9 @@ print(f"{stats['frames_analysed']} frames analysed, {looks} by the model; "
 print(f"{'stage':66} {'M instr':>9} {'share':>6} {'k instr a look':>15}")
 for label, name, once in stages:
     v = total if name == "PROGRAM" else get(name)
+    if v is None:
+        print(f"{label:66} {'not found (inlined?)':>33}")
+        continue
     per = "-" if once else f"{v/1e3/max(looks,1):,.0f}"
     print(f"{label:66} {v/1e6:9,.1f} {100*v/total:5.1f}% {per:>15}")
 EOF

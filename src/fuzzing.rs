@@ -20,10 +20,13 @@ pub fn jpeg(bytes: &[u8]) {
 /// A recorded camera stream: split into frames, each decoded or refused.
 pub fn mjpeg(bytes: &[u8]) {
     let mut reader = std::io::Cursor::new(bytes);
+    let mut first: Option<Vec<u64>> = None;
     for chunk in [7, 1 << 20] {
         let Ok(starts) = capture::mjpeg::frame_starts(&mut reader, chunk) else {
             return;
         };
+        // Where the reading chunks end changes nothing.
+        assert_eq!(first.get_or_insert_with(|| starts.clone()), &starts);
         // Every start is a start-of-image marker, in order.
         assert!(starts.windows(2).all(|w| w[0] < w[1]));
         for (i, &start) in starts.iter().enumerate() {

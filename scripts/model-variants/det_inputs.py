@@ -1,5 +1,5 @@
 """Letterboxed 224x224 detector inputs in [-1,1] for every source image -> data/det.npz."""
-import json, os, numpy as np
+import os, numpy as np
 from common import sample_roi, roi_letterbox
 from make_crops import sources, load, HERE
 xs = []

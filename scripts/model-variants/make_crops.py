@@ -45,7 +45,6 @@ def refine(lm, hm):
     lm = lm.copy(); side = 64
     conf = sigmoid(hm)
     for ch in range(39):
-        col = int(lm[ch, 0] / 256 * side); row = int(lm[ch, 1] / 256 * side)
         xn, yn = lm[ch, 0] / 256, lm[ch, 1] / 256
         col = int(np.trunc(xn * side)); row = int(np.trunc(yn * side))
         if col < 0 or col >= side or row < 0:

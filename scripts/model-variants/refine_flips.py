@@ -1,6 +1,5 @@
-import os
 """How often heatmap refinement turns a tiny fp16 change into a jump (points 0-12, eval crops)."""
-import json, numpy as np, onnxruntime as ort
+import json, os, numpy as np, onnxruntime as ort
 from make_crops import refine
 ROOT = os.environ["SITWELL_ROOT"]  # the checkout (run.sh sets it)
 meta = json.load(open("data/crops_meta.json")); X = np.load("data/crops.npz")["pose"]

@@ -8,7 +8,6 @@ def rss():
     for l in open("/proc/self/status"):
         if l.startswith("VmRSS"): return int(l.split()[1])
 p = sys.argv[1]
-x = {"input_1": np.zeros([1 if d is None or isinstance(d, str) else d for d in [1]], np.float32)}
 o = ort.SessionOptions(); o.intra_op_num_threads = 1; o.inter_op_num_threads = 1
 o.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
 b = rss()

@@ -11,7 +11,12 @@ export SITWELL_ROOT=$(cd "$here/../.." && pwd)
 export PYTHONPATH=$here
 work=$SITWELL_ROOT/target/model-variants
 mkdir -p "$work/data" "$work/models" && cd "$work"
-[ -x venv/bin/python ] || { python3 -m venv venv && venv/bin/pip install -q onnxruntime onnx onnxconverter-common numpy pillow; }
+# The versions the figures in docs/speed.md were made with.
+if [ ! -e venv/.installed ]; then
+  python3 -m venv venv
+  venv/bin/pip install -q onnxruntime==1.32.0 onnx==1.23.2 onnxconverter-common==1.16.0 numpy pillow
+  touch venv/.installed
+fi
 py=venv/bin/python
 sh "$here/extract_frames.sh"
 $py "$here/inspect_models.py" "$SITWELL_ROOT"/models/*.onnx > data/inspect.txt

@@ -1,5 +1,5 @@
-import os
-import glob, numpy as np, onnxruntime as ort
+"""The folded fp32 models give the shipped models' outputs, and every variant loads and runs."""
+import glob, os, numpy as np, onnxruntime as ort
 ROOT = os.environ["SITWELL_ROOT"]  # the checkout (run.sh sets it)
 rng = np.random.default_rng(0)
 for name in ["pose_landmark_lite", "pose_landmark_full", "face_landmark", "pose_detection"]:

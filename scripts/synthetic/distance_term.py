@@ -6,10 +6,11 @@ stills (each subject calibrated on its own `upright` still) and the split's `lab
 term of C degrees per unit of ln(shoulder width / calibrated width), it undoes the estimate's
 soft saturation, adds the term, saturates again and prints per condition: stills, flagged as a
 forward head (estimate >= 5.5 deg) without and with the term, and the estimate's mean absolute
-error against the render's truth without and with it. With --fit, it also prints the C that
+error against the render's truth without and with it (stills the judge could judge only). With --fit, it also prints the C that
 best explains the moved closer / farther stills' errors.
 
-usage: distance_term.py RECORDS LABELS.json C [--fit]   (RECORDS: a .jsonl file or a folder of them)
+usage: python3 scripts/synthetic/distance_term.py RECORDS LABELS.json C [--fit]
+(RECORDS: a .jsonl file or a folder of them, made as for posture_loso.py: GEOMETRY.md "Reproduce")
 """
 import collections
 import glob
@@ -50,11 +51,12 @@ def main():
                 moved.append((x, unsaturate(r["cva_drop_deg"]) - (f["calib_cva_deg"] - f["cva_deg"])))
     print(f"{'condition':24} {'n':>3} {'flagged':>7} {'with C':>6} {'MAE':>6} {'with C':>6}")
     for cond, items in sorted(rows.items()):
-        flagged = flagged_c = 0
+        flagged = flagged_c = judged = 0
         err = err_c = 0.0
         for r, f in items:
             if r.get("cva_drop_deg") is None:
                 continue
+            judged += 1
             x = -math.log(1 + r["distance_change_pct"] / 100)
             old = r["cva_drop_deg"]
             new = saturate(unsaturate(old) + c * x)
@@ -63,8 +65,8 @@ def main():
             flagged_c += new >= FORWARD_HEAD_DROP_DEG
             err += abs(old - truth)
             err_c += abs(new - truth)
-        n = len(items)
-        print(f"{cond:24} {n:3d} {flagged:7d} {flagged_c:6d} {err / n:6.2f} {err_c / n:6.2f}")
+        n = max(judged, 1)
+        print(f"{cond:24} {judged:3d} {flagged:7d} {flagged_c:6d} {err / n:6.2f} {err_c / n:6.2f}")
     if "--fit" in sys.argv and moved:
         sxx = sum(x * x for x, _ in moved)
         sxr = sum(x * e for x, e in moved)

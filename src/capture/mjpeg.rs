@@ -52,8 +52,13 @@ pub fn frame_starts<R: Read + Seek>(file: &mut R, chunk: usize) -> std::io::Resu
         }
         let filled = kept + n;
         let base = offset - kept as u64;
+        // Every FF (found with SIMD) followed by D8 FF; overlapping ones too (FF D8 FF D8 FF
+        // starts twice), so the starts do not depend on where the chunks end.
+        let data = &buf[..filled];
         starts.extend(
-            memchr::memmem::find_iter(&buf[..filled], &[0xff, 0xd8, 0xff]).map(|i| base + i as u64),
+            memchr::memchr_iter(0xff, data)
+                .filter(|&i| data.get(i + 1..i + 3) == Some(&[0xd8, 0xff][..]))
+                .map(|i| base + i as u64),
         );
         offset += n as u64;
         kept = filled.min(2);
@@ -266,6 +271,22 @@ mod tests {
             assert_eq!(
                 frame_starts(&mut file, chunk).expect("reads"),
                 expected,
+                "{chunk}"
+            );
+        }
+    }
+
+    #[test]
+    fn overlapping_starts_are_all_found_whatever_the_chunk() {
+        // A frame cut off right after its start marker, then a whole one: FF D8 FF D8 FF ...
+        let bytes = [
+            0x00, 0xff, 0xd8, 0xff, 0xd8, 0xff, 0xe0, 0x01, 0xff, 0xd8, 0xff,
+        ];
+        for chunk in [1, 2, 3, 4, 5, 7, 1 << 20] {
+            let mut reader = std::io::Cursor::new(&bytes[..]);
+            assert_eq!(
+                frame_starts(&mut reader, chunk).expect("reads"),
+                vec![1, 3, 8],
                 "{chunk}"
             );
         }

@@ -88,5 +88,10 @@ mod tests {
             assert_eq!(preview.image.get_pixel(5, 0).0, [90, 120, 150]);
             assert_eq!(preview.serial, 7);
         }
+        // Sampled, not filtered (a filter costs more than the pose model): 1-pixel stripes
+        // stay black or white, never a blend.
+        let stripes = RgbImage::from_fn(640, 480, |x, _| image::Rgb([(x % 2) as u8 * 255; 3]));
+        let small = preview(&stripes, None, 1);
+        assert!(small.image.pixels().all(|p| p.0[0] == 0 || p.0[0] == 255));
     }
 }

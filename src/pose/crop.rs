@@ -105,12 +105,12 @@ pub fn sample_roi(
 
     // Pixel value -> model value, for every possible (integer) interpolated level.
     let levels: [f32; 256] = std::array::from_fn(|v| v as f32 * norm.scale + norm.offset);
+    // A tap of the zero border: black outside the image (the replicate border clamps instead,
+    // on the fast path below).
     let fetch = |x: i64, y: i64| -> Option<[u8; 3]> {
-        let (x, y) = match border {
-            Border::Replicate => (x.clamp(0, width - 1), y.clamp(0, height - 1)),
-            Border::Zero if x < 0 || y < 0 || x >= width || y >= height => return None,
-            Border::Zero => (x, y),
-        };
+        if x < 0 || y < 0 || x >= width || y >= height {
+            return None;
+        }
         let i = ((y * width + x) * 3) as usize;
         Some([pixels[i], pixels[i + 1], pixels[i + 2]])
     };
@@ -234,6 +234,66 @@ mod tests {
         // Tensor (u=3, v=5) reads image (3, 5) exactly.
         let i = (5 * 8 + 3) * 3;
         assert_eq!(&out[i..i + 3], &[3.0, 5.0, 7.0]);
+    }
+
+    #[test]
+    fn a_turned_crop_over_every_edge_reads_each_tap_clamped_to_the_image() {
+        // A region larger than the image, turned 23°, at fractional positions: every sample
+        // must equal the bilinear mix of its four taps, each moved onto the nearest edge pixel.
+        let img = RgbImage::from_fn(9, 7, |x, y| {
+            image::Rgb([(x * 29 + y * 3) as u8, (y * 37) as u8, (x * y * 5) as u8])
+        });
+        let roi = Roi {
+            center_px: PointPx::new(4.3, 3.6),
+            size_px: 13.7,
+            rotation_rad: 23f32.to_radians(),
+        };
+        let side = 16;
+        let unit = Normalization {
+            scale: 1.0,
+            offset: 0.0,
+        };
+        let mut out = vec![0.0; side * side * 3];
+        sample_roi(&img, &roi, side, Border::Replicate, unit, &mut out);
+        let [top_left, top_right, bottom_left] = roi_corners(&roi);
+        let step = 1.0 / side as f64;
+        let pixel = |x: i64, y: i64| img.get_pixel(x.clamp(0, 8) as u32, y.clamp(0, 6) as u32).0;
+        let (du_x, du_y) = (
+            (top_right.0 - top_left.0) * step,
+            (top_right.1 - top_left.1) * step,
+        );
+        let (dv_x, dv_y) = (
+            (bottom_left.0 - top_left.0) * step,
+            (bottom_left.1 - top_left.1) * step,
+        );
+        for v in 0..side {
+            for u in 0..side {
+                let x = (top_left.0 + v as f64 * dv_x) + u as f64 * du_x;
+                let y = (top_left.1 + v as f64 * dv_y) + u as f64 * du_y;
+                let (xf, yf) = (
+                    round_ties_even(x * SUBPIXELS as f64),
+                    round_ties_even(y * SUBPIXELS as f64),
+                );
+                let (x0, y0) = (xf >> SUBPIXEL_BITS, yf >> SUBPIXEL_BITS);
+                let (fx, fy) = ((xf & (SUBPIXELS - 1)) as u32, (yf & (SUBPIXELS - 1)) as u32);
+                let s = SUBPIXELS as u32;
+                let taps = [
+                    (pixel(x0, y0), (s - fx) * (s - fy)),
+                    (pixel(x0 + 1, y0), fx * (s - fy)),
+                    (pixel(x0, y0 + 1), (s - fx) * fy),
+                    (pixel(x0 + 1, y0 + 1), fx * fy),
+                ];
+                for c in 0..3 {
+                    let acc: u32 = taps.iter().map(|(p, w)| u32::from(p[c]) * w).sum();
+                    let expected = ((acc + WEIGHT_HALF) >> WEIGHT_BITS) as f32;
+                    let got = out[(v * side + u) * 3 + c];
+                    assert!(
+                        (got - expected).abs() < 0.01,
+                        "({u}, {v}) channel {c}: {got} vs {expected}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
