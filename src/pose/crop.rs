@@ -89,19 +89,7 @@ pub fn sample_roi(
     debug_assert_eq!(out.len(), side * side * 3);
     let (width, height) = (image.width() as i64, image.height() as i64);
     let pixels = image.as_raw();
-    // The ROI's corners in f32, the way OpenCV's `RotatedRect::points` makes them for
-    // MediaPipe; the mapping itself in f64, because at desk framing the ROI is ~2.5x the image
-    // and f32 would drift by more than the 1/32-pixel grid below.
-    let [top_left, top_right, bottom_left] = roi_corners(roi);
-    let step = 1.0 / side as f64;
-    let (du_x, du_y) = (
-        (top_right.0 - top_left.0) * step,
-        (top_right.1 - top_left.1) * step,
-    );
-    let (dv_x, dv_y) = (
-        (bottom_left.0 - top_left.0) * step,
-        (bottom_left.1 - top_left.1) * step,
-    );
+    let (top_left, (du_x, du_y), (dv_x, dv_y)) = sampling_grid(roi, side);
 
     // Pixel value -> model value, for every possible (integer) interpolated level.
     let levels: [f32; 256] = std::array::from_fn(|v| v as f32 * norm.scale + norm.offset);
@@ -124,11 +112,8 @@ pub fn sample_roi(
             // to 1/32 pixel, the bilinear weights are whole multiples of 1/1024 and the result
             // is rounded to a whole pixel level. The models are sensitive enough to such
             // details that matching them exactly matters at the keypoint level.
-            let x_fixed = round_ties_even((row_x + u as f64 * du_x) * SUBPIXELS as f64);
-            let y_fixed = round_ties_even((row_y + u as f64 * du_y) * SUBPIXELS as f64);
-            let (x0, y0) = (x_fixed >> SUBPIXEL_BITS, y_fixed >> SUBPIXEL_BITS);
-            let fx = (x_fixed & (SUBPIXELS - 1)) as u32;
-            let fy = (y_fixed & (SUBPIXELS - 1)) as u32;
+            let (x0, fx) = subpixel(row_x + u as f64 * du_x);
+            let (y0, fy) = subpixel(row_y + u as f64 * du_y);
             let weights = [
                 (SUBPIXELS as u32 - fx) * (SUBPIXELS as u32 - fy),
                 fx * (SUBPIXELS as u32 - fy),
@@ -164,6 +149,32 @@ pub fn sample_roi(
             }
         }
     }
+}
+
+/// Where tensor pixel (0, 0) reads the image, and how far one step along a tensor row (u) and
+/// down a column (v) moves, in image pixels. The ROI's corners in f32, the way OpenCV's
+/// `RotatedRect::points` makes them for MediaPipe; the mapping itself in f64, because at desk
+/// framing the ROI is ~2.5x the image and f32 would drift by more than the 1/32-pixel grid.
+fn sampling_grid(roi: &Roi, side: usize) -> ((f64, f64), (f64, f64), (f64, f64)) {
+    let [top_left, top_right, bottom_left] = roi_corners(roi);
+    let step = 1.0 / side as f64;
+    let du = (
+        (top_right.0 - top_left.0) * step,
+        (top_right.1 - top_left.1) * step,
+    );
+    let dv = (
+        (bottom_left.0 - top_left.0) * step,
+        (bottom_left.1 - top_left.1) * step,
+    );
+    (top_left, du, dv)
+}
+
+/// An image coordinate on OpenCV's 1/32-pixel grid: the whole pixel left of (or above) it and
+/// the fraction past that pixel, in 32nds.
+#[inline]
+fn subpixel(v: f64) -> (i64, u32) {
+    let fixed = round_ties_even(v * SUBPIXELS as f64);
+    (fixed >> SUBPIXEL_BITS, (fixed & (SUBPIXELS - 1)) as u32)
 }
 
 /// Rounds half to even, as OpenCV's `cvRound` does, without a libm call on baseline x86-64:
@@ -255,27 +266,12 @@ mod tests {
         };
         let mut out = vec![0.0; side * side * 3];
         sample_roi(&img, &roi, side, Border::Replicate, unit, &mut out);
-        let [top_left, top_right, bottom_left] = roi_corners(&roi);
-        let step = 1.0 / side as f64;
+        let (top_left, du, dv) = sampling_grid(&roi, side);
         let pixel = |x: i64, y: i64| img.get_pixel(x.clamp(0, 8) as u32, y.clamp(0, 6) as u32).0;
-        let (du_x, du_y) = (
-            (top_right.0 - top_left.0) * step,
-            (top_right.1 - top_left.1) * step,
-        );
-        let (dv_x, dv_y) = (
-            (bottom_left.0 - top_left.0) * step,
-            (bottom_left.1 - top_left.1) * step,
-        );
         for v in 0..side {
             for u in 0..side {
-                let x = (top_left.0 + v as f64 * dv_x) + u as f64 * du_x;
-                let y = (top_left.1 + v as f64 * dv_y) + u as f64 * du_y;
-                let (xf, yf) = (
-                    round_ties_even(x * SUBPIXELS as f64),
-                    round_ties_even(y * SUBPIXELS as f64),
-                );
-                let (x0, y0) = (xf >> SUBPIXEL_BITS, yf >> SUBPIXEL_BITS);
-                let (fx, fy) = ((xf & (SUBPIXELS - 1)) as u32, (yf & (SUBPIXELS - 1)) as u32);
+                let (x0, fx) = subpixel((top_left.0 + v as f64 * dv.0) + u as f64 * du.0);
+                let (y0, fy) = subpixel((top_left.1 + v as f64 * dv.1) + u as f64 * du.1);
                 let s = SUBPIXELS as u32;
                 let taps = [
                     (pixel(x0, y0), (s - fx) * (s - fy)),

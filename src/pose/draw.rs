@@ -39,7 +39,6 @@ pub fn draw_pose_scaled(out: &mut RgbImage, pose: Option<&Pose>, out_from_image:
     let Some(pose) = pose else {
         return;
     };
-    let out = &mut *out;
     let at = |x: f32, y: f32| (x * out_from_image, y * out_from_image);
     let thickness = (out.width().max(out.height()) as f32 / 400.0).max(1.0);
     let corners = [(0.0, 0.0), (1.0, 0.0), (1.0, 1.0), (0.0, 1.0)]
