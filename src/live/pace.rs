@@ -2,9 +2,9 @@
 //! rate and the "has the picture changed?" test that lets a still scene skip the model.
 //! Pure functions; the inference thread applies them.
 //!
-//! Three paces: quick (4 a second) while something happens (calibration, a score on the move,
-//! a slouch building, a card up); steady (every 0.75 s) otherwise; settled (every 2 s) once the
-//! user has read upright, unchanged, several looks in a row. A slouch that begins while settled
+//! Four paces: quick (4 a second) while something happens (a score on the move, a slouch
+//! building, a card up); twice a second while calibrating; steady (every 0.75 s) otherwise;
+//! settled (every 2 s) once the user has read upright, unchanged, several looks in a row. A slouch that begins while settled
 //! is seen at most 2 s late and the pace turns quick at once, so a nudge at `--dwell 10` comes
 //! 10–14 s after the slouch began. On battery, with `battery_saver`, settled is every 4 s and a
 //! nudge can come up to 2 s later.
@@ -26,9 +26,13 @@ pub const SETTLED_INTERVAL_S: f64 = 2.0;
 pub const SETTLED_ON_BATTERY_INTERVAL_S: f64 = 4.0;
 /// Upright, unchanged readings in a row after which the pace settles (3 s at the steady pace).
 pub const SETTLE_AFTER_READINGS: u32 = 4;
-/// Seconds between analysed frames while the score is moving, a slouch is building, a nudge
-/// is up, or calibration is running (4 fps).
+/// Seconds between analysed frames while the score is moving, a slouch is building or a nudge
+/// is up (4 fps).
 pub const ACTIVE_INTERVAL_S: f64 = 0.25;
+/// Seconds between analysed frames while calibrating: 11 frames in the 5 s, enough for the
+/// baseline's medians and its checks (at least 8). At 4 a second the calibration was a fifth
+/// of a 107 s run's CPU (`docs/speed.md`).
+pub const CALIBRATION_INTERVAL_S: f64 = 0.5;
 /// A still picture reuses the last pose for at most this long before the model runs again.
 pub const MAX_REUSE_S: f64 = 3.0;
 /// Score movement (points) between two readings that counts as a change of posture even when
@@ -113,7 +117,9 @@ pub struct PaceInputs {
 
 /// Seconds until the next frame worth analysing.
 pub fn next_interval(inputs: PaceInputs) -> f64 {
-    if inputs.calibrating || inputs.slouch_building || inputs.posture_changed {
+    if inputs.calibrating {
+        CALIBRATION_INTERVAL_S
+    } else if inputs.slouch_building || inputs.posture_changed {
         ACTIVE_INTERVAL_S
     } else if inputs.steady_upright_readings >= SETTLE_AFTER_READINGS {
         if inputs.saving_battery {
@@ -184,11 +190,16 @@ mod tests {
     #[test]
     fn pace_is_quick_only_while_something_happens() {
         assert_eq!(next_interval(PaceInputs::default()), STEADY_INTERVAL_S);
-        for inputs in [
-            PaceInputs {
+        // Calibrating: twice a second, whatever the (meaningless) readings do meanwhile.
+        for posture_changed in [false, true] {
+            let calibrating = PaceInputs {
                 calibrating: true,
+                posture_changed,
                 ..PaceInputs::default()
-            },
+            };
+            assert_eq!(next_interval(calibrating), CALIBRATION_INTERVAL_S);
+        }
+        for inputs in [
             PaceInputs {
                 slouch_building: true,
                 ..PaceInputs::default()
