@@ -4,9 +4,9 @@
 //!
 //! Four paces: quick (4 a second) while something happens (a score on the move, a slouch
 //! building, a card up); twice a second while calibrating; steady (every 0.75 s) otherwise;
-//! settled (every 2 s) once the user has read upright, unchanged, several looks in a row. A slouch that begins while settled
-//! is seen at most 2 s late and the pace turns quick at once, so a nudge at `--dwell 10` comes
-//! 10–14 s after the slouch began. On battery, with `battery_saver`, settled is every 4 s and a
+//! settled (every 2 s) once the user has read upright, unchanged, several looks in a row. A
+//! slouch that begins while settled is seen at most 2 s late and the pace turns quick at once,
+//! so a nudge at `--dwell 10` comes 10–14 s after the slouch began. On battery, with `battery_saver`, settled is every 4 s and a
 //! nudge can come up to 2 s later.
 
 use image::RgbImage;
