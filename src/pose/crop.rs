@@ -89,6 +89,7 @@ pub fn sample_roi(
     debug_assert_eq!(out.len(), side * side * 3);
     let (width, height) = (image.width() as i64, image.height() as i64);
     let pixels = image.as_raw();
+    let stride = width as usize * 3;
     let (top_left, (du_x, du_y), (dv_x, dv_y)) = sampling_grid(roi, side);
 
     // Pixel value -> model value, for every possible (integer) interpolated level.
@@ -120,21 +121,21 @@ pub fn sample_roi(
                 (SUBPIXELS as u32 - fx) * fy,
                 fx * fy,
             ];
-            let mut acc = [0u32; 3];
             let inside = x0 >= 0 && y0 >= 0 && x0 + 1 < width && y0 + 1 < height;
-            if inside || border == Border::Replicate {
+            let acc = if inside || border == Border::Replicate {
                 // All four taps inside the image, or moved onto its nearest edge (at desk
                 // framing most of the landmark crop lies outside the frame).
                 let (xa, xb) = (x0.clamp(0, width - 1), (x0 + 1).clamp(0, width - 1));
                 let (ya, yb) = (y0.clamp(0, height - 1), (y0 + 1).clamp(0, height - 1));
-                let at = |x: i64, y: i64| ((y * width + x) * 3) as usize;
-                let taps = [at(xa, ya), at(xb, ya), at(xa, yb), at(xb, yb)];
-                for (tap, w) in taps.into_iter().zip(weights) {
-                    for c in 0..3 {
-                        acc[c] += u32::from(pixels[tap + c]) * w;
-                    }
-                }
+                let (top, bottom) = (ya as usize * stride, yb as usize * stride);
+                let (left, right) = (xa as usize * 3, xb as usize * 3);
+                mix(
+                    pixels,
+                    [top + left, top + right, bottom + left, bottom + right],
+                    weights,
+                )
             } else {
+                let mut acc = [0u32; 3];
                 let taps = [(x0, y0), (x0 + 1, y0), (x0, y0 + 1), (x0 + 1, y0 + 1)];
                 for ((tx, ty), w) in taps.into_iter().zip(weights) {
                     if let Some(p) = fetch(tx, ty) {
@@ -143,12 +144,29 @@ pub fn sample_roi(
                         }
                     }
                 }
-            }
+                acc
+            };
             for c in 0..3 {
-                o[c] = levels[((acc[c] + WEIGHT_HALF) >> WEIGHT_BITS) as usize];
+                // The weights sum to 1024, so the rounded level is at most 255: the cast to u8
+                // loses nothing and spares the table lookup its bounds check.
+                o[c] = levels[usize::from(((acc[c] + WEIGHT_HALF) >> WEIGHT_BITS) as u8)];
             }
         }
     }
+}
+
+/// The bilinear sum of four taps (byte offsets of RGB pixels in `pixels`) with their weights.
+#[inline]
+fn mix(pixels: &[u8], taps: [usize; 4], weights: [u32; 4]) -> [u32; 3] {
+    let mut acc = [0u32; 3];
+    for (tap, w) in taps.into_iter().zip(weights) {
+        if let &[r, g, b] = &pixels[tap..tap + 3] {
+            acc[0] += u32::from(r) * w;
+            acc[1] += u32::from(g) * w;
+            acc[2] += u32::from(b) * w;
+        }
+    }
+    acc
 }
 
 /// Where tensor pixel (0, 0) reads the image, and how far one step along a tensor row (u) and
