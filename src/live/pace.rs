@@ -29,9 +29,9 @@ pub const SETTLE_AFTER_READINGS: u32 = 4;
 /// Seconds between analysed frames while the score is moving, a slouch is building or a nudge
 /// is up (4 fps).
 pub const ACTIVE_INTERVAL_S: f64 = 0.25;
-/// Seconds between analysed frames while calibrating: 11 frames in the 5 s, enough for the
-/// baseline's medians and its checks (at least 8). At 4 a second the calibration was a fifth
-/// of a 107 s run's CPU (`docs/speed.md`).
+/// Seconds between analysed frames while calibrating: 10 or 11 frames in the 5 s, enough
+/// for the baseline's medians and its checks (at least 8). At 4 a second the calibration was a
+/// fifth of a 107 s run's CPU (`docs/speed.md`).
 pub const CALIBRATION_INTERVAL_S: f64 = 0.5;
 /// A still picture reuses the last pose for at most this long before the model runs again.
 pub const MAX_REUSE_S: f64 = 3.0;
