@@ -13,7 +13,8 @@ use super::status::Preview;
 
 /// Seconds of upright sitting a calibration measures.
 pub const CALIBRATION_S: f64 = 5.0;
-/// Fewest frames a calibration accepts (5 s at the calibration pace, 2 a second, gives 10 or 11).
+/// Fewest frames a calibration accepts (5 s at 2 a second, the calibration pace, gives 10 or
+/// 11).
 const CALIBRATION_MIN_FRAMES: usize = 8;
 /// Width of the calibration view's picture.
 const PREVIEW_WIDTH: u32 = 320;

@@ -6,8 +6,8 @@
 //! building, a card up); twice a second while calibrating; steady (every 0.75 s) otherwise;
 //! settled (every 2 s) once the user has read upright, unchanged, several looks in a row. A
 //! slouch that begins while settled is seen at most 2 s late and the pace turns quick at once,
-//! so a nudge at `--dwell 10` comes 10–14 s after the slouch began. On battery, with `battery_saver`, settled is every 4 s and a
-//! nudge can come up to 2 s later.
+//! so a nudge at `--dwell 10` comes 10–14 s after the slouch began. On battery, with
+//! `battery_saver`, settled is every 4 s and a nudge can come up to 2 s later.
 
 use image::RgbImage;
 
@@ -20,7 +20,8 @@ pub const STEADY_INTERVAL_S: f64 = 0.75;
 /// Seconds between analysed frames once the user has sat upright and still for
 /// [`SETTLE_AFTER_READINGS`] looks: the pace that decides what a good hour costs. No slower: a
 /// slouch is seen up to this late, and at 3 s the generated hunch sequences' first nudge came
-/// 14.0 s after the slouch began, at the edge of the 10–14 s bar at `--dwell 10` (`docs/speed.md`).
+/// 14.0 s after the slouch began, at the edge of the 10–14 s bar at `--dwell 10`
+/// (`docs/speed.md`).
 pub const SETTLED_INTERVAL_S: f64 = 2.0;
 /// The settled pace on battery power, with the setting `battery_saver` (the default).
 pub const SETTLED_ON_BATTERY_INTERVAL_S: f64 = 4.0;

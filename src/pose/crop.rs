@@ -94,6 +94,11 @@ pub fn sample_roi(
 
     // Pixel value -> model value, for every possible (integer) interpolated level.
     let levels: [f32; 256] = std::array::from_fn(|v| v as f32 * norm.scale + norm.offset);
+    if width == 0 || height == 0 {
+        // No pixel to read (nor an edge to clamp to): every sample is the border's black.
+        out.fill(levels[0]);
+        return;
+    }
     // A tap of the zero border: black outside the image (the replicate border clamps instead,
     // on the fast path below).
     let fetch = |x: i64, y: i64| -> Option<[u8; 3]> {
@@ -147,8 +152,8 @@ pub fn sample_roi(
                 acc
             };
             for c in 0..3 {
-                // The weights sum to 1024, so the rounded level is at most 255: the cast to u8
-                // loses nothing and spares the table lookup its bounds check.
+                // The weights add up to at most 1024, so the rounded level is at most 255: the
+                // cast to u8 loses nothing and spares the table lookup its bounds check.
                 o[c] = levels[usize::from(((acc[c] + WEIGHT_HALF) >> WEIGHT_BITS) as u8)];
             }
         }
@@ -307,6 +312,21 @@ mod tests {
                     );
                 }
             }
+        }
+    }
+
+    #[test]
+    fn an_empty_image_gives_black_on_either_border() {
+        let empty = RgbImage::new(0, 0);
+        let roi = Roi {
+            center_px: PointPx::new(0.0, 0.0),
+            size_px: 4.0,
+            rotation_rad: 0.0,
+        };
+        for border in [Border::Zero, Border::Replicate] {
+            let mut out = vec![9.0; 4 * 4 * 3];
+            sample_roi(&empty, &roi, 4, border, Normalization::SIGNED, &mut out);
+            assert!(out.iter().all(|&v| v == -1.0), "{border:?}");
         }
     }
 
